@@ -1,0 +1,339 @@
+// Convolution helpers, NCHW, one image at a time (the TS layer loops over batch and groups).
+// Dense conv is im2col + gemm (gemm.ts); col2im is its adjoint for the input gradient.
+// Depthwise (groups == channels) has direct kernels: im2col would multiply by a 1-row matrix.
+// All pointers are byte offsets into the imported memory; tensors are float32, row-major.
+
+// ---- small SIMD row primitives (contiguous f32 runs, scalar tails) ----
+
+@inline function rowZero(d: usize, n: i32): void {
+  let i = 0;
+  const z = f32x4.splat(0);
+  for (; i + 4 <= n; i += 4) v128.store(d + (<usize>i << 2), z);
+  for (; i < n; i++) store<f32>(d + (<usize>i << 2), 0);
+}
+
+@inline function rowCopy(d: usize, s: usize, n: i32): void {
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const o = <usize>i << 2;
+    v128.store(d + o, v128.load(s + o));
+    v128.store(d + o, v128.load(s + o, 16), 16);
+  }
+  for (; i + 4 <= n; i += 4) v128.store(d + (<usize>i << 2), v128.load(s + (<usize>i << 2)));
+  for (; i < n; i++) store<f32>(d + (<usize>i << 2), load<f32>(s + (<usize>i << 2)));
+}
+
+// d[i] += s[i]
+@inline function rowAdd(d: usize, s: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(d + o, f32x4.add(v128.load(d + o), v128.load(s + o)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(d + o, load<f32>(d + o) + load<f32>(s + o));
+  }
+}
+
+// d[i] += a * s[i]
+@inline function rowAxpy(d: usize, s: usize, a: f32, n: i32): void {
+  let i = 0;
+  const va = f32x4.splat(a);
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(d + o, f32x4.add(v128.load(d + o), f32x4.mul(va, v128.load(s + o))));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(d + o, load<f32>(d + o) + a * load<f32>(s + o));
+  }
+}
+
+// sum a[i] * b[i]
+@inline function rowDot(a: usize, b: usize, n: i32): f32 {
+  let i = 0;
+  let acc = f32x4.splat(0);
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    acc = f32x4.add(acc, f32x4.mul(v128.load(a + o), v128.load(b + o)));
+  }
+  let s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) +
+          f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    s += load<f32>(a + o) * load<f32>(b + o);
+  }
+  return s;
+}
+
+// ceil(a / b) for b > 0 and any sign of a (i32 division truncates toward zero).
+@inline function ceilDiv(a: i32, b: i32): i32 {
+  return a > 0 ? (a + b - 1) / b : -((-a) / b);
+}
+
+// First output index o with o*s + off >= 0, clamped to [0, n].
+@inline function lowOut(off: i32, s: i32, n: i32): i32 {
+  return min(max(ceilDiv(-off, s), 0), n);
+}
+
+// One past the last output index o with o*s + off < size, clamped to [lo, n].
+@inline function highOut(off: i32, s: i32, size: i32, lo: i32, n: i32): i32 {
+  return min(max(ceilDiv(size - off, s), lo), n);
+}
+
+@inline function f32p(base: usize, i: i32): usize {
+  return base + (<usize>i << 2);
+}
+
+// ---- im2col / col2im ----
+
+// conv_im2col(src, C, H, W, kH, kW, padH, padW, strideH, strideW, dilH, dilW, outH, outW, dst)
+//   src: f32 [C, H, W] (one image). dst: f32 [C*kH*kW, outH*outW], OVERWRITTEN.
+//   Row r = (c*kH + ki)*kW + kj (PyTorch weight order), column oh*outW + ow holds
+//   src[c, oh*strideH - padH + ki*dilH, ow*strideW - padW + kj*dilW], or 0 outside (zero padding).
+//   outH/outW are the caller's conv output size (floor((H + 2p - dil*(k-1) - 1)/s) + 1).
+export function conv_im2col(
+  src: usize, C: i32, H: i32, W: i32, kH: i32, kW: i32, padH: i32, padW: i32,
+  strideH: i32, strideW: i32, dilH: i32, dilW: i32, outH: i32, outW: i32, dst: usize,
+): void {
+  const L = outH * outW;
+  if (kH == 1 && kW == 1 && padH == 0 && padW == 0 && strideH == 1 && strideW == 1 && outH == H && outW == W) {
+    rowCopy(dst, src, C * L); // 1x1 conv: the column matrix is the image itself
+    return;
+  }
+  let d = dst;
+  const rowBytes = <usize>outW << 2;
+  for (let c = 0; c < C; c++) {
+    const plane = f32p(src, c * H * W);
+    for (let ki = 0; ki < kH; ki++) {
+      const offH = ki * dilH - padH;
+      const ohLo = lowOut(offH, strideH, outH);
+      const ohHi = highOut(offH, strideH, H, ohLo, outH);
+      for (let kj = 0; kj < kW; kj++) {
+        const offW = kj * dilW - padW;
+        const lo = lowOut(offW, strideW, outW);
+        const hi = highOut(offW, strideW, W, lo, outW);
+        rowZero(d, ohLo * outW);
+        d += <usize>ohLo * rowBytes;
+        for (let oh = ohLo; oh < ohHi; oh++) {
+          const row = f32p(plane, (oh * strideH + offH) * W);
+          rowZero(d, lo);
+          if (strideW == 1) {
+            rowCopy(f32p(d, lo), f32p(row, lo + offW), hi - lo);
+          } else {
+            for (let ow = lo; ow < hi; ow++) store<f32>(f32p(d, ow), load<f32>(f32p(row, ow * strideW + offW)));
+          }
+          rowZero(f32p(d, hi), outW - hi);
+          d += rowBytes;
+        }
+        rowZero(d, (outH - ohHi) * outW);
+        d += <usize>(outH - ohHi) * rowBytes;
+      }
+    }
+  }
+}
+
+// conv_col2im(src, C, H, W, kH, kW, padH, padW, strideH, strideW, dilH, dilW, outH, outW, dst)
+//   Adjoint of conv_im2col: src f32 [C*kH*kW, outH*outW] (column gradients),
+//   dst f32 [C, H, W] is ACCUMULATED into (caller zeroes it); padding taps are dropped.
+export function conv_col2im(
+  src: usize, C: i32, H: i32, W: i32, kH: i32, kW: i32, padH: i32, padW: i32,
+  strideH: i32, strideW: i32, dilH: i32, dilW: i32, outH: i32, outW: i32, dst: usize,
+): void {
+  const L = outH * outW;
+  if (kH == 1 && kW == 1 && padH == 0 && padW == 0 && strideH == 1 && strideW == 1 && outH == H && outW == W) {
+    rowAdd(dst, src, C * L);
+    return;
+  }
+  let s = src;
+  const rowBytes = <usize>outW << 2;
+  for (let c = 0; c < C; c++) {
+    const plane = f32p(dst, c * H * W);
+    for (let ki = 0; ki < kH; ki++) {
+      const offH = ki * dilH - padH;
+      const ohLo = lowOut(offH, strideH, outH);
+      const ohHi = highOut(offH, strideH, H, ohLo, outH);
+      for (let kj = 0; kj < kW; kj++) {
+        const offW = kj * dilW - padW;
+        const lo = lowOut(offW, strideW, outW);
+        const hi = highOut(offW, strideW, W, lo, outW);
+        let sr = s + <usize>ohLo * rowBytes;
+        for (let oh = ohLo; oh < ohHi; oh++) {
+          const row = f32p(plane, (oh * strideH + offH) * W);
+          if (strideW == 1) {
+            rowAdd(f32p(row, lo + offW), f32p(sr, lo), hi - lo);
+          } else {
+            for (let ow = lo; ow < hi; ow++) {
+              const p = f32p(row, ow * strideW + offW);
+              store<f32>(p, load<f32>(p) + load<f32>(f32p(sr, ow)));
+            }
+          }
+          sr += rowBytes;
+        }
+        s += <usize>L << 2;
+      }
+    }
+  }
+}
+
+// ---- depthwise (groups == C, one filter per channel, channel multiplier 1) ----
+
+// conv_depthwise_fwd(src, weight, bias, C, H, W, kH, kW, padH, padW, strideH, strideW, dilH, dilW, outH, outW, dst)
+//   src f32 [C, H, W]; weight f32 [C, 1, kH, kW]; bias f32 [C] or 0 for none.
+//   dst f32 [C, outH, outW] is OVERWRITTEN with bias[c] + sum_{ki,kj} w[c,ki,kj] * src[c, ih, iw] (zero padding).
+export function conv_depthwise_fwd(
+  src: usize, weight: usize, bias: usize, C: i32, H: i32, W: i32, kH: i32, kW: i32, padH: i32, padW: i32,
+  strideH: i32, strideW: i32, dilH: i32, dilW: i32, outH: i32, outW: i32, dst: usize,
+): void {
+  // Output columns whose whole kernel row lies inside the input: no bounds checks there.
+  const inLo = lowOut(-padW, strideW, outW);
+  const inHi = highOut((kW - 1) * dilW - padW, strideW, W, inLo, outW);
+  const is3x3 = kH == 3 && kW == 3;
+  for (let c = 0; c < C; c++) {
+    const plane = f32p(src, c * H * W);
+    const wc = f32p(weight, c * kH * kW);
+    const b: f32 = bias ? load<f32>(f32p(bias, c)) : 0;
+    const out = f32p(dst, c * outH * outW);
+    let w0 = f32x4.splat(0), w1 = w0, w2 = w0, w3 = w0, w4 = w0, w5 = w0, w6 = w0, w7 = w0, w8 = w0;
+    if (is3x3) {
+      w0 = v128.load32_splat(wc); w1 = v128.load32_splat(wc, 4); w2 = v128.load32_splat(wc, 8);
+      w3 = v128.load32_splat(wc, 12); w4 = v128.load32_splat(wc, 16); w5 = v128.load32_splat(wc, 20);
+      w6 = v128.load32_splat(wc, 24); w7 = v128.load32_splat(wc, 28); w8 = v128.load32_splat(wc, 32);
+    }
+    for (let oh = 0; oh < outH; oh++) {
+      const ih0 = oh * strideH - padH;
+      const kiLo = max(ceilDiv(-ih0, dilH), 0);
+      const kiHi = min(ceilDiv(H - ih0, dilH), kH);
+      const orow = f32p(out, oh * outW);
+      // interior, 4 outputs at a time (stride 1 only: contiguous loads)
+      let ow = inLo;
+      if (strideW == 1) {
+        const vb = f32x4.splat(b);
+        if (is3x3 && kiLo == 0 && kiHi == 3) {
+          // 3x3, all rows inside: weights stay in registers, 9 FMAs per 4 outputs
+          const r0 = f32p(plane, ih0 * W - padW), r1 = r0 + (<usize>(dilH * W) << 2), r2 = r1 + (<usize>(dilH * W) << 2);
+          const d1 = <usize>dilW << 2, d2 = <usize>dilW << 3;
+          for (; ow + 4 <= inHi; ow += 4) {
+            const o = <usize>ow << 2;
+            let acc = f32x4.add(vb, f32x4.mul(w0, v128.load(r0 + o)));
+            acc = f32x4.add(acc, f32x4.mul(w1, v128.load(r0 + o + d1)));
+            acc = f32x4.add(acc, f32x4.mul(w2, v128.load(r0 + o + d2)));
+            acc = f32x4.add(acc, f32x4.mul(w3, v128.load(r1 + o)));
+            acc = f32x4.add(acc, f32x4.mul(w4, v128.load(r1 + o + d1)));
+            acc = f32x4.add(acc, f32x4.mul(w5, v128.load(r1 + o + d2)));
+            acc = f32x4.add(acc, f32x4.mul(w6, v128.load(r2 + o)));
+            acc = f32x4.add(acc, f32x4.mul(w7, v128.load(r2 + o + d1)));
+            acc = f32x4.add(acc, f32x4.mul(w8, v128.load(r2 + o + d2)));
+            v128.store(f32p(orow, ow), acc);
+          }
+        }
+        for (; ow + 4 <= inHi; ow += 4) {
+          let acc = vb;
+          for (let ki = kiLo; ki < kiHi; ki++) {
+            const irow = f32p(plane, (ih0 + ki * dilH) * W + ow - padW);
+            const wr = f32p(wc, ki * kW);
+            for (let kj = 0; kj < kW; kj++) {
+              acc = f32x4.add(acc, f32x4.mul(f32x4.splat(load<f32>(f32p(wr, kj))), v128.load(f32p(irow, kj * dilW))));
+            }
+          }
+          v128.store(f32p(orow, ow), acc);
+        }
+      }
+      for (; ow < inHi; ow++) {
+        let acc = b;
+        for (let ki = kiLo; ki < kiHi; ki++) {
+          const irow = f32p(plane, (ih0 + ki * dilH) * W + ow * strideW - padW);
+          const wr = f32p(wc, ki * kW);
+          for (let kj = 0; kj < kW; kj++) acc += load<f32>(f32p(wr, kj)) * load<f32>(f32p(irow, kj * dilW));
+        }
+        store<f32>(f32p(orow, ow), acc);
+      }
+      // border columns: clip the kernel row
+      for (let o = 0; o < outW; o++) {
+        if (o >= inLo && o < inHi) { o = inHi - 1; continue; }
+        const iw0 = o * strideW - padW;
+        const kjLo = max(ceilDiv(-iw0, dilW), 0);
+        const kjHi = min(ceilDiv(W - iw0, dilW), kW);
+        let acc = b;
+        for (let ki = kiLo; ki < kiHi; ki++) {
+          const irow = f32p(plane, (ih0 + ki * dilH) * W + iw0);
+          const wr = f32p(wc, ki * kW);
+          for (let kj = kjLo; kj < kjHi; kj++) acc += load<f32>(f32p(wr, kj)) * load<f32>(f32p(irow, kj * dilW));
+        }
+        store<f32>(f32p(orow, o), acc);
+      }
+    }
+  }
+}
+
+// conv_depthwise_bwd_input(dy, weight, C, H, W, kH, kW, padH, padW, strideH, strideW, dilH, dilW, outH, outW, dx)
+//   dy f32 [C, outH, outW]; weight f32 [C, 1, kH, kW]; dx f32 [C, H, W] is ACCUMULATED into.
+export function conv_depthwise_bwd_input(
+  dy: usize, weight: usize, C: i32, H: i32, W: i32, kH: i32, kW: i32, padH: i32, padW: i32,
+  strideH: i32, strideW: i32, dilH: i32, dilW: i32, outH: i32, outW: i32, dx: usize,
+): void {
+  for (let c = 0; c < C; c++) {
+    const plane = f32p(dx, c * H * W);
+    const wc = f32p(weight, c * kH * kW);
+    const g = f32p(dy, c * outH * outW);
+    for (let ki = 0; ki < kH; ki++) {
+      const offH = ki * dilH - padH;
+      const ohLo = lowOut(offH, strideH, outH);
+      const ohHi = highOut(offH, strideH, H, ohLo, outH);
+      for (let kj = 0; kj < kW; kj++) {
+        const offW = kj * dilW - padW;
+        const lo = lowOut(offW, strideW, outW);
+        const hi = highOut(offW, strideW, W, lo, outW);
+        const w = load<f32>(f32p(wc, ki * kW + kj));
+        for (let oh = ohLo; oh < ohHi; oh++) {
+          const row = f32p(plane, (oh * strideH + offH) * W);
+          const grow = f32p(g, oh * outW);
+          if (strideW == 1) {
+            rowAxpy(f32p(row, lo + offW), f32p(grow, lo), w, hi - lo);
+          } else {
+            for (let ow = lo; ow < hi; ow++) {
+              const p = f32p(row, ow * strideW + offW);
+              store<f32>(p, load<f32>(p) + w * load<f32>(f32p(grow, ow)));
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+// conv_depthwise_bwd_weight(src, dy, C, H, W, kH, kW, padH, padW, strideH, strideW, dilH, dilW, outH, outW, dw)
+//   src f32 [C, H, W] (forward input); dy f32 [C, outH, outW];
+//   dw f32 [C, 1, kH, kW] is ACCUMULATED into (sum over images without a temp). Bias grad is a plain sum of dy.
+export function conv_depthwise_bwd_weight(
+  src: usize, dy: usize, C: i32, H: i32, W: i32, kH: i32, kW: i32, padH: i32, padW: i32,
+  strideH: i32, strideW: i32, dilH: i32, dilW: i32, outH: i32, outW: i32, dw: usize,
+): void {
+  for (let c = 0; c < C; c++) {
+    const plane = f32p(src, c * H * W);
+    const g = f32p(dy, c * outH * outW);
+    for (let ki = 0; ki < kH; ki++) {
+      const offH = ki * dilH - padH;
+      const ohLo = lowOut(offH, strideH, outH);
+      const ohHi = highOut(offH, strideH, H, ohLo, outH);
+      for (let kj = 0; kj < kW; kj++) {
+        const offW = kj * dilW - padW;
+        const lo = lowOut(offW, strideW, outW);
+        const hi = highOut(offW, strideW, W, lo, outW);
+        let acc: f32 = 0;
+        for (let oh = ohLo; oh < ohHi; oh++) {
+          const row = f32p(plane, (oh * strideH + offH) * W);
+          const grow = f32p(g, oh * outW);
+          if (strideW == 1) {
+            acc += rowDot(f32p(row, lo + offW), f32p(grow, lo), hi - lo);
+          } else {
+            for (let ow = lo; ow < hi; ow++) acc += load<f32>(f32p(row, ow * strideW + offW)) * load<f32>(f32p(grow, ow));
+          }
+        }
+        const p = f32p(dw, (c * kH + ki) * kW + kj);
+        store<f32>(p, load<f32>(p) + acc);
+      }
+    }
+  }
+}

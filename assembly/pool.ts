@@ -1,0 +1,374 @@
+// Pooling kernels, NCHW, over NC = N*C independent planes per call. float32 data, int32 indices.
+// Output sizes come from the caller (pool_out_size below implements PyTorch's rule).
+// Windows are short (2-3 taps), so loops are scalar with window bounds clipped once per output.
+
+@inline function f32p(base: usize, i: i32): usize {
+  return base + (<usize>i << 2);
+}
+
+// ceil(a / b) for b > 0 and any sign of a.
+@inline function ceilDiv(a: i32, b: i32): i32 {
+  return a > 0 ? (a + b - 1) / b : -((-a) / b);
+}
+
+// floor(a / b) for b > 0 and any sign of a.
+@inline function floorDiv(a: i32, b: i32): i32 {
+  return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
+// pool_out_size(in, k, pad, stride, dil, ceilMode) -> i32
+//   PyTorch pooling_output_shape: floor-or-ceil((in + 2*pad - dil*(k-1) - 1) / stride) + 1,
+//   and in ceil mode the last window must start inside the input or left padding
+//   (if (out-1)*stride >= in + pad, drop it). For avg pool pass dil = 1.
+export function pool_out_size(inSize: i32, k: i32, pad: i32, stride: i32, dil: i32, ceilMode: bool): i32 {
+  const span = inSize + 2 * pad - dil * (k - 1) - 1 + (ceilMode ? stride - 1 : 0);
+  let out = floorDiv(span, stride) + 1;
+  if (ceilMode && (out - 1) * stride >= inSize + pad) out--;
+  return out;
+}
+
+// Interior output columns [lowOut, highOut): every tap of the window lies inside [0, size).
+@inline function lowOut(off: i32, s: i32, n: i32): i32 {
+  return min(max(ceilDiv(-off, s), 0), n);
+}
+@inline function highOut(off: i32, s: i32, size: i32, lo: i32, n: i32): i32 {
+  return min(max(ceilDiv(size - off, s), lo), n);
+}
+
+// First / one-past-last tap k with 0 <= base + k*d < size (no division in the common d == 1 case).
+@inline function tapLo(base: i32, d: i32): i32 {
+  return d == 1 ? max(-base, 0) : max(ceilDiv(-base, d), 0);
+}
+@inline function tapHi(base: i32, d: i32, size: i32, K: i32): i32 {
+  return min(d == 1 ? size - base : ceilDiv(size - base, d), K);
+}
+
+// 4 outputs' taps: contiguous for stride 1, even lanes of 8 floats for stride 2.
+@inline function ld4(p: usize, stride2: bool): v128 {
+  return stride2 ? v128.shuffle<f32>(v128.load(p), v128.load(p, 16), 0, 2, 4, 6) : v128.load(p);
+}
+
+// One max-pool output with the window clipped to taps [kiLo, kiHi) x [kjLo, kjHi).
+@inline function maxOne(
+  plane: usize, W: i32, ih0: i32, kiLo: i32, kiHi: i32, dilH: i32, iw0: i32, kjLo: i32, kjHi: i32, dilW: i32,
+  out: usize, ind: usize, o: i32,
+): void {
+  let m = -Infinity as f32;
+  let mi = -1;
+  for (let ki = kiLo; ki < kiHi; ki++) {
+    const r = (ih0 + ki * dilH) * W + iw0;
+    for (let kj = kjLo; kj < kjHi; kj++) {
+      const i = r + kj * dilW;
+      const v = load<f32>(f32p(plane, i));
+      if (v > m || v != v || mi < 0) { m = v; mi = i; }
+    }
+  }
+  store<f32>(f32p(out, o), m);
+  store<i32>(f32p(ind, o), mi);
+}
+
+// 4 adjacent interior max-pool outputs (stride 1 or 2), same tap order and tie/NaN rules as maxOne.
+@inline function maxBlock(
+  plane: usize, W: i32, ih0: i32, kiLo: i32, kiHi: i32, dilH: i32, iw0: i32, kW: i32, dilW: i32,
+  out: usize, ind: usize, o: i32, stride2: bool,
+): void {
+  const lanes = stride2 ? i32x4(0, 2, 4, 6) : i32x4(0, 1, 2, 3);
+  const r0 = (ih0 + kiLo * dilH) * W + iw0;
+  let m = ld4(f32p(plane, r0), stride2);
+  let mi = i32x4.add(i32x4.splat(r0), lanes);
+  for (let ki = kiLo; ki < kiHi; ki++) {
+    const r = (ih0 + ki * dilH) * W + iw0;
+    for (let kj = select(1, 0, ki == kiLo); kj < kW; kj++) {
+      const i = r + kj * dilW;
+      const v = ld4(f32p(plane, i), stride2);
+      const take = v128.or(f32x4.gt(v, m), f32x4.ne(v, v));
+      m = v128.bitselect(v, m, take);
+      mi = v128.bitselect(i32x4.add(i32x4.splat(i), lanes), mi, take);
+    }
+  }
+  v128.store(f32p(out, o), m);
+  v128.store(f32p(ind, o), mi);
+}
+
+// pool_max2d_fwd(src, NC, H, W, kH, kW, padH, padW, strideH, strideW, dilH, dilW, outH, outW, dst, idx)
+//   src f32 [NC, H, W]; dst f32 [NC, outH, outW] and idx i32 [NC, outH, outW] are OVERWRITTEN.
+//   Padding counts as -inf. idx is the flat h*W + w within the plane (PyTorch's return_indices);
+//   ties keep the first tap in row-major window order; NaN wins (propagates) like PyTorch.
+//   A window with no tap inside the input (only possible with dilation > 1) gives -inf and idx -1
+//   (PyTorch writes an out-of-plane index there).
+export function pool_max2d_fwd(
+  src: usize, NC: i32, H: i32, W: i32, kH: i32, kW: i32, padH: i32, padW: i32,
+  strideH: i32, strideW: i32, dilH: i32, dilW: i32, outH: i32, outW: i32, dst: usize, idx: usize,
+): void {
+  const HW = H * W;
+  const OL = outH * outW;
+  const lastOff = (kW - 1) * dilW - padW;
+  const inLo = lowOut(-padW, strideW, outW);
+  const inHi = highOut(lastOff, strideW, W, inLo, outW);
+  for (let p = 0; p < NC; p++) {
+    const plane = f32p(src, p * HW);
+    const out = f32p(dst, p * OL);
+    const ind = f32p(idx, p * OL);
+    for (let oh = 0; oh < outH; oh++) {
+      const ih0 = oh * strideH - padH;
+      const kiLo = tapLo(ih0, dilH);
+      const kiHi = tapHi(ih0, dilH, H, kH);
+      const o0 = oh * outW;
+      let ow = 0;
+      for (; ow < inLo; ow++) {
+        const iw0 = ow * strideW - padW;
+        maxOne(plane, W, ih0, kiLo, kiHi, dilH, iw0, tapLo(iw0, dilW), tapHi(iw0, dilW, W, kW), dilW, out, ind, o0 + ow);
+      }
+      if (kiLo < kiHi) {
+        if (strideW == 1) {
+          for (; ow + 4 <= inHi; ow += 4) maxBlock(plane, W, ih0, kiLo, kiHi, dilH, ow - padW, kW, dilW, out, ind, o0 + ow, false);
+        } else if (strideW == 2) {
+          for (; ow + 4 <= inHi && 2 * ow + lastOff + 8 <= W; ow += 4) {
+            maxBlock(plane, W, ih0, kiLo, kiHi, dilH, 2 * ow - padW, kW, dilW, out, ind, o0 + ow, true);
+          }
+        }
+      }
+      for (; ow < inHi; ow++) maxOne(plane, W, ih0, kiLo, kiHi, dilH, ow * strideW - padW, 0, kW, dilW, out, ind, o0 + ow);
+      for (; ow < outW; ow++) {
+        const iw0 = ow * strideW - padW;
+        maxOne(plane, W, ih0, kiLo, kiHi, dilH, iw0, tapLo(iw0, dilW), tapHi(iw0, dilW, W, kW), dilW, out, ind, o0 + ow);
+      }
+    }
+  }
+}
+
+// pool_max2d_bwd(dy, idx, NC, H, W, outH, outW, dx)
+//   dy f32 [NC, outH, outW], idx i32 [NC, outH, outW] from pool_max2d_fwd;
+//   dx f32 [NC, H, W] is ACCUMULATED into: dx[p, idx] += dy. Indices outside [0, H*W) are skipped.
+export function pool_max2d_bwd(dy: usize, idx: usize, NC: i32, H: i32, W: i32, outH: i32, outW: i32, dx: usize): void {
+  const HW = H * W;
+  const OL = outH * outW;
+  for (let p = 0; p < NC; p++) {
+    const g = f32p(dy, p * OL);
+    const ind = f32p(idx, p * OL);
+    const plane = f32p(dx, p * HW);
+    for (let o = 0; o < OL; o++) {
+      const i = load<i32>(f32p(ind, o));
+      if (<u32>i < <u32>HW) {
+        const q = f32p(plane, i);
+        store<f32>(q, load<f32>(q) + load<f32>(f32p(g, o)));
+      }
+    }
+  }
+}
+
+// PyTorch avg_pool2d divisor for a window starting at (ih0, iw0): the window clipped to the
+// padded input when countIncludePad, else clipped to the input; divisorOverride > 0 wins.
+@inline function avgDivisor(
+  ih0: i32, iw0: i32, H: i32, W: i32, kH: i32, kW: i32, padH: i32, padW: i32,
+  countIncludePad: bool, divisorOverride: i32,
+): i32 {
+  if (divisorOverride > 0) return divisorOverride;
+  if (countIncludePad) return (min(ih0 + kH, H + padH) - ih0) * (min(iw0 + kW, W + padW) - iw0);
+  return (min(ih0 + kH, H) - max(ih0, 0)) * (min(iw0 + kW, W) - max(iw0, 0));
+}
+
+// Window sum over rows [hLo, hHi) x cols [wLo, wHi), row-major (PyTorch's order).
+@inline function avgSum(plane: usize, W: i32, hLo: i32, hHi: i32, wLo: i32, wHi: i32): f32 {
+  let s: f32 = 0;
+  for (let ih = hLo; ih < hHi; ih++) {
+    const row = f32p(plane, ih * W);
+    for (let iw = wLo; iw < wHi; iw++) s += load<f32>(f32p(row, iw));
+  }
+  return s;
+}
+
+// pool_avg2d_fwd(src, NC, H, W, kH, kW, padH, padW, strideH, strideW, outH, outW, countIncludePad, divisorOverride, dst)
+//   src f32 [NC, H, W]; dst f32 [NC, outH, outW] OVERWRITTEN with the window sum / divisor, where the
+//   divisor follows PyTorch exactly (divisorOverride <= 0 means none); an all-padding window gives 0.
+//   ceilMode only changes outH/outW (pool_out_size); its clipped last windows are handled here.
+export function pool_avg2d_fwd(
+  src: usize, NC: i32, H: i32, W: i32, kH: i32, kW: i32, padH: i32, padW: i32,
+  strideH: i32, strideW: i32, outH: i32, outW: i32, countIncludePad: bool, divisorOverride: i32, dst: usize,
+): void {
+  const HW = H * W;
+  const OL = outH * outW;
+  const lastOff = kW - 1 - padW;
+  const inLo = lowOut(-padW, strideW, outW);
+  const inHi = highOut(lastOff, strideW, W, inLo, outW);
+  for (let p = 0; p < NC; p++) {
+    const plane = f32p(src, p * HW);
+    const out = f32p(dst, p * OL);
+    for (let oh = 0; oh < outH; oh++) {
+      const ih0 = oh * strideH - padH;
+      const hLo = max(ih0, 0), hHi = min(ih0 + kH, H);
+      const orow = f32p(out, oh * outW);
+      let ow = 0;
+      if (hLo < hHi && inLo < inHi) {
+        // interior columns: full kernel width, so the divisor depends on the row only
+        const div = <f32>avgDivisor(ih0, inLo * strideW - padW, H, W, kH, kW, padH, padW, countIncludePad, divisorOverride);
+        const vdiv = f32x4.splat(div);
+        ow = inLo;
+        if (strideW == 1 || strideW == 2) {
+          const s2 = strideW == 2;
+          for (; ow + 4 <= inHi && (!s2 || 2 * ow + lastOff + 8 <= W); ow += 4) {
+            const iw0 = ow * strideW - padW;
+            let acc = f32x4.splat(0);
+            for (let ih = hLo; ih < hHi; ih++) {
+              const row = f32p(plane, ih * W + iw0);
+              for (let kj = 0; kj < kW; kj++) {
+                acc = f32x4.add(acc, s2 ? ld4(f32p(row, kj), true) : ld4(f32p(row, kj), false));
+              }
+            }
+            v128.store(f32p(orow, ow), f32x4.div(acc, vdiv));
+          }
+        }
+        for (; ow < inHi; ow++) {
+          const iw0 = ow * strideW - padW;
+          store<f32>(f32p(orow, ow), avgSum(plane, W, hLo, hHi, iw0, iw0 + kW) / div);
+        }
+        ow = 0;
+      }
+      for (; ow < outW; ow++) {
+        if (ow == inLo && inLo < inHi && hLo < hHi) { ow = inHi - 1; continue; } // done above
+        const iw0 = ow * strideW - padW;
+        const wLo = max(iw0, 0), wHi = min(iw0 + kW, W);
+        let r: f32 = 0;
+        if (hLo < hHi && wLo < wHi) {
+          r = avgSum(plane, W, hLo, hHi, wLo, wHi) /
+            <f32>avgDivisor(ih0, iw0, H, W, kH, kW, padH, padW, countIncludePad, divisorOverride);
+        }
+        store<f32>(f32p(orow, ow), r);
+      }
+    }
+  }
+}
+
+// pool_avg2d_bwd(dy, NC, H, W, kH, kW, padH, padW, strideH, strideW, outH, outW, countIncludePad, divisorOverride, dx)
+//   Same parameters as the forward; dx f32 [NC, H, W] is ACCUMULATED into: every in-input tap of a
+//   window gets dy / divisor.
+export function pool_avg2d_bwd(
+  dy: usize, NC: i32, H: i32, W: i32, kH: i32, kW: i32, padH: i32, padW: i32,
+  strideH: i32, strideW: i32, outH: i32, outW: i32, countIncludePad: bool, divisorOverride: i32, dx: usize,
+): void {
+  const HW = H * W;
+  const OL = outH * outW;
+  const lastOff = kW - 1 - padW;
+  const inLo = lowOut(-padW, strideW, outW);
+  const inHi = highOut(lastOff, strideW, W, inLo, outW);
+  const zero = f32x4.splat(0);
+  for (let p = 0; p < NC; p++) {
+    const plane = f32p(dx, p * HW);
+    const g = f32p(dy, p * OL);
+    for (let oh = 0; oh < outH; oh++) {
+      const ih0 = oh * strideH - padH;
+      const hLo = max(ih0, 0), hHi = min(ih0 + kH, H);
+      if (hLo >= hHi) continue;
+      const grow = f32p(g, oh * outW);
+      let ow = 0;
+      if (inLo < inHi) {
+        const div = <f32>avgDivisor(ih0, inLo * strideW - padW, H, W, kH, kW, padH, padW, countIncludePad, divisorOverride);
+        const vdiv = f32x4.splat(div);
+        ow = inLo;
+        if (strideW == 1) {
+          for (; ow + 4 <= inHi; ow += 4) {
+            const v = f32x4.div(v128.load(f32p(grow, ow)), vdiv);
+            for (let ih = hLo; ih < hHi; ih++) {
+              const row = f32p(plane, ih * W + ow - padW);
+              for (let kj = 0; kj < kW; kj++) {
+                const q = f32p(row, kj);
+                v128.store(q, f32x4.add(v128.load(q), v));
+              }
+            }
+          }
+        } else if (strideW == 2) {
+          // 4 outputs hit the even lanes of 8 inputs; odd lanes get + 0
+          for (; ow + 4 <= inHi && 2 * ow + lastOff + 8 <= W; ow += 4) {
+            const v = f32x4.div(v128.load(f32p(grow, ow)), vdiv);
+            const lo = v128.shuffle<f32>(v, zero, 0, 4, 1, 4);
+            const hi = v128.shuffle<f32>(v, zero, 2, 4, 3, 4);
+            for (let ih = hLo; ih < hHi; ih++) {
+              const row = f32p(plane, ih * W + 2 * ow - padW);
+              for (let kj = 0; kj < kW; kj++) {
+                const q = f32p(row, kj);
+                v128.store(q, f32x4.add(v128.load(q), lo));
+                v128.store(q, f32x4.add(v128.load(q, 16), hi), 16);
+              }
+            }
+          }
+        }
+        for (; ow < inHi; ow++) {
+          const v = load<f32>(f32p(grow, ow)) / div;
+          const iw0 = ow * strideW - padW;
+          for (let ih = hLo; ih < hHi; ih++) {
+            const row = f32p(plane, ih * W);
+            for (let iw = iw0; iw < iw0 + kW; iw++) {
+              const q = f32p(row, iw);
+              store<f32>(q, load<f32>(q) + v);
+            }
+          }
+        }
+        ow = 0;
+      }
+      for (; ow < outW; ow++) {
+        if (ow == inLo && inLo < inHi) { ow = inHi - 1; continue; } // done above
+        const iw0 = ow * strideW - padW;
+        const wLo = max(iw0, 0), wHi = min(iw0 + kW, W);
+        if (wLo >= wHi) continue;
+        const v = load<f32>(f32p(grow, ow)) /
+          <f32>avgDivisor(ih0, iw0, H, W, kH, kW, padH, padW, countIncludePad, divisorOverride);
+        for (let ih = hLo; ih < hHi; ih++) {
+          const row = f32p(plane, ih * W);
+          for (let iw = wLo; iw < wHi; iw++) {
+            const q = f32p(row, iw);
+            store<f32>(q, load<f32>(q) + v);
+          }
+        }
+      }
+    }
+  }
+}
+
+// pool_adaptive_avg2d_fwd(src, NC, H, W, outH, outW, dst)
+//   src f32 [NC, H, W]; dst f32 [NC, outH, outW] OVERWRITTEN with window means, windows
+//   [floor(i*In/Out), ceil((i+1)*In/Out)) per axis (PyTorch).
+export function pool_adaptive_avg2d_fwd(src: usize, NC: i32, H: i32, W: i32, outH: i32, outW: i32, dst: usize): void {
+  const HW = H * W;
+  const OL = outH * outW;
+  for (let p = 0; p < NC; p++) {
+    const plane = f32p(src, p * HW);
+    const out = f32p(dst, p * OL);
+    for (let oh = 0; oh < outH; oh++) {
+      const hLo = (oh * H) / outH, hHi = ((oh + 1) * H + outH - 1) / outH;
+      for (let ow = 0; ow < outW; ow++) {
+        const wLo = (ow * W) / outW, wHi = ((ow + 1) * W + outW - 1) / outW;
+        let s: f32 = 0;
+        for (let ih = hLo; ih < hHi; ih++) {
+          const row = f32p(plane, ih * W);
+          for (let iw = wLo; iw < wHi; iw++) s += load<f32>(f32p(row, iw));
+        }
+        store<f32>(f32p(out, oh * outW + ow), s / <f32>((hHi - hLo) * (wHi - wLo)));
+      }
+    }
+  }
+}
+
+// pool_adaptive_avg2d_bwd(dy, NC, H, W, outH, outW, dx)
+//   dy f32 [NC, outH, outW]; dx f32 [NC, H, W] ACCUMULATED into: each window tap gets dy / window size.
+export function pool_adaptive_avg2d_bwd(dy: usize, NC: i32, H: i32, W: i32, outH: i32, outW: i32, dx: usize): void {
+  const HW = H * W;
+  const OL = outH * outW;
+  for (let p = 0; p < NC; p++) {
+    const plane = f32p(dx, p * HW);
+    const g = f32p(dy, p * OL);
+    for (let oh = 0; oh < outH; oh++) {
+      const hLo = (oh * H) / outH, hHi = ((oh + 1) * H + outH - 1) / outH;
+      for (let ow = 0; ow < outW; ow++) {
+        const wLo = (ow * W) / outW, wHi = ((ow + 1) * W + outW - 1) / outW;
+        const v = load<f32>(f32p(g, oh * outW + ow)) / <f32>((hHi - hLo) * (wHi - wLo));
+        for (let ih = hLo; ih < hHi; ih++) {
+          const row = f32p(plane, ih * W);
+          for (let iw = wLo; iw < wHi; iw++) {
+            const q = f32p(row, iw);
+            store<f32>(q, load<f32>(q) + v);
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,80 @@
+// backward(): one walk over the graph in reverse topological order, accumulating into leaves'
+// .grad and freeing each node's saved tensors as soon as it has run.
+import type { Tensor } from '../tensor.js';
+import type { Node } from './node.js';
+import { isAnomalyEnabled, noGrad } from './grad-mode.js';
+import { lifetimes } from '../lifetime.js';
+import { backend } from '../runtime/backend.js';
+import { accumulateGrad, onesLike, addGrads } from '../ops/grad-utils.js';
+import { sameShape } from '../shape.js';
+
+export interface BackwardOptions {
+  /** Keep the graph's saved tensors so backward can run through it again. */
+  retainGraph?: boolean;
+}
+
+function topoOrder(root: Node): Node[] {
+  const order: Node[] = [];
+  const seen = new Set<Node>();
+  // Iterative DFS: deep graphs (long RNN sequences) must not overflow the JS stack.
+  const stack: [Node, number][] = [[root, 0]];
+  seen.add(root);
+  while (stack.length) {
+    const top = stack[stack.length - 1];
+    const [node, i] = top;
+    if (i < node.inputs.length) {
+      top[1]++;
+      const next = node.inputs[i]?.gradFn;
+      if (next && !seen.has(next)) { seen.add(next); stack.push([next, 0]); }
+    } else {
+      stack.pop();
+      order.push(node);
+    }
+  }
+  return order.reverse();
+}
+
+export function backward(root: Tensor, gradient: Tensor | undefined, opts: BackwardOptions): void {
+  root._check('backward');
+  if (!root.requiresGrad) {
+    throw new Error(`backward: tensor of shape [${root.shape}] does not require grad and has no grad_fn`);
+  }
+  if (!gradient && root.size !== 1) {
+    throw new Error(`backward: grad can be implicitly created only for scalar outputs, got shape [${root.shape}]; pass a gradient of that shape`);
+  }
+  if (gradient && !sameShape(gradient.shape, root.shape)) {
+    throw new Error(`backward: gradient shape [${gradient.shape}] does not match the tensor's shape [${root.shape}]`);
+  }
+  lifetimes.boundary();
+  noGrad(() => {
+    const seed = gradient ?? onesLike(root);
+    if (!root.gradFn) { accumulateGrad(root, seed); return; }
+    const grads = new Map<Node, Tensor>();
+    grads.set(root.gradFn, seed);
+    const anomaly = isAnomalyEnabled();
+    for (const node of topoOrder(root.gradFn)) {
+      const g = grads.get(node);
+      if (!g) continue; // no path from the root carries gradient here
+      grads.delete(node);
+      if (node.retained) accumulateGrad(node.retained, g);
+      const inputGrads = node.apply(g);
+      if (!opts.retainGraph) node.release();
+      for (let i = 0; i < node.inputs.length; i++) {
+        const input = node.inputs[i];
+        const gi = inputGrads[i];
+        if (!input || !gi) continue;
+        if (anomaly && backend.k.ew_count_nonfinite(gi.ptr('anomaly'), gi.size) > 0) {
+          throw new Error(`detectAnomaly: function '${node.name}' returned NaN/Inf values in its gradient for input ${i} (shape [${gi.shape}])`);
+        }
+        if (input.gradFn) {
+          const prev = grads.get(input.gradFn);
+          grads.set(input.gradFn, prev ? addGrads(prev, gi) : gi);
+        } else {
+          accumulateGrad(input, gi);
+        }
+      }
+      // The incoming gradient is dead unless an op passed it straight through to an input.
+      if (g !== gradient && g._ephemeral && !g._kept && !inputGrads.includes(g)) g._release();
+    }
+  });
+}

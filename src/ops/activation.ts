@@ -1,0 +1,36 @@
+// Activations (fused SIMD kernels forward and backward) and numerically stable softmax / log-softmax.
+import { Tensor } from '../tensor.js';
+import { backend } from '../runtime/backend.js';
+import type { UnaryName } from '../runtime/opcodes.js';
+import { needsGrad, record } from '../autograd/node.js';
+import { normDim } from '../shape.js';
+import { unary } from './elementwise.js';
+
+export type ActivationName = Extract<UnaryName, 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'elu' | 'gelu' | 'softplus' | 'silu' | 'logSigmoid' | 'hardtanh'>;
+
+export function activation(x: Tensor, name: ActivationName, p1 = 0, p2 = 0): Tensor {
+  if (x.dtype !== 'float32') throw new Error(`${name}: expected a float32 tensor, got ${x.dtype}`);
+  return unary(x, name, p1, p2);
+}
+
+export function softmax(x: Tensor, dim: number, isLog: boolean): Tensor {
+  const op = isLog ? 'logSoftmax' : 'softmax';
+  if (x.dtype !== 'float32') throw new Error(`${op}: expected a float32 tensor, got ${x.dtype}`);
+  const d = x.ndim === 0 ? 0 : normDim(dim, x.ndim, op);
+  const xc = x.contiguous();
+  const shape = x.ndim ? x.shape : [1];
+  const outer = shape.slice(0, d).reduce((a, b) => a * b, 1);
+  const n = shape[d];
+  const inner = shape.slice(d + 1).reduce((a, b) => a * b, 1);
+  const y = Tensor._empty(x.shape);
+  if (y.size) backend.k.red_softmax(xc.ptr(op), y.ptr(), outer, n, inner, isLog ? 1 : 0);
+  if (needsGrad(x)) {
+    record(y, isLog ? 'LogSoftmaxBackward0' : 'SoftmaxBackward0', [x], (g) => {
+      const gc = g.contiguous();
+      const dx = Tensor._empty(x.shape);
+      if (dx.size) backend.k.red_softmax_backward(y.ptr(op), gc.ptr(op), dx.ptr(), outer, n, inner, isLog ? 1 : 0);
+      return [dx];
+    }, [y]);
+  }
+  return y;
+}

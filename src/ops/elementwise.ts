@@ -1,0 +1,295 @@
+// Elementwise ops: broadcasting binary arithmetic and comparisons, unary maps, casts, clones,
+// and the in-place updates optimizers use. Every differentiable one records its backward.
+import { Tensor, type DType } from '../tensor.js';
+import { backend } from '../runtime/backend.js';
+import { Binary, Unary, type BinaryName, type UnaryName } from '../runtime/opcodes.js';
+import { writeMeta } from '../runtime/scratch.js';
+import { broadcastShapes, broadcastStrides, coalesce, contiguousStrides, sameShape } from '../shape.js';
+import { needsGrad, record } from '../autograd/node.js';
+import { noGrad } from '../autograd/grad-mode.js';
+import { sumToShape } from './grad-utils.js';
+
+const k = () => backend.k;
+
+function asFloat(t: Tensor): Tensor { return t.dtype === 'float32' ? t : cast(t, 'float32'); }
+
+/** The raw broadcasting kernel call (no autograd). */
+export function binaryRaw(op: BinaryName, a: Tensor, b: Tensor, opName: string): Tensor {
+  const shape = broadcastShapes(a.shape, b.shape, opName);
+  a = asFloat(a); b = asFloat(b);
+  const out = Tensor._empty(shape);
+  if (out.size === 0) return out;
+  const pa = a.ptr(opName), pb = b.ptr(opName);
+  const full = shape.length ? shape : [1];
+  const sa = shape.length ? broadcastStrides(a.shape, a.strides, shape) : [0];
+  const sb = shape.length ? broadcastStrides(b.shape, b.strides, shape) : [0];
+  const c = coalesce(full.slice(), [sa, sb, contiguousStrides(full)]);
+  const meta = writeMeta([...c.shape, ...c.strides[0], ...c.strides[1]], c.shape.length);
+  k().ew_binary(Binary[op], pa, pb, out.ptr(), c.shape.length, meta);
+  return out;
+}
+
+/** The raw unary kernel call on a contiguous copy of x (no autograd). */
+export function unaryRaw(x: Tensor, op: UnaryName, p1 = 0, p2 = 0): Tensor {
+  const xc = asFloat(x).contiguous();
+  const out = Tensor._empty(x.shape);
+  if (out.size) k().ew_unary(Unary[op], xc.ptr(op), out.ptr(), out.size, p1, p2);
+  return out;
+}
+
+// Which saved values each unary derivative reads (assembly/elementwise.ts ew_unary_backward).
+const NEEDS_X = new Set<UnaryName>(['log', 'abs', 'leakyRelu', 'elu', 'gelu', 'softplus', 'clamp', 'powScalar',
+  'rdivScalar', 'square', 'sin', 'cos', 'log1p', 'logSigmoid', 'silu', 'hardtanh']);
+const NEEDS_Y = new Set<UnaryName>(['exp', 'sqrt', 'sigmoid', 'tanh', 'relu', 'elu', 'reciprocal', 'expm1', 'rsqrt']);
+const BACKWARD_NAMES: Partial<Record<UnaryName, string>> = { addScalar: 'AddBackward0', mulScalar: 'MulBackward0',
+  rsubScalar: 'RsubBackward1', rdivScalar: 'DivBackward0', powScalar: 'PowBackward0', leakyRelu: 'LeakyReluBackward0' };
+
+/** A differentiable unary map (activations included). */
+export function unary(x: Tensor, op: UnaryName, p1 = 0, p2 = 0): Tensor {
+  const xc = asFloat(x).contiguous();
+  const y = unaryRaw(xc, op, p1, p2);
+  if (needsGrad(x)) {
+    const saveX = NEEDS_X.has(op), saveY = NEEDS_Y.has(op);
+    const saved = [...(saveX ? [xc] : []), ...(saveY ? [y] : [])];
+    const name = BACKWARD_NAMES[op] ?? `${op[0].toUpperCase()}${op.slice(1)}Backward0`;
+    record(y, name, [x], (g) => {
+      const gc = g.contiguous();
+      const dx = Tensor._empty(x.shape);
+      if (dx.size) {
+        k().ew_unary_backward(Unary[op], gc.ptr(name), saveX ? xc.ptr(name) : 0, saveY ? y.ptr(name) : 0, dx.ptr(), dx.size, p1, p2);
+      }
+      return [dx];
+    }, saved);
+  }
+  return y;
+}
+
+function scalarOr(other: Tensor | number, like: Tensor): Tensor | null {
+  return typeof other === 'number' ? null : other;
+}
+
+function checkOther(op: string, other: unknown): void {
+  if (typeof other === 'number') {
+    if (Number.isNaN(other) && op !== 'mul' && op !== 'add') return;
+    return;
+  }
+  if (!(other instanceof Tensor)) throw new Error(`${op}: expected a Tensor or a number, got ${typeof other}`);
+}
+
+export function add(a: Tensor, other: Tensor | number, alpha = 1): Tensor {
+  checkOther('add', other);
+  if (typeof other === 'number') return unary(a, 'addScalar', other * alpha);
+  const b = alpha === 1 ? other : mul(other, alpha);
+  const out = binaryRaw('add', a, b, 'add');
+  if (needsGrad(a, b)) record(out, 'AddBackward0', [a, b], (g) => [sumToShape(g, a.shape), sumToShape(g, b.shape)]);
+  return out;
+}
+
+export function sub(a: Tensor, other: Tensor | number, alpha = 1): Tensor {
+  checkOther('sub', other);
+  if (typeof other === 'number') return unary(a, 'addScalar', -other * alpha);
+  const b = alpha === 1 ? other : mul(other, alpha);
+  const out = binaryRaw('sub', a, b, 'sub');
+  if (needsGrad(a, b)) record(out, 'SubBackward0', [a, b], (g) => [sumToShape(g, a.shape), sumToShape(unaryRaw(g, 'neg'), b.shape)]);
+  return out;
+}
+
+export function rsub(a: Tensor, other: number): Tensor { return unary(a, 'rsubScalar', other); }
+
+export function mul(a: Tensor, other: Tensor | number): Tensor {
+  checkOther('mul', other);
+  if (typeof other === 'number') return unary(a, 'mulScalar', other);
+  const b = other;
+  const out = binaryRaw('mul', a, b, 'mul');
+  if (needsGrad(a, b)) {
+    record(out, 'MulBackward0', [a, b], (g) => [
+      a.requiresGrad ? sumToShape(binaryRaw('mul', g, b, 'MulBackward0'), a.shape) : null,
+      b.requiresGrad ? sumToShape(binaryRaw('mul', g, a, 'MulBackward0'), b.shape) : null,
+    ], [a, b]);
+  }
+  return out;
+}
+
+export function div(a: Tensor, other: Tensor | number): Tensor {
+  checkOther('div', other);
+  if (typeof other === 'number') return unary(a, 'mulScalar', 1 / other);
+  const b = other;
+  const out = binaryRaw('div', a, b, 'div');
+  if (needsGrad(a, b)) {
+    record(out, 'DivBackward0', [a, b], (g) => {
+      const ga = binaryRaw('div', g, b, 'DivBackward0');
+      return [
+        a.requiresGrad ? sumToShape(ga, a.shape) : null,
+        // d(a/b)/db = -(a/b)/b, times g
+        b.requiresGrad ? sumToShape(unaryRaw(binaryRaw('mul', ga, binaryRaw('div', out, b, 'DivBackward0'), 'DivBackward0'), 'neg'), b.shape) : null,
+      ];
+    }, [a, b, out]);
+  }
+  return out;
+}
+
+export function pow(a: Tensor, exponent: Tensor | number): Tensor {
+  checkOther('pow', exponent);
+  if (typeof exponent === 'number') return unary(a, 'powScalar', exponent);
+  const b = exponent;
+  const out = binaryRaw('pow', a, b, 'pow');
+  if (needsGrad(a, b)) {
+    record(out, 'PowBackward1', [a, b], (g) => {
+      let ga: Tensor | null = null, gb: Tensor | null = null;
+      if (a.requiresGrad) {
+        const bm1 = unaryRaw(b, 'addScalar', -1);
+        ga = sumToShape(binaryRaw('mul', g, binaryRaw('mul', b, binaryRaw('pow', a, bm1, 'PowBackward1'), 'PowBackward1'), 'PowBackward1'), a.shape);
+      }
+      if (b.requiresGrad) {
+        // PyTorch masks the a == 0 case (where log a = -inf) to a zero gradient.
+        const loga = unaryRaw(a, 'log');
+        const safe = binaryRaw('mul', loga, unaryRaw(a, 'neScalar', 0), 'PowBackward1');
+        const fixed = where(unaryRaw(a, 'neScalar', 0), safe, 0, true);
+        gb = sumToShape(binaryRaw('mul', g, binaryRaw('mul', out, fixed, 'PowBackward1'), 'PowBackward1'), b.shape);
+      }
+      return [ga, gb];
+    }, [a, b, out]);
+  }
+  return out;
+}
+
+function maxMinPair(a: Tensor, other: Tensor | number, isMin: boolean): Tensor {
+  const name = isMin ? 'minimum' : 'maximum';
+  const b = typeof other === 'number' ? full(a, other) : other;
+  const out = binaryRaw(isMin ? 'minimum' : 'maximum', a, b, name);
+  if (needsGrad(a, b)) {
+    record(out, isMin ? 'MinimumBackward0' : 'MaximumBackward0', [a, b], (g) => {
+      // Ties split the gradient evenly, as PyTorch does.
+      const wins = binaryRaw(isMin ? 'lt' : 'gt', a, b, name);
+      const ties = unaryRaw(binaryRaw('eq', a, b, name), 'mulScalar', 0.5);
+      const wa = binaryRaw('add', wins, ties, name);
+      const wb = unaryRaw(wa, 'rsubScalar', 1);
+      return [
+        a.requiresGrad ? sumToShape(binaryRaw('mul', g, wa, name), a.shape) : null,
+        b.requiresGrad ? sumToShape(binaryRaw('mul', g, wb, name), b.shape) : null,
+      ];
+    }, [a, b]);
+  }
+  return out;
+}
+export const maximum = (a: Tensor, b: Tensor | number) => maxMinPair(a, b, false);
+export const minimum = (a: Tensor, b: Tensor | number) => maxMinPair(a, b, true);
+
+function full(like: Tensor, v: number): Tensor {
+  const t = Tensor._empty([]);
+  k().ew_fill(t.ptr(), 1, v);
+  return t;
+}
+
+export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
+  if ((min === undefined || min === null) && (max === undefined || max === null)) {
+    throw new Error('clamp: at least one of min or max must be given');
+  }
+  return unary(x, 'clamp', min ?? -Infinity, max ?? Infinity);
+}
+
+const SCALAR_COMPARE: Record<string, UnaryName> = { eq: 'eqScalar', ne: 'neScalar', lt: 'ltScalar', le: 'leScalar', gt: 'gtScalar', ge: 'geScalar' };
+
+/** Comparisons give float32 masks of 0 and 1 (no gradient). */
+export function compare(a: Tensor, other: Tensor | number, op: 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge'): Tensor {
+  checkOther(op, other);
+  if (typeof other === 'number') return unaryRaw(a, SCALAR_COMPARE[op], other);
+  return binaryRaw(op, a, other, op);
+}
+
+/** where(cond, a, b): a where cond is non-zero, else b (broadcasting). */
+export function where(condition: Tensor, a: Tensor | number, b: Tensor | number, raw = false): Tensor {
+  const ta = typeof a === 'number' ? full(condition, a) : a;
+  const tb = typeof b === 'number' ? full(condition, b) : b;
+  const shape = broadcastShapes(broadcastShapes(condition.shape, ta.shape, 'where'), tb.shape, 'where');
+  const expand = (t: Tensor) => (sameShape(t.shape, shape) ? asFloat(t).contiguous() : binaryRaw('add', zerosOf(shape), t, 'where'));
+  const c = expand(condition), ea = expand(ta), eb = expand(tb);
+  const out = Tensor._empty(shape);
+  if (out.size) k().ew_where(c.ptr('where'), ea.ptr('where'), eb.ptr('where'), out.ptr(), out.size);
+  if (!raw && needsGrad(ta, tb)) {
+    record(out, 'WhereBackward0', [ta, tb], (g) => {
+      const z = zerosOf(shape);
+      const gc = g.contiguous();
+      const ga = Tensor._empty(shape), gb = Tensor._empty(shape);
+      if (ga.size) {
+        k().ew_where(c.ptr(), gc.ptr(), z.ptr(), ga.ptr(), ga.size);
+        k().ew_where(c.ptr(), z.ptr(), gc.ptr(), gb.ptr(), gb.size);
+      }
+      return [ta.requiresGrad ? sumToShape(ga, ta.shape) : null, tb.requiresGrad ? sumToShape(gb, tb.shape) : null];
+    }, [c]);
+  }
+  return out;
+}
+
+function zerosOf(shape: readonly number[]): Tensor {
+  const z = Tensor._empty(shape);
+  if (z.size) k().ew_fill(z.ptr(), z.size, 0);
+  return z;
+}
+
+export function cast(x: Tensor, dtype: DType): Tensor {
+  if (dtype !== 'float32' && dtype !== 'int32') throw new Error(`to: unsupported dtype '${dtype}' (expected float32 or int32)`);
+  if (x.dtype === dtype) return x;
+  const xc = x.contiguous();
+  const out = Tensor._empty(x.shape, dtype);
+  if (out.size) {
+    if (dtype === 'float32') k().ew_cast_i32_f32(xc.ptr('to'), out.ptr(), out.size);
+    else k().ew_cast_f32_i32(xc.ptr('to'), out.ptr(), out.size);
+  }
+  return out;
+}
+
+/** A contiguous copy (differentiable). */
+export function clone(x: Tensor): Tensor {
+  const out = Tensor._empty(x.shape, x.dtype);
+  copyInto(out, x, 'clone');
+  if (needsGrad(x)) record(out, 'CloneBackward0', [x], (g) => [g]);
+  return out;
+}
+
+/** Copies src (any strides, broadcast to dst's shape) into the contiguous dst. */
+export function copyInto(dst: Tensor, src: Tensor, op: string): void {
+  if (!dst.isContiguous()) throw new Error(`${op}: destination must be contiguous, got strides [${dst.strides}] for shape [${dst.shape}]`);
+  if (dst.size === 0) return;
+  const shape = dst.shape.length ? dst.shape : [1];
+  broadcastShapes(src.shape, dst.shape, op);
+  if (src.shape.length > dst.shape.length || !sameShape(broadcastShapes(src.shape, dst.shape, op), dst.shape)) {
+    throw new Error(`${op}: cannot copy a tensor of shape [${src.shape}] into shape [${dst.shape}]`);
+  }
+  const st = dst.shape.length ? broadcastStrides(src.shape, src.strides, dst.shape) : [0];
+  const c = coalesce(shape.slice(), [st, contiguousStrides(shape)]);
+  const meta = writeMeta([...c.shape, ...c.strides[0]], c.shape.length);
+  k().ew_copy_strided(src.ptr(op), dst.ptr(op), c.shape.length, meta);
+}
+
+// ---- in-place helpers (not recorded) ----
+export function fill_(t: Tensor, v: number): void {
+  if (!t.isContiguous()) throw new Error(`fill_: tensor must be contiguous (shape [${t.shape}], strides [${t.strides}])`);
+  if (!t.size) return;
+  if (t.dtype === 'int32') k().ew_fill_i32(t.ptr('fill_'), t.size, v | 0);
+  else k().ew_fill(t.ptr('fill_'), t.size, v);
+}
+export function copy_(dst: Tensor, src: Tensor): void {
+  if (dst.dtype !== src.dtype) src = cast(src, dst.dtype);
+  copyInto(dst, src, 'copy_');
+}
+export function axpy_(y: Tensor, x: Tensor, alpha: number): void {
+  if (!sameShape(y.shape, x.shape)) throw new Error(`add_: shapes [${y.shape}] and [${x.shape}] must match`);
+  if (!y.isContiguous()) throw new Error('add_: destination must be contiguous');
+  const xc = x.contiguous();
+  if (y.size) k().ew_axpy(y.ptr('add_'), xc.ptr('add_'), y.size, alpha);
+}
+export function unaryInPlace_(t: Tensor, op: UnaryName, p1 = 0, p2 = 0): void {
+  if (!t.isContiguous()) throw new Error(`${op}_: tensor must be contiguous`);
+  if (t.size) k().ew_unary(Unary[op], t.ptr(op), t.ptr(op), t.size, p1, p2);
+}
+export function uniform_(t: Tensor, low: number, high: number): void {
+  if (!t.isContiguous()) throw new Error('uniform_: tensor must be contiguous');
+  if (t.size) k().rng_uniform(t.ptr('uniform_'), t.size, low, high);
+}
+export function normal_(t: Tensor, mean: number, std: number): void {
+  if (!t.isContiguous()) throw new Error('normal_: tensor must be contiguous');
+  if (t.size) k().rng_normal(t.ptr('normal_'), t.size, mean, std);
+}
+
+export { noGrad };

@@ -1,0 +1,59 @@
+// Gradient plumbing shared by ops and the engine: reducing broadcast gradients back to an
+// input's shape, summing gradients, accumulating into leaves.
+import { Tensor } from '../tensor.js';
+import { backend } from '../runtime/backend.js';
+import { sameShape } from '../shape.js';
+import * as red from './reduce.js';
+
+export function onesLike(t: Tensor): Tensor {
+  const o = Tensor._empty(t.shape);
+  backend.k.ew_fill(o.ptr(), o.size, 1);
+  return o;
+}
+
+/** Sums a broadcast gradient over the dims that broadcasting expanded, giving `shape`. */
+export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
+  if (sameShape(g.shape, shape)) return g;
+  const lead = g.ndim - shape.length;
+  const dims: number[] = [];
+  for (let d = 0; d < g.ndim; d++) {
+    if (d < lead || (shape[d - lead] === 1 && g.shape[d] !== 1)) dims.push(d);
+  }
+  const s = dims.length ? red.sum(g, dims, true) : g;
+  return s.reshape(shape as number[]);
+}
+
+export function addGrads(a: Tensor, b: Tensor): Tensor {
+  const out = Tensor._empty(a.shape);
+  const ac = a.contiguous(), bc = b.contiguous();
+  backend.k.ew_fill(out.ptr(), out.size, 0);
+  backend.k.ew_axpy(out.ptr(), ac.ptr(), out.size, 1);
+  backend.k.ew_axpy(out.ptr(), bc.ptr(), out.size, 1);
+  return out;
+}
+
+function ownable(g: Tensor): boolean {
+  return g._ephemeral && !g._kept && g.storage.refs === 1 && g.offset === 0 && g.isContiguous() && !g.requiresGrad;
+}
+
+/** leaf.grad += g (the first gradient is adopted when nothing else can see it, else copied). */
+export function accumulateGrad(leaf: Tensor, g: Tensor): void {
+  if (!sameShape(leaf.shape, g.shape)) {
+    throw new Error(`backward: gradient of shape [${g.shape}] for a tensor of shape [${leaf.shape}]`);
+  }
+  if (leaf.grad && !leaf.grad.isDisposed) {
+    const gc = g.contiguous();
+    backend.k.ew_axpy(leaf.grad.ptr('backward'), gc.ptr('backward'), g.size, 1);
+    return;
+  }
+  let owned: Tensor;
+  if (ownable(g)) owned = g;
+  else {
+    owned = Tensor._empty(g.shape);
+    const gc = g.contiguous();
+    backend.u8.copyWithin(owned.ptr(), gc.ptr(), gc.ptr() + g.size * 4);
+  }
+  owned._kept = true;
+  owned._ephemeral = false;
+  leaf.grad = owned;
+}

@@ -1,0 +1,180 @@
+// matmul with PyTorch semantics (1-D, 2-D, batched N-D with broadcasting) and the fused linear
+// layer op. Transposed operands are passed to the GEMM as flags, never materialised.
+import { Tensor } from '../tensor.js';
+import { backend } from '../runtime/backend.js';
+import { scratch } from '../runtime/scratch.js';
+import { GemmAct, GemmBias, Unary } from '../runtime/opcodes.js';
+import { needsGrad, record } from '../autograd/node.js';
+import { broadcastShapes, contiguousStrides } from '../shape.js';
+import * as views from './views.js';
+import { sumToShape } from './grad-utils.js';
+import { sum } from './reduce.js';
+
+/** A 2-D operand as the GEMM sees it: base pointer, whether it is stored transposed, row stride. */
+export interface Mat { ptr: number; rows: number; cols: number; trans: 0 | 1; ld: number }
+
+/** Describes a 2-D tensor (or view) for the GEMM, copying only when its strides allow neither layout. */
+export function asMat(t: Tensor, op: string): Mat {
+  const [r, c] = t.shape;
+  const [s0, s1] = t.strides;
+  if (s1 === 1 && (s0 >= c || r <= 1)) return { ptr: t.ptr(op), rows: r, cols: c, trans: 0, ld: Math.max(s0, c, 1) };
+  if (s0 === 1 && (s1 >= r || c <= 1)) return { ptr: t.ptr(op), rows: r, cols: c, trans: 1, ld: Math.max(s1, r, 1) };
+  const cc = views.contiguous(t);
+  return { ptr: cc.ptr(op), rows: r, cols: c, trans: 0, ld: Math.max(c, 1) };
+}
+
+export function transposed(m: Mat): Mat {
+  return { ptr: m.ptr, rows: m.cols, cols: m.rows, trans: (1 - m.trans) as 0 | 1, ld: m.ld };
+}
+
+export interface Epilogue { bias?: number; biasKind?: number; act?: number; actParam?: number }
+
+/** C (contiguous rows, row stride ldc) = A·B (+ beta·C), then the epilogue. */
+export function gemm(A: Mat, B: Mat, C: number, ldc: number, beta = 0, ep: Epilogue = {}): void {
+  const M = A.rows, K = A.cols, N = B.cols;
+  const k = backend.k;
+  const work = scratch('gemm', k.gemm_workspace_bytes(M, N, K));
+  k.gemm(A.trans, B.trans, M, N, K, A.ptr, A.ld, B.ptr, B.ld, C, ldc, beta,
+    ep.bias ?? 0, ep.biasKind ?? GemmBias.none, ep.act ?? GemmAct.none, ep.actParam ?? 0, work);
+}
+
+function mm2d(a: Tensor, b: Tensor, op: string): Tensor {
+  const out = Tensor._empty([a.shape[0], b.shape[1]]);
+  if (out.size) {
+    const A = asMat(a, op), B = asMat(b, op);
+    gemm(A, B, out.ptr(), b.shape[1]);
+  }
+  return out;
+}
+
+function checkFloat(a: Tensor, b: Tensor, op: string): void {
+  if (a.dtype !== 'float32' || b.dtype !== 'float32') throw new Error(`${op}: expected float32 tensors, got ${a.dtype} and ${b.dtype}`);
+  if (a.ndim === 0 || b.ndim === 0) throw new Error(`${op}: both arguments need at least 1 dim, got shapes [${a.shape}] and [${b.shape}]`);
+}
+
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  const op = 'matmul';
+  checkFloat(a, b, op);
+  const ka = a.shape[a.ndim - 1], kb = b.ndim === 1 ? b.shape[0] : b.shape[b.ndim - 2];
+  if (ka !== kb) {
+    throw new Error(`matmul: shapes [${a.shape}] and [${b.shape}] cannot be multiplied (${ka} != ${kb}: the last dim of the first must equal the ${b.ndim === 1 ? 'only' : 'second-to-last'} dim of the second)`);
+  }
+  // 1-D operands are promoted to matrices and the added dim removed afterwards.
+  if (a.ndim === 1 && b.ndim === 1) return views.reshape(matmul(views.reshape(a, [1, ka]), views.reshape(b, [kb, 1])), []);
+  if (a.ndim === 1) return views.squeeze(matmul(views.unsqueeze(a, 0), b), -2);
+  if (b.ndim === 1) return views.squeeze(matmul(a, views.unsqueeze(b, 1)), -1);
+  if (a.ndim === 2 && b.ndim === 2) {
+    const out = mm2d(a, b, op);
+    if (needsGrad(a, b)) {
+      record(out, 'MmBackward0', [a, b], (g) => [
+        a.requiresGrad ? mmT(g, b, false, true, a.shape) : null,
+        b.requiresGrad ? mmT(a, g, true, false, b.shape) : null,
+      ], [a, b]);
+    }
+    return out;
+  }
+  // Batched: fold a's batch into rows when b is a plain matrix; otherwise loop over broadcast batches.
+  if (b.ndim === 2) {
+    const lead = a.shape.slice(0, -1);
+    const flat = views.reshape(a, [-1, ka]);
+    return views.reshape(matmul(flat, b), [...lead, b.shape[1]]);
+  }
+  return batched(a, b);
+}
+
+// g·Bᵀ or Aᵀ·g for backward, straight from the stored layouts.
+function mmT(x: Tensor, y: Tensor, tx: boolean, ty: boolean, shape: readonly number[]): Tensor {
+  const X = tx ? transposed(asMat(x, 'MmBackward0')) : asMat(x, 'MmBackward0');
+  const Y = ty ? transposed(asMat(y, 'MmBackward0')) : asMat(y, 'MmBackward0');
+  const out = Tensor._empty(shape);
+  if (out.size) gemm(X, Y, out.ptr(), shape[1]);
+  return out;
+}
+
+function batched(a: Tensor, b: Tensor): Tensor {
+  const op = 'matmul';
+  const M = a.shape[a.ndim - 2], K = a.shape[a.ndim - 1], N = b.shape[b.ndim - 1];
+  const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), op);
+  const ae = views.contiguous(views.expand(a, [...batch, M, K]));
+  const be = views.contiguous(views.expand(b, [...batch, K, N]));
+  const nb = batch.reduce((x, y) => x * y, 1);
+  const out = Tensor._empty([...batch, M, N]);
+  const run = (x: Tensor, y: Tensor, dst: Tensor, tx: boolean, ty: boolean, rows: number, inner: number, cols: number) => {
+    for (let i = 0; i < nb; i++) {
+      const X: Mat = tx ? { ptr: x.ptr() + i * rows * inner * 4, rows, cols: inner, trans: 1, ld: rows }
+                        : { ptr: x.ptr() + i * rows * inner * 4, rows, cols: inner, trans: 0, ld: inner };
+      const Y: Mat = ty ? { ptr: y.ptr() + i * inner * cols * 4, rows: inner, cols, trans: 1, ld: inner }
+                        : { ptr: y.ptr() + i * inner * cols * 4, rows: inner, cols, trans: 0, ld: cols };
+      gemm(X, Y, dst.ptr() + i * rows * cols * 4, cols);
+    }
+  };
+  if (out.size && K > 0) run(ae, be, out, false, false, M, K, N);
+  else if (out.size) backend.k.ew_fill(out.ptr(), out.size, 0);
+  if (needsGrad(a, b)) {
+    record(out, 'BmmBackward0', [a, b], (g) => {
+      const gc = views.contiguous(g);
+      let ga: Tensor | null = null, gb: Tensor | null = null;
+      if (a.requiresGrad) { ga = Tensor._empty([...batch, M, K]); if (ga.size) run(gc, be, ga, false, true, M, N, K); ga = sumToShape(ga, a.shape); }
+      if (b.requiresGrad) { gb = Tensor._empty([...batch, K, N]); if (gb.size) run(ae, gc, gb, true, false, K, M, N); gb = sumToShape(gb, b.shape); }
+      return [ga, gb];
+    }, [ae, be]);
+  }
+  return out;
+}
+
+export type LinearActivation = 'none' | 'relu' | 'leakyRelu' | 'sigmoid' | 'tanh';
+const ACT_UNARY = { relu: Unary.relu, leakyRelu: Unary.leakyRelu, sigmoid: Unary.sigmoid, tanh: Unary.tanh } as const;
+
+/**
+ * y = act(x·Wᵀ + b) in one GEMM with a bias + activation epilogue (x [.., in], W [out, in], b [out]).
+ * Backward fuses the activation derivative, then two GEMMs and a column sum for the bias.
+ */
+export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null, act: LinearActivation = 'none', slope = 0.01): Tensor {
+  const op = 'linear';
+  if (weight.ndim !== 2) throw new Error(`linear: weight must be 2-D [out, in], got shape [${weight.shape}]`);
+  const [outF, inF] = weight.shape;
+  if (x.ndim < 1 || x.shape[x.ndim - 1] !== inF) {
+    throw new Error(`linear: input shape [${x.shape}] does not match weight [${weight.shape}] (expected last dim ${inF})`);
+  }
+  if (bias && (bias.ndim !== 1 || bias.shape[0] !== outF)) throw new Error(`linear: bias shape [${bias.shape}] should be [${outF}]`);
+  if (x.ndim !== 2) {
+    const lead = x.shape.slice(0, -1);
+    return views.reshape(linear(views.reshape(x, [-1, inF]), weight, bias, act, slope), [...lead, outF]);
+  }
+  const rows = x.shape[0];
+  const y = Tensor._empty([rows, outF]);
+  const W = asMat(weight, op);
+  if (y.size) {
+    gemm(asMat(x, op), transposed(W), y.ptr(), outF, 0, {
+      bias: bias ? bias.contiguous().ptr(op) : 0, biasKind: bias ? GemmBias.perColumn : GemmBias.none,
+      act: GemmAct[act], actParam: slope,
+    });
+  }
+  if (needsGrad(x, weight, bias)) {
+    const saved = act === 'none' ? [x, weight] : [x, weight, y];
+    record(y, act === 'none' ? 'AddmmBackward0' : `Linear${act[0].toUpperCase()}${act.slice(1)}Backward`, [x, weight, bias], (g) => {
+      let gp = g.contiguous();
+      if (act !== 'none' && gp.size) {
+        // d(pre-activation) from the saved output (relu/sigmoid/tanh) or sign of the output (leaky: same sign as input).
+        const dpre = Tensor._empty(y.shape);
+        backend.k.ew_unary_backward(ACT_UNARY[act], gp.ptr(), y.ptr(), y.ptr(), dpre.ptr(), y.size, slope, 0);
+        gp = dpre;
+      }
+      const G = asMat(gp, op);
+      let gx: Tensor | null = null, gw: Tensor | null = null, gb: Tensor | null = null;
+      if (x.requiresGrad) { gx = Tensor._empty(x.shape); if (gx.size) gemm(G, asMat(weight, op), gx.ptr(), inF); }
+      if (weight.requiresGrad) {
+        gw = Tensor._empty(weight.shape);
+        if (gw.size) {
+          if (rows) gemm(transposed(G), asMat(x, op), gw.ptr(), inF);
+          else backend.k.ew_fill(gw.ptr(), gw.size, 0);
+        }
+      }
+      if (bias && bias.requiresGrad) gb = sum(gp, [0]);
+      return [gx, gw, gb];
+    }, saved);
+  }
+  return y;
+}
+
+export { contiguousStrides };

@@ -1,0 +1,143 @@
+// Reductions: sum, mean, var, max/min (values + indices), amax/amin, argmax/argmin, norm.
+// A reduction over several dims permutes them to the end and reduces one flattened axis.
+import { Tensor } from '../tensor.js';
+import { backend } from '../runtime/backend.js';
+import { needsGrad, record } from '../autograd/node.js';
+import { normDim, normDims } from '../shape.js';
+import { binaryRaw, unaryRaw, cast } from './elementwise.js';
+import * as views from './views.js';
+
+const k = () => backend.k;
+
+// Arranges x as [outer, n, inner] over `dims` (contiguous), returning the pieces and output shape.
+function layout(x: Tensor, dims: number[], keepdim: boolean, op: string) {
+  const keptShape = x.shape.map((s, i) => (dims.includes(i) ? 1 : s));
+  const outShape = keepdim ? keptShape : x.shape.filter((_, i) => !dims.includes(i));
+  const contiguousRun = dims.every((d, i) => i === 0 || d === dims[i - 1] + 1);
+  let src: Tensor, outer: number, n: number, inner: number;
+  if (contiguousRun && dims.length) {
+    src = x.contiguous();
+    outer = x.shape.slice(0, dims[0]).reduce((a, b) => a * b, 1);
+    n = dims.reduce((a, d) => a * x.shape[d], 1);
+    inner = x.shape.slice(dims[dims.length - 1] + 1).reduce((a, b) => a * b, 1);
+  } else {
+    const rest = [...Array(x.ndim).keys()].filter((d) => !dims.includes(d));
+    src = views.contiguous(views.permute(x, [...rest, ...dims]));
+    outer = rest.reduce((a, d) => a * x.shape[d], 1);
+    n = dims.reduce((a, d) => a * x.shape[d], 1);
+    inner = 1;
+  }
+  return { src: src.dtype === 'float32' ? src : cast(src, 'float32'), outer, n, inner, outShape, keptShape };
+}
+
+function sumRaw(x: Tensor, dims: number[], keepdim: boolean, scale: number, op: string): Tensor {
+  const L = layout(x, dims, keepdim, op);
+  const out = Tensor._empty(L.outShape);
+  if (out.size) {
+    if (L.n === 0) k().ew_fill(out.ptr(), out.size, op === 'mean' ? NaN : 0);
+    else k().red_sum(L.src.ptr(op), out.ptr(), L.outer, L.n, L.inner, scale);
+  }
+  return out;
+}
+
+export function sum(x: Tensor, dim?: number | number[] | null, keepdim = false): Tensor {
+  const dims = normDims(dim, x.ndim, 'sum');
+  const out = sumRaw(x, dims, keepdim, 1, 'sum');
+  if (needsGrad(x)) {
+    const kept = x.shape.map((s, i) => (dims.includes(i) ? 1 : s));
+    record(out, 'SumBackward1', [x], (g) => [views.expand(views.reshape(g, kept), x.shape)]);
+  }
+  return out;
+}
+
+export function mean(x: Tensor, dim?: number | number[] | null, keepdim = false): Tensor {
+  const dims = normDims(dim, x.ndim, 'mean');
+  const n = dims.reduce((a, d) => a * x.shape[d], 1);
+  const out = sumRaw(x, dims, keepdim, 1 / n, 'mean');
+  if (needsGrad(x)) {
+    const kept = x.shape.map((s, i) => (dims.includes(i) ? 1 : s));
+    record(out, 'MeanBackward1', [x], (g) => [views.expand(views.reshape(unaryRaw(g, 'mulScalar', 1 / n), kept), x.shape)]);
+  }
+  return out;
+}
+
+/** Variance with Bessel's correction by default (correction = 1), like torch.var. */
+export function variance(x: Tensor, dim?: number | number[] | null, opts: { correction?: number; keepdim?: boolean } = {}): Tensor {
+  const dims = normDims(dim, x.ndim, 'var');
+  const n = dims.reduce((a, d) => a * x.shape[d], 1);
+  const correction = opts.correction ?? 1;
+  const mu = mean(x, dims, true);
+  const dev = x.sub(mu);
+  return sum(dev.mul(dev), dims, opts.keepdim ?? false).mul(1 / Math.max(0, n - correction));
+}
+
+function maxMinRaw(x: Tensor, d: number, keepdim: boolean, isMin: boolean, op: string) {
+  if (x.shape[d] === 0) throw new Error(`${op}: cannot reduce over dim ${d} of size 0 (shape [${x.shape}])`);
+  const L = layout(x, [d], keepdim, op);
+  const values = Tensor._empty(L.outShape);
+  const indices = Tensor._empty(L.outShape, 'int32');
+  if (values.size) k().red_max(L.src.ptr(op), values.ptr(), indices.ptr(), L.outer, L.n, L.inner, isMin ? 1 : 0);
+  return { values, indices, L };
+}
+
+// Gradient of a max/min over dim d: scatter g to the winning positions.
+function scatterToIndices(g: Tensor, indices: Tensor, x: Tensor, d: number): Tensor {
+  const outer = x.shape.slice(0, d).reduce((a, b) => a * b, 1);
+  const n = x.shape[d];
+  const inner = x.shape.slice(d + 1).reduce((a, b) => a * b, 1);
+  const dx = Tensor._empty(x.shape);
+  if (!dx.size) return dx;
+  k().ew_fill(dx.ptr(), dx.size, 0);
+  const gc = g.contiguous();
+  k().ew_scatter_add(gc.ptr(), indices.ptr(), dx.ptr(), outer, n, 1, inner);
+  return dx;
+}
+
+export function maxMin(x: Tensor, dim: number | undefined, keepdim: boolean, isMin: boolean): any {
+  const op = isMin ? 'min' : 'max';
+  if (dim === undefined) return amaxAmin(x, null, false, isMin);
+  const d = normDim(dim, x.ndim, op);
+  const { values, indices } = maxMinRaw(x, d, keepdim, isMin, op);
+  if (needsGrad(x)) {
+    const keptIdx = views.reshape(indices, x.shape.map((s, i) => (i === d ? 1 : s)));
+    record(values, isMin ? 'MinBackward0' : 'MaxBackward0', [x], (g) => [scatterToIndices(g, keptIdx, x, d)], [keptIdx]);
+  }
+  return { values, indices };
+}
+
+/** Max/min over dims, gradient split evenly among ties (PyTorch amax semantics). */
+export function amaxAmin(x: Tensor, dim: number | number[] | null | undefined, keepdim: boolean, isMin: boolean): Tensor {
+  const op = isMin ? 'amin' : 'amax';
+  const dims = normDims(dim, x.ndim, op);
+  if (x.size === 0) throw new Error(`${op}: cannot reduce an empty tensor (shape [${x.shape}])`);
+  const L = layout(x, dims, keepdim, op);
+  const out = Tensor._empty(L.outShape);
+  k().red_max(L.src.ptr(op), out.ptr(), 0, L.outer, L.n, L.inner, isMin ? 1 : 0);
+  if (needsGrad(x)) {
+    record(out, isMin ? 'AminBackward0' : 'AmaxBackward0', [x], (g) => {
+      const kept = views.reshape(out, L.keptShape);
+      const mask = binaryRaw('eq', x, kept, op);
+      const count = sum(mask, dims, true);
+      const gk = views.reshape(g, L.keptShape);
+      return [binaryRaw('mul', mask, binaryRaw('div', gk, count, op), op)];
+    }, [x, out]);
+  }
+  return out;
+}
+
+export function argMaxMin(x: Tensor, dim: number | undefined, keepdim: boolean, isMin: boolean): Tensor {
+  const op = isMin ? 'argmin' : 'argmax';
+  if (dim === undefined) {
+    const flat = views.reshape(x, [-1]);
+    return maxMinRaw(flat, 0, false, isMin, op).indices;
+  }
+  return maxMinRaw(x, normDim(dim, x.ndim, op), keepdim, isMin, op).indices;
+}
+
+/** p-norm over all elements (p = 2 default, p = Infinity for the max norm). */
+export function norm(x: Tensor, p: number): Tensor {
+  if (p === 2) return sum(x.mul(x)).sqrt();
+  if (p === 1) return sum(x.abs());
+  if (p === Infinity) return amaxAmin(x.abs(), null, false, false);
+  return sum(x.abs().pow(p)).pow(1 / p);
+}

@@ -1,0 +1,49 @@
+// The typed surface of the wasm module's exports (assembly/index.ts). Pointers are byte offsets.
+type Ptr = number;
+export interface Kernels {
+  heap_base(): Ptr;
+  // random.ts
+  rng_seed(lo: number, hi: number): void;
+  rng_get_state(dst: Ptr): void;
+  rng_set_state(src: Ptr): void;
+  rng_uniform(dst: Ptr, n: number, low: number, high: number): void;
+  rng_normal(dst: Ptr, n: number, mean: number, std: number): void;
+  rng_bernoulli(p: Ptr, dst: Ptr, n: number): void;
+  rng_bernoulli_scalar(dst: Ptr, n: number, p: number, scale: number): void;
+  rng_randint(dst: Ptr, n: number, low: number, high: number): void;
+  rng_shuffle_i32(ptr: Ptr, n: number): void;
+  // elementwise.ts
+  ew_unary(op: number, x: Ptr, y: Ptr, n: number, p1: number, p2: number): void;
+  ew_unary_backward(op: number, dy: Ptr, x: Ptr, y: Ptr, dx: Ptr, n: number, p1: number, p2: number): void;
+  ew_binary(op: number, a: Ptr, b: Ptr, out: Ptr, ndim: number, meta: Ptr): void;
+  ew_copy_strided(src: Ptr, dst: Ptr, ndim: number, meta: Ptr): void;
+  ew_fill(dst: Ptr, n: number, v: number): void;
+  ew_fill_i32(dst: Ptr, n: number, v: number): void;
+  ew_arange(dst: Ptr, n: number, start: number, step: number): void;
+  ew_cast_i32_f32(src: Ptr, dst: Ptr, n: number): void;
+  ew_cast_f32_i32(src: Ptr, dst: Ptr, n: number): void;
+  ew_axpy(y: Ptr, x: Ptr, n: number, alpha: number): void;
+  ew_where(cond: Ptr, a: Ptr, b: Ptr, out: Ptr, n: number): void;
+  ew_index_select(src: Ptr, idx: Ptr, dst: Ptr, outer: number, nsrc: number, nidx: number, inner: number): number;
+  ew_index_add(src: Ptr, idx: Ptr, dst: Ptr, outer: number, nsrc: number, nidx: number, inner: number): void;
+  ew_gather(src: Ptr, idx: Ptr, dst: Ptr, outer: number, nsrc: number, nidx: number, inner: number): number;
+  ew_scatter_add(src: Ptr, idx: Ptr, dst: Ptr, outer: number, nsrc: number, nidx: number, inner: number): void;
+  ew_count_nonfinite(x: Ptr, n: number): number;
+  ew_copy_2d(src: Ptr, srcStride: number, dst: Ptr, dstStride: number, rows: number, cols: number): void;
+  // reduce.ts
+  red_sum(x: Ptr, y: Ptr, outer: number, n: number, inner: number, scale: number): void;
+  red_max(x: Ptr, y: Ptr, idx: Ptr, outer: number, n: number, inner: number, isMin: number): void;
+  red_softmax(x: Ptr, y: Ptr, outer: number, n: number, inner: number, isLog: number): void;
+  red_softmax_backward(y: Ptr, dy: Ptr, dx: Ptr, outer: number, n: number, inner: number, isLog: number): void;
+  red_nll(logp: Ptr, labels: Ptr, weights: Ptr, out: Ptr, N: number, C: number, inner: number, ignoreIndex: number): number;
+  red_nll_backward(labels: Ptr, weights: Ptr, g: Ptr, dlogp: Ptr, N: number, C: number, inner: number, ignoreIndex: number): void;
+  red_nll_weight_sum(labels: Ptr, weights: Ptr, rows: number, ignoreIndex: number): number;
+  red_sumsq(x: Ptr, n: number): number;
+  red_absmax(x: Ptr, n: number): number;
+  // gemm.ts
+  gemm_workspace_bytes(M: number, N: number, K: number): number;
+  gemm(transA: number, transB: number, M: number, N: number, K: number, A: Ptr, lda: number, B: Ptr, ldb: number,
+       C: Ptr, ldc: number, beta: number, bias: Ptr, biasKind: number, act: number, actParam: number, work: Ptr): void;
+  // conv.ts, pool.ts, rnn.ts, optim.ts: typed where they are used (see src/ops/conv*.ts etc.)
+  [name: string]: any;
+}

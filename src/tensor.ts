@@ -1,0 +1,300 @@
+// Tensor: shape, strides and an offset into a refcounted block of wasm memory, plus autograd state.
+// Methods are thin: the maths lives in src/ops (one op family per file).
+import { backend, requireReady } from './runtime/backend.js';
+import { finalizer, lifetimes, touch } from './lifetime.js';
+import type { Node } from './autograd/node.js';
+import * as ew from './ops/elementwise.js';
+import * as red from './ops/reduce.js';
+import * as views from './ops/views.js';
+import * as mm from './ops/matmul.js';
+import * as act from './ops/activation.js';
+import * as idx from './ops/indexing.js';
+import { formatTensor } from './format.js';
+import { backward as runBackward, type BackwardOptions } from './autograd/engine.js';
+import { contiguousStrides, shapeSize, normDim } from './shape.js';
+
+export type DType = 'float32' | 'int32';
+export type Shape = readonly number[];
+export type NestedArray = number | boolean | NestedArray[];
+
+// A block of wasm memory shared by a tensor and its views.
+export class Storage {
+  refs = 1;
+  constructor(readonly ptr: number, readonly bytes: number) {}
+  releaseRef(): void {
+    if (--this.refs === 0 && backend.ready) backend.alloc.release(this.ptr, this.bytes);
+  }
+}
+
+// What the finalizer holds: enough to give one storage reference back, nothing that keeps the tensor alive.
+class Handle {
+  alive = true;
+  constructor(readonly storage: Storage) {}
+  release(): void {
+    if (this.alive) { this.alive = false; this.storage.releaseRef(); }
+  }
+}
+
+export class Tensor {
+  readonly shape: number[];
+  readonly strides: number[];
+  readonly offset: number;   // in elements
+  readonly dtype: DType;
+  readonly storage: Storage;
+  private readonly handle: Handle;
+  requiresGrad = false;
+  grad: Tensor | null = null;
+  gradFn: Node | null = null;
+  /** @internal */ _kept = false;
+  /** @internal */ _savedRefs = 0;
+  /** @internal */ _gen = 0;
+  /** @internal */ _ephemeral: boolean;
+  /** @internal */ _retainGrad = false;
+
+  /** @internal Use the factories (tensor, zeros, ...) instead. */
+  constructor(storage: Storage, shape: number[], strides: number[], offset: number, dtype: DType, ephemeral: boolean) {
+    this.storage = storage;
+    this.shape = shape;
+    this.strides = strides;
+    this.offset = offset;
+    this.dtype = dtype;
+    this._ephemeral = ephemeral;
+    this.handle = new Handle(storage);
+    finalizer?.register(this, this.handle, this.handle);
+    lifetimes.track(this);
+  }
+
+  /** @internal A fresh contiguous tensor over newly allocated memory (contents undefined). */
+  static _empty(shape: readonly number[], dtype: DType = 'float32', ephemeral = true): Tensor {
+    requireReady();
+    const n = shapeSize(shape, 'empty');
+    const bytes = Math.max(4, n * 4);
+    const storage = new Storage(backend.alloc.alloc(bytes), bytes);
+    return new Tensor(storage, shape.slice(), contiguousStrides(shape), 0, dtype, ephemeral);
+  }
+
+  /** @internal A view sharing this tensor's storage. */
+  _view(shape: number[], strides: number[], offset: number): Tensor {
+    this._check('view');
+    this.storage.refs++;
+    return new Tensor(this.storage, shape, strides, offset, this.dtype, true);
+  }
+
+  get _released(): boolean { return !this.handle.alive; }
+  /** @internal */ _release(): void {
+    if (this.handle.alive) { finalizer?.unregister(this.handle); this.handle.release(); }
+  }
+
+  /** @internal Throws if this tensor was disposed; marks it used (for step generations). */
+  _check(op: string): void {
+    if (!this.handle.alive) {
+      throw new Error(`${op}: tensor of shape [${this.shape}] was disposed` +
+        (this._ephemeral ? ' (intermediate results are released two backward() calls after their last use; call .keep() to hold one longer)' : ''));
+    }
+    touch(this);
+  }
+
+  /** Byte address of element 0 (checks the tensor is alive). */
+  ptr(op = 'ptr'): number {
+    this._check(op);
+    return this.storage.ptr + this.offset * 4;
+  }
+
+  get ndim(): number { return this.shape.length; }
+  get size(): number { return shapeSize(this.shape); }
+  /** Number of elements (PyTorch numel()). */
+  numel(): number { return shapeSize(this.shape); }
+  dim(): number { return this.shape.length; }
+  sizeAt(d: number): number { return this.shape[normDim(d, this.ndim, 'size')]; }
+  get isLeaf(): boolean { return this.gradFn === null; }
+  get isDisposed(): boolean { return !this.handle.alive; }
+
+  isContiguous(): boolean {
+    let expected = 1;
+    for (let d = this.ndim - 1; d >= 0; d--) {
+      if (this.shape[d] !== 1 && this.strides[d] !== expected) return false;
+      expected *= this.shape[d];
+    }
+    return true;
+  }
+
+  // ---- lifetime ----
+  /** Frees this tensor's memory now (its views keep the storage alive until they go too). */
+  dispose(): void {
+    if (this.grad && !this.grad._released && this.isLeaf) { this.grad.dispose(); }
+    this._release();
+  }
+  /** Exempts this tensor from automatic release (tidy scopes and step generations). */
+  keep(): this { this._kept = true; return this; }
+
+  // ---- autograd ----
+  requiresGrad_(flag = true): this {
+    if (flag && this.dtype !== 'float32') throw new Error(`requiresGrad_: only float32 tensors can require gradients, got ${this.dtype}`);
+    if (!this.isLeaf && !flag) throw new Error('requiresGrad_: cannot turn off gradients of a non-leaf tensor; use detach()');
+    this.requiresGrad = flag;
+    return this;
+  }
+  /** Keeps .grad for this non-leaf tensor after backward. */
+  retainGrad(): this { this._retainGrad = true; return this; }
+  backward(gradient?: Tensor, opts: BackwardOptions = {}): void { runBackward(this, gradient, opts); }
+  detach(): Tensor { return views.detach(this); }
+  zeroGrad_(): void { if (this.grad) this.grad.fill_(0); }
+
+  // ---- read-back ----
+  /** A typed-array copy of the values in logical (row-major) order. */
+  data(): Float32Array | Int32Array {
+    const c = this.contiguous();
+    const n = c.size;
+    const start = c.ptr('data') / 4;
+    const out = this.dtype === 'int32' ? backend.i32.slice(start, start + n) : backend.f32.slice(start, start + n);
+    if (c !== this) c._release();
+    return out;
+  }
+  dataSync(): Float32Array | Int32Array { return this.data(); }
+  /** Values as nested arrays (a number for 0-d tensors). */
+  toArray(): NestedArray {
+    const flat = this.data();
+    if (this.ndim === 0) return flat[0];
+    const build = (d: number, off: number): NestedArray[] => {
+      const n = this.shape[d];
+      const out: NestedArray[] = new Array(n);
+      if (d === this.ndim - 1) { for (let i = 0; i < n; i++) out[i] = flat[off + i]; return out; }
+      const step = this.shape.slice(d + 1).reduce((a, b) => a * b, 1);
+      for (let i = 0; i < n; i++) out[i] = build(d + 1, off + i * step);
+      return out;
+    };
+    return build(0, 0);
+  }
+  tolist(): NestedArray { return this.toArray(); }
+  /** The single value of a one-element tensor. */
+  item(): number {
+    if (this.size !== 1) throw new Error(`item: expected a tensor with one element, got shape [${this.shape}]`);
+    const p = this.ptr('item') / 4;
+    return this.dtype === 'int32' ? backend.i32[p] : backend.f32[p];
+  }
+  toString(): string { return formatTensor(this); }
+  [Symbol.for('nodejs.util.inspect.custom')](): string { return this.toString(); }
+
+  // ---- in-place (not recorded by autograd: for optimizers and initialisation) ----
+  fill_(value: number): this { ew.fill_(this, value); return this; }
+  zero_(): this { return this.fill_(0); }
+  copy_(src: Tensor): this { ew.copy_(this, src); return this; }
+  /** this += alpha * other (same shape). */
+  addInPlace_(other: Tensor, alpha = 1): this { ew.axpy_(this, other, alpha); return this; }
+  mulScalar_(s: number): this { ew.unaryInPlace_(this, 'mulScalar', s); return this; }
+  clamp_(min: number, max: number): this { ew.unaryInPlace_(this, 'clamp', min, max); return this; }
+  uniform_(low = 0, high = 1): this { ew.uniform_(this, low, high); return this; }
+  normal_(mean = 0, std = 1): this { ew.normal_(this, mean, std); return this; }
+
+  // ---- elementwise ----
+  add(other: Tensor | number, alpha = 1): Tensor { return ew.add(this, other, alpha); }
+  sub(other: Tensor | number, alpha = 1): Tensor { return ew.sub(this, other, alpha); }
+  mul(other: Tensor | number): Tensor { return ew.mul(this, other); }
+  div(other: Tensor | number): Tensor { return ew.div(this, other); }
+  pow(exponent: Tensor | number): Tensor { return ew.pow(this, exponent); }
+  rsub(other: number): Tensor { return ew.rsub(this, other); }
+  maximum(other: Tensor | number): Tensor { return ew.maximum(this, other); }
+  minimum(other: Tensor | number): Tensor { return ew.minimum(this, other); }
+  neg(): Tensor { return ew.unary(this, 'neg'); }
+  exp(): Tensor { return ew.unary(this, 'exp'); }
+  log(): Tensor { return ew.unary(this, 'log'); }
+  log1p(): Tensor { return ew.unary(this, 'log1p'); }
+  expm1(): Tensor { return ew.unary(this, 'expm1'); }
+  sqrt(): Tensor { return ew.unary(this, 'sqrt'); }
+  rsqrt(): Tensor { return ew.unary(this, 'rsqrt'); }
+  abs(): Tensor { return ew.unary(this, 'abs'); }
+  sign(): Tensor { return ew.unary(this, 'sign'); }
+  square(): Tensor { return ew.unary(this, 'square'); }
+  reciprocal(): Tensor { return ew.unary(this, 'reciprocal'); }
+  sin(): Tensor { return ew.unary(this, 'sin'); }
+  cos(): Tensor { return ew.unary(this, 'cos'); }
+  floor(): Tensor { return ew.unary(this, 'floor'); }
+  ceil(): Tensor { return ew.unary(this, 'ceil'); }
+  round(): Tensor { return ew.unary(this, 'round'); }
+  clamp(min?: number | null, max?: number | null): Tensor { return ew.clamp(this, min, max); }
+  clip(min?: number | null, max?: number | null): Tensor { return ew.clamp(this, min, max); }
+  eq(other: Tensor | number): Tensor { return ew.compare(this, other, 'eq'); }
+  ne(other: Tensor | number): Tensor { return ew.compare(this, other, 'ne'); }
+  lt(other: Tensor | number): Tensor { return ew.compare(this, other, 'lt'); }
+  le(other: Tensor | number): Tensor { return ew.compare(this, other, 'le'); }
+  gt(other: Tensor | number): Tensor { return ew.compare(this, other, 'gt'); }
+  ge(other: Tensor | number): Tensor { return ew.compare(this, other, 'ge'); }
+  where(condition: Tensor, other: Tensor | number): Tensor { return ew.where(condition, this, other); }
+  float(): Tensor { return ew.cast(this, 'float32'); }
+  int(): Tensor { return ew.cast(this, 'int32'); }
+  to(dtype: DType): Tensor { return ew.cast(this, dtype); }
+  clone(): Tensor { return ew.clone(this); }
+
+  // ---- activations ----
+  sigmoid(): Tensor { return act.activation(this, 'sigmoid'); }
+  tanh(): Tensor { return act.activation(this, 'tanh'); }
+  relu(): Tensor { return act.activation(this, 'relu'); }
+  leakyRelu(negativeSlope = 0.01): Tensor { return act.activation(this, 'leakyRelu', negativeSlope); }
+  elu(alpha = 1): Tensor { return act.activation(this, 'elu', alpha); }
+  gelu(): Tensor { return act.activation(this, 'gelu'); }
+  silu(): Tensor { return act.activation(this, 'silu'); }
+  softplus(beta = 1, threshold = 20): Tensor { return act.activation(this, 'softplus', beta, threshold); }
+  logSigmoid(): Tensor { return act.activation(this, 'logSigmoid'); }
+  hardtanh(min = -1, max = 1): Tensor { return act.activation(this, 'hardtanh', min, max); }
+  softmax(dim = -1): Tensor { return act.softmax(this, dim, false); }
+  logSoftmax(dim = -1): Tensor { return act.softmax(this, dim, true); }
+
+  // ---- reductions ----
+  sum(dim?: number | number[] | null, keepdim = false): Tensor { return red.sum(this, dim, keepdim); }
+  mean(dim?: number | number[] | null, keepdim = false): Tensor { return red.mean(this, dim, keepdim); }
+  var(dim?: number | number[] | null, opts: { correction?: number; keepdim?: boolean } = {}): Tensor { return red.variance(this, dim, opts); }
+  std(dim?: number | number[] | null, opts: { correction?: number; keepdim?: boolean } = {}): Tensor { return red.variance(this, dim, opts).sqrt(); }
+  max(): Tensor;
+  max(dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
+  max(dim?: number, keepdim = false): any { return red.maxMin(this, dim, keepdim, false); }
+  min(): Tensor;
+  min(dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
+  min(dim?: number, keepdim = false): any { return red.maxMin(this, dim, keepdim, true); }
+  amax(dim?: number | number[] | null, keepdim = false): Tensor { return red.amaxAmin(this, dim, keepdim, false); }
+  amin(dim?: number | number[] | null, keepdim = false): Tensor { return red.amaxAmin(this, dim, keepdim, true); }
+  argmax(dim?: number, keepdim = false): Tensor { return red.argMaxMin(this, dim, keepdim, false); }
+  argmin(dim?: number, keepdim = false): Tensor { return red.argMaxMin(this, dim, keepdim, true); }
+  norm(p: number = 2): Tensor { return red.norm(this, p); }
+
+  // ---- linear algebra ----
+  matmul(other: Tensor): Tensor { return mm.matmul(this, other); }
+  mm(other: Tensor): Tensor { return mm.matmul(this, other); }
+  dot(other: Tensor): Tensor { return mm.matmul(this, other); }
+
+  // ---- views and shape ----
+  reshape(...shape: (number | number[])[]): Tensor { return views.reshape(this, flatArgs(shape)); }
+  view(...shape: (number | number[])[]): Tensor { return views.view(this, flatArgs(shape)); }
+  flatten(startDim = 0, endDim = -1): Tensor { return views.flatten(this, startDim, endDim); }
+  transpose(dim0 = 0, dim1 = 1): Tensor { return views.transpose(this, dim0, dim1); }
+  get T(): Tensor { return views.permute(this, this.shape.map((_, i) => this.ndim - 1 - i)); }
+  t(): Tensor {
+    if (this.ndim > 2) throw new Error(`t: expects a tensor with <= 2 dims, got shape [${this.shape}]`);
+    return this.ndim < 2 ? this : views.transpose(this, 0, 1);
+  }
+  permute(...dims: (number | number[])[]): Tensor { return views.permute(this, flatArgs(dims)); }
+  squeeze(dim?: number): Tensor { return views.squeeze(this, dim); }
+  unsqueeze(dim: number): Tensor { return views.unsqueeze(this, dim); }
+  expand(...shape: (number | number[])[]): Tensor { return views.expand(this, flatArgs(shape)); }
+  expandAs(other: Tensor): Tensor { return views.expand(this, other.shape); }
+  narrow(dim: number, start: number, length: number): Tensor { return views.narrow(this, dim, start, length); }
+  /** Slice along one dim like x[start:end:step] on that dim (negative indices count from the end). */
+  slice(dim: number, start?: number, end?: number, step = 1): Tensor { return views.slice(this, dim, start, end, step); }
+  select(dim: number, index: number): Tensor { return views.select(this, dim, index); }
+  /** x[i] (first dim). */
+  at(index: number): Tensor { return views.select(this, 0, index); }
+  chunk(chunks: number, dim = 0): Tensor[] { return views.chunk(this, chunks, dim); }
+  split(splitSize: number | number[], dim = 0): Tensor[] { return views.split(this, splitSize, dim); }
+  contiguous(): Tensor { return this.isContiguous() ? this : views.contiguous(this); }
+
+  // ---- indexing ----
+  indexSelect(dim: number, index: Tensor | number[]): Tensor { return idx.indexSelect(this, dim, index); }
+  gather(dim: number, index: Tensor): Tensor { return idx.gather(this, dim, index); }
+}
+
+function flatArgs(args: (number | number[] | readonly number[])[]): number[] {
+  return args.length === 1 && Array.isArray(args[0]) ? (args[0] as number[]).slice() : (args as number[]);
+}
+
+export function isTensor(x: unknown): x is Tensor {
+  return x instanceof Tensor;
+}
