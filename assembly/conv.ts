@@ -5,6 +5,12 @@
 
 // ---- small SIMD row primitives (contiguous f32 runs, scalar tails) ----
 
+// a*b + c; one fused op in the relaxed-SIMD build (last-bit differences between builds are expected).
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+
 @inline function rowZero(d: usize, n: i32): void {
   let i = 0;
   const z = f32x4.splat(0);
@@ -42,7 +48,7 @@
   const va = f32x4.splat(a);
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
-    v128.store(d + o, f32x4.add(v128.load(d + o), f32x4.mul(va, v128.load(s + o))));
+    v128.store(d + o, madd(va, v128.load(s + o), v128.load(d + o)));
   }
   for (; i < n; i++) {
     const o = <usize>i << 2;
@@ -56,7 +62,7 @@
   let acc = f32x4.splat(0);
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
-    acc = f32x4.add(acc, f32x4.mul(v128.load(a + o), v128.load(b + o)));
+    acc = madd(v128.load(a + o), v128.load(b + o), acc);
   }
   let s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) +
           f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
@@ -216,15 +222,15 @@ export function conv_depthwise_fwd(
           const d1 = <usize>dilW << 2, d2 = <usize>dilW << 3;
           for (; ow + 4 <= inHi; ow += 4) {
             const o = <usize>ow << 2;
-            let acc = f32x4.add(vb, f32x4.mul(w0, v128.load(r0 + o)));
-            acc = f32x4.add(acc, f32x4.mul(w1, v128.load(r0 + o + d1)));
-            acc = f32x4.add(acc, f32x4.mul(w2, v128.load(r0 + o + d2)));
-            acc = f32x4.add(acc, f32x4.mul(w3, v128.load(r1 + o)));
-            acc = f32x4.add(acc, f32x4.mul(w4, v128.load(r1 + o + d1)));
-            acc = f32x4.add(acc, f32x4.mul(w5, v128.load(r1 + o + d2)));
-            acc = f32x4.add(acc, f32x4.mul(w6, v128.load(r2 + o)));
-            acc = f32x4.add(acc, f32x4.mul(w7, v128.load(r2 + o + d1)));
-            acc = f32x4.add(acc, f32x4.mul(w8, v128.load(r2 + o + d2)));
+            let acc = madd(w0, v128.load(r0 + o), vb);
+            acc = madd(w1, v128.load(r0 + o + d1), acc);
+            acc = madd(w2, v128.load(r0 + o + d2), acc);
+            acc = madd(w3, v128.load(r1 + o), acc);
+            acc = madd(w4, v128.load(r1 + o + d1), acc);
+            acc = madd(w5, v128.load(r1 + o + d2), acc);
+            acc = madd(w6, v128.load(r2 + o), acc);
+            acc = madd(w7, v128.load(r2 + o + d1), acc);
+            acc = madd(w8, v128.load(r2 + o + d2), acc);
             v128.store(f32p(orow, ow), acc);
           }
         }
@@ -234,7 +240,7 @@ export function conv_depthwise_fwd(
             const irow = f32p(plane, (ih0 + ki * dilH) * W + ow - padW);
             const wr = f32p(wc, ki * kW);
             for (let kj = 0; kj < kW; kj++) {
-              acc = f32x4.add(acc, f32x4.mul(f32x4.splat(load<f32>(f32p(wr, kj))), v128.load(f32p(irow, kj * dilW))));
+              acc = madd(v128.load32_splat(f32p(wr, kj)), v128.load(f32p(irow, kj * dilW)), acc);
             }
           }
           v128.store(f32p(orow, ow), acc);

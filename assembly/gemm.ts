@@ -1,1 +1,319 @@
-// gemm kernels (filled in by its owner)
+// SGEMM: C = op(A)·op(B) + beta·C, then bias and activation, row-major float32.
+//
+// Goto/BLIS structure: the K dimension is cut into KC-deep slabs; for each slab a KC×NC panel of
+// op(B) is packed into NR-wide column strips and an MC×KC block of op(A) into MR-tall row strips.
+// The micro-kernel then multiplies one A strip by one B strip with an MR×NR tile of C held in
+// v128 registers. Transposes are absorbed by the packing routines: the kernel only ever sees
+// packed data, so all four trans combinations run the same inner loop.
+//
+// Pointers are byte offsets into linear memory; leading dimensions are in elements. Nothing here
+// allocates: packed panels live in the caller's `work` block (size from gemm_workspace_bytes).
+
+// Register tile. Relaxed build: relaxed_madd is one fused instruction, so 6×8 uses 12 accumulators
+// + 2 B vectors + 1 A splat = 15 of the 16 xmm registers. Plain build: mul+add needs a temporary
+// and V8 reserves one xmm as scratch, so 6×8 spills; MR=5 (10 accumulators) is the largest that fits.
+const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 5;
+const NR: i32 = 8;
+// Cache blocking for Zen 4 (L1d 32K, L2 1M): an A strip (MR·KC·4 = 6K) and a B strip
+// (NR·KC·4 = 8K) sit in L1 together; the packed A block (MC·KC·4 ≈ 120K) stays in L2 while
+// the B panel (KC·NC·4 ≤ 4M) streams from L3.
+const KC: i32 = 256;
+const MC: i32 = MR * 24;
+const NC: i32 = 4096;
+const ALIGN: i32 = 64;
+
+// ---------------------------------------------------------------------------------------------
+// small helpers
+
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+
+@inline function imin(a: i32, b: i32): i32 { return a < b ? a : b; }
+@inline function roundUp(x: i32, m: i32): i32 { return (x + m - 1) / m * m; }
+@inline function alignPtr(p: usize): usize { return (p + <usize>(ALIGN - 1)) & ~<usize>(ALIGN - 1); }
+
+// Splits n into ceil(n/max) near-equal blocks (avoids a thin last block), rounded up to `mult`.
+@inline function blockSize(n: i32, max: i32, mult: i32): i32 {
+  const blocks = (n + max - 1) / max;
+  return imin(max, roundUp((n + blocks - 1) / blocks, mult));
+}
+
+// Stores one C row segment of 8 floats: beta = 0 never reads C (it may hold NaN garbage).
+@inline function storeRow(p: usize, c0: v128, c1: v128, beta: f32): void {
+  if (beta == 0) {
+    v128.store(p, c0);
+    v128.store(p, c1, 16);
+  } else if (beta == 1) {
+    v128.store(p, f32x4.add(v128.load(p), c0));
+    v128.store(p, f32x4.add(v128.load(p, 16), c1), 16);
+  } else {
+    const vb = f32x4.splat(beta);
+    v128.store(p, madd(vb, v128.load(p), c0));
+    v128.store(p, madd(vb, v128.load(p, 16), c1), 16);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// micro-kernel: tile[MR×NR] (at C, row stride ldcB bytes) = beta·tile + Apanel·Bpanel.
+// pa: kc steps of MR floats (one column of the A strip); pb: kc steps of NR floats.
+// Rows beyond MR are compiled out (MR is a compile-time constant).
+
+function kernel(pa: usize, pb: usize, kc: i32, C: usize, ldcB: usize, beta: f32): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  let c40 = f32x4.splat(0), c41 = f32x4.splat(0);
+  let c50 = f32x4.splat(0), c51 = f32x4.splat(0);
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let a = v128.load32_splat(pa);
+    c00 = madd(a, b0, c00); c01 = madd(a, b1, c01);
+    a = v128.load32_splat(pa, 4);
+    c10 = madd(a, b0, c10); c11 = madd(a, b1, c11);
+    if (MR > 2) {
+      a = v128.load32_splat(pa, 8);
+      c20 = madd(a, b0, c20); c21 = madd(a, b1, c21);
+    }
+    if (MR > 3) {
+      a = v128.load32_splat(pa, 12);
+      c30 = madd(a, b0, c30); c31 = madd(a, b1, c31);
+    }
+    if (MR > 4) {
+      a = v128.load32_splat(pa, 16);
+      c40 = madd(a, b0, c40); c41 = madd(a, b1, c41);
+    }
+    if (MR > 5) {
+      a = v128.load32_splat(pa, 20);
+      c50 = madd(a, b0, c50); c51 = madd(a, b1, c51);
+    }
+    pa += <usize>(MR << 2);
+    pb += <usize>(NR << 2);
+  }
+  storeRow(C, c00, c01, beta);
+  storeRow(C + ldcB, c10, c11, beta);
+  if (MR > 2) storeRow(C + 2 * ldcB, c20, c21, beta);
+  if (MR > 3) storeRow(C + 3 * ldcB, c30, c31, beta);
+  if (MR > 4) storeRow(C + 4 * ldcB, c40, c41, beta);
+  if (MR > 5) storeRow(C + 5 * ldcB, c50, c51, beta);
+}
+
+// ---------------------------------------------------------------------------------------------
+// packing. Strips are zero-padded to full MR / NR so the kernel never needs a bounds check;
+// only the valid part of the source is ever read.
+
+// 4×4 transpose of rows r0..r3, stored as 4 vectors at dst, dst+stride, ... (stride in bytes).
+@inline function transpose4Store(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize, stride: usize): void {
+  const t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5);
+  const t1 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  const t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
+  const t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, f32x4.shuffle(t0, t2, 0, 1, 4, 5));
+  v128.store(dst + stride, f32x4.shuffle(t0, t2, 2, 3, 6, 7));
+  v128.store(dst + 2 * stride, f32x4.shuffle(t1, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * stride, f32x4.shuffle(t1, t3, 2, 3, 6, 7));
+}
+
+// Packs a w-wide strip (w = MR or NR lanes per k, `cnt` of them valid) from a source where the
+// strip's lanes are rows of memory with k contiguous (A without trans, B with trans):
+// dst[k*w + r] = src[r*ld + k]. Groups of 4 lanes go through a 4×4 SIMD transpose.
+function packTransposed(src: usize, ldB: usize, cnt: i32, kc: i32, dst: usize, w: i32): void {
+  const wB = <usize>(w << 2);
+  let r = 0;
+  for (; r + 4 <= cnt; r += 4) {
+    const s0 = src + <usize>r * ldB;
+    const s1 = s0 + ldB, s2 = s1 + ldB, s3 = s2 + ldB;
+    const d = dst + <usize>(r << 2);
+    let k = 0;
+    for (; k + 4 <= kc; k += 4) {
+      const o = <usize>(k << 2);
+      transpose4Store(v128.load(s0 + o), v128.load(s1 + o), v128.load(s2 + o), v128.load(s3 + o),
+                      d + <usize>k * wB, wB);
+    }
+    for (; k < kc; k++) {
+      const o = <usize>(k << 2), q = d + <usize>k * wB;
+      store<f32>(q, load<f32>(s0 + o));
+      store<f32>(q, load<f32>(s1 + o), 4);
+      store<f32>(q, load<f32>(s2 + o), 8);
+      store<f32>(q, load<f32>(s3 + o), 12);
+    }
+  }
+  for (; r < cnt; r++) {
+    const s = src + <usize>r * ldB;
+    const d = dst + <usize>(r << 2);
+    for (let k = 0; k < kc; k++) store<f32>(d + <usize>k * wB, load<f32>(s + (<usize>k << 2)));
+  }
+  for (; r < w; r++) {
+    const d = dst + <usize>(r << 2);
+    for (let k = 0; k < kc; k++) store<f32>(d + <usize>k * wB, 0);
+  }
+}
+
+// Packs a strip whose lanes are contiguous in memory for each k (A with trans, B without):
+// dst[k*w + r] = src[k*ld + r].
+function packDirect(src: usize, ldB: usize, cnt: i32, kc: i32, dst: usize, w: i32): void {
+  const wB = <usize>(w << 2);
+  if (cnt == w) {
+    for (let k = 0; k < kc; k++) {
+      const s = src + <usize>k * ldB, d = dst + <usize>k * wB;
+      let r = 0;
+      for (; r + 4 <= w; r += 4) v128.store(d + <usize>(r << 2), v128.load(s + <usize>(r << 2)));
+      for (; r < w; r++) store<f32>(d + <usize>(r << 2), load<f32>(s + <usize>(r << 2)));
+    }
+  } else {
+    for (let k = 0; k < kc; k++) {
+      const s = src + <usize>k * ldB, d = dst + <usize>k * wB;
+      let r = 0;
+      for (; r < cnt; r++) store<f32>(d + <usize>(r << 2), load<f32>(s + <usize>(r << 2)));
+      for (; r < w; r++) store<f32>(d + <usize>(r << 2), 0);
+    }
+  }
+}
+
+// op(A)[i0:i0+mc, p0:p0+kc] -> MR-tall strips.
+function packA(transA: i32, A: usize, lda: i32, i0: i32, p0: i32, mc: i32, kc: i32, dst: usize): void {
+  const ldB = <usize>lda << 2;
+  for (let i = 0; i < mc; i += MR) {
+    const cnt = imin(MR, mc - i);
+    if (transA) packDirect(A + (<usize>p0 * <usize>lda + <usize>(i0 + i)) * 4, ldB, cnt, kc, dst, MR);
+    else packTransposed(A + (<usize>(i0 + i) * <usize>lda + <usize>p0) * 4, ldB, cnt, kc, dst, MR);
+    dst += <usize>(MR * kc) << 2;
+  }
+}
+
+// op(B)[p0:p0+kc, j0:j0+nc] -> NR-wide strips.
+function packB(transB: i32, B: usize, ldb: i32, p0: i32, j0: i32, kc: i32, nc: i32, dst: usize): void {
+  const ldB = <usize>ldb << 2;
+  for (let j = 0; j < nc; j += NR) {
+    const cnt = imin(NR, nc - j);
+    if (transB) packTransposed(B + (<usize>(j0 + j) * <usize>ldb + <usize>p0) * 4, ldB, cnt, kc, dst, NR);
+    else packDirect(B + (<usize>p0 * <usize>ldb + <usize>(j0 + j)) * 4, ldB, cnt, kc, dst, NR);
+    dst += <usize>(NR * kc) << 2;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// epilogue: bias and activation on a C tile that holds final values (applied once, after the
+// whole K reduction, while the tile is still in L1).
+
+@inline function actScalar(x: f32, act: i32, slope: f32): f32 {
+  if (act == 1) return x < 0 ? 0 : x; // NaN passes through, as in PyTorch
+  if (act == 2) return x < 0 ? x * slope : x;
+  if (act == 3) return 1 / (1 + Mathf.exp(-x));
+  if (act == 4) return Mathf.tanh(x);
+  return x;
+}
+
+// Tile C[i0:i0+rows, j0:j0+cols] at Cp (its top-left element).
+function epilogue(Cp: usize, ldc: i32, i0: i32, j0: i32, rows: i32, cols: i32,
+                  bias: usize, biasKind: i32, act: i32, slope: f32): void {
+  const vslope = f32x4.splat(slope), zero = f32x4.splat(0);
+  for (let r = 0; r < rows; r++) {
+    const row = Cp + ((<usize>r * <usize>ldc) << 2);
+    const rowBias: f32 = biasKind == 2 ? load<f32>(bias + (<usize>(i0 + r) << 2)) : 0;
+    const colBias = bias + (<usize>j0 << 2);
+    let j = 0;
+    if (act <= 2) { // bias, relu, leaky relu: 4 lanes at a time
+      const vrb = f32x4.splat(rowBias);
+      for (; j + 4 <= cols; j += 4) {
+        const p = row + (<usize>j << 2);
+        let v = v128.load(p);
+        if (biasKind == 1) v = f32x4.add(v, v128.load(colBias + (<usize>j << 2)));
+        else if (biasKind == 2) v = f32x4.add(v, vrb);
+        if (act == 1) v = v128.bitselect(zero, v, f32x4.lt(v, zero));
+        else if (act == 2) v = v128.bitselect(f32x4.mul(v, vslope), v, f32x4.lt(v, zero));
+        v128.store(p, v);
+      }
+    }
+    for (; j < cols; j++) {
+      const p = row + (<usize>j << 2);
+      let x = load<f32>(p);
+      if (biasKind == 1) x += load<f32>(colBias + (<usize>j << 2));
+      else if (biasKind == 2) x += rowBias;
+      store<f32>(p, actScalar(x, act, slope));
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// public ABI
+
+// Bytes of `work` gemm needs for these sizes: the packed A block, the packed B panel and one
+// edge tile, each 64-byte aligned (plus slack so an unaligned `work` is also fine).
+export function gemm_workspace_bytes(M: i32, N: i32, K: i32): i32 {
+  if (M <= 0 || N <= 0 || K <= 0) return 0;
+  const kc = blockSize(K, KC, 1);
+  const mc = blockSize(M, MC, MR);
+  const nc = blockSize(N, NC, NR);
+  return ALIGN + roundUp(mc * kc * 4, ALIGN) + roundUp(nc * kc * 4, ALIGN) + MR * NR * 4;
+}
+
+export function gemm(transA: i32, transB: i32, M: i32, N: i32, K: i32,
+                     A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32,
+                     beta: f32, bias: usize, biasKind: i32, act: i32, actParam: f32, work: usize): void {
+  if (M <= 0 || N <= 0) return;
+  const ldcB = <usize>ldc << 2;
+  const hasEpilogue = biasKind != 0 || act != 0;
+  if (K <= 0) { // C = beta·C, then bias and activation
+    for (let i = 0; i < M; i++) {
+      const row = C + <usize>i * ldcB;
+      for (let j = 0; j < N; j++) {
+        const p = row + (<usize>j << 2);
+        store<f32>(p, beta == 0 ? <f32>0 : beta * load<f32>(p));
+      }
+    }
+    if (hasEpilogue) epilogue(C, ldc, 0, 0, M, N, bias, biasKind, act, actParam);
+    return;
+  }
+
+  const KCb = blockSize(K, KC, 1);
+  const MCb = blockSize(M, MC, MR);
+  const NCb = blockSize(N, NC, NR);
+  const packedA = alignPtr(work);
+  const packedB = packedA + <usize>roundUp(MCb * KCb * 4, ALIGN);
+  const edge = packedB + <usize>roundUp(NCb * KCb * 4, ALIGN);
+
+  for (let jc = 0; jc < N; jc += NCb) {
+    const nc = imin(NCb, N - jc);
+    for (let pc = 0; pc < K; pc += KCb) {
+      const kc = imin(KCb, K - pc);
+      const b: f32 = pc == 0 ? beta : 1; // later K slabs accumulate onto the first
+      const last = pc + kc == K;
+      packB(transB, B, ldb, pc, jc, kc, nc, packedB);
+      for (let ic = 0; ic < M; ic += MCb) {
+        const mc = imin(MCb, M - ic);
+        packA(transA, A, lda, ic, pc, mc, kc, packedA);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const nr = imin(NR, nc - jr);
+          const pb = packedB + (<usize>(jr * kc) << 2);
+          for (let ir = 0; ir < mc; ir += MR) {
+            const mr = imin(MR, mc - ir);
+            const pa = packedA + (<usize>(ir * kc) << 2);
+            const Cp = C + <usize>(ic + ir) * ldcB + (<usize>(jc + jr) << 2);
+            if (mr == MR && nr == NR) {
+              kernel(pa, pb, kc, Cp, ldcB, b);
+            } else { // partial tile: compute into the edge buffer, merge the valid part
+              kernel(pa, pb, kc, edge, <usize>(NR << 2), 0);
+              mergeEdge(edge, Cp, ldcB, mr, nr, b);
+            }
+            if (last && hasEpilogue) epilogue(Cp, ldc, ic + ir, jc + jr, mr, nr, bias, biasKind, act, actParam);
+          }
+        }
+      }
+    }
+  }
+}
+
+function mergeEdge(edge: usize, Cp: usize, ldcB: usize, mr: i32, nr: i32, beta: f32): void {
+  for (let r = 0; r < mr; r++) {
+    const src = edge + (<usize>(r * NR) << 2), dst = Cp + <usize>r * ldcB;
+    for (let j = 0; j < nr; j++) {
+      const o = <usize>j << 2;
+      const v = load<f32>(src + o);
+      store<f32>(dst + o, beta == 0 ? v : v + beta * load<f32>(dst + o));
+    }
+  }
+}

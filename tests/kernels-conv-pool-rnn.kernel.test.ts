@@ -4,6 +4,9 @@ import asc from 'assemblyscript/asc';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+
+setFlagsFromString('--experimental-wasm-relaxed-simd'); // Node 20; a no-op where it is on by default
 
 const HEAP0 = 65536 * 4;
 type Fn = (...args: number[]) => number;
@@ -37,11 +40,11 @@ class Kernels {
 }
 
 let dir = '';
-async function build(name: string): Promise<Kernels> {
-  const out = join(dir, `${name}.wasm`);
+async function build(name: string, relaxed = false): Promise<Kernels> {
+  const out = join(dir, `${name}${relaxed ? '-relaxed' : ''}.wasm`);
   const { error, stderr } = await asc.main([
     resolve(__dirname, `../assembly/${name}.ts`), '--config', join(dir, 'asconfig.json'),
-    '--runtime', 'stub', '--importMemory', '--noExportMemory', '-O3', '--noAssert', '--enable', 'simd', '-o', out,
+    '--runtime', 'stub', '--importMemory', '--noExportMemory', '-O3', '--noAssert', '--enable', relaxed ? 'simd,relaxed-simd' : 'simd', '-o', out,
   ]);
   if (error) throw new Error(`asc ${name}: ${error.message}\n${stderr.toString()}`);
   const mem = new WebAssembly.Memory({ initial: 256, maximum: 16384 });
@@ -50,10 +53,12 @@ async function build(name: string): Promise<Kernels> {
 }
 
 let conv: Kernels, pool: Kernels, rnn: Kernels;
+const convBuilds: Record<string, Kernels> = {};
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'wg-kernels-'));
   writeFileSync(join(dir, 'asconfig.json'), '{}'); // don't pick up the project's asconfig entries
-  conv = await build('conv');
+  convBuilds.simd = conv = await build('conv');
+  convBuilds.relaxed = await build('conv', true); // conv uses relaxed_madd when available
   pool = await build('pool');
   rnn = await build('rnn');
 }, 120_000);
@@ -174,7 +179,8 @@ function refDepthwiseBwd(x: Float32Array, w: Float32Array, dy: Float32Array, c: 
   return { dx, dw };
 }
 
-describe('conv', () => {
+describe.each(['simd', 'relaxed'])('conv (%s build)', (variant) => {
+  beforeAll(() => { conv = convBuilds[variant]; });
   it('im2col matches the reference exactly (incl. 1x1 fast path, strides, pads, dilations)', () => {
     for (const c of convConfigs(400)) {
       conv.reset();

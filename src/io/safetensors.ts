@@ -96,7 +96,7 @@ function show(x: unknown, max = 64): string {
 class JNum {
   constructor(readonly text: string, readonly value: number) {}
 }
-type JValue = null | boolean | string | JNum | JValue[] | Map<string, JValue>;
+type JValue = null | boolean | string | number | JNum | JValue[] | Map<string, JValue>;
 
 const MAX_JSON_DEPTH = 64;
 const INT_TEXT = /^(?:0|[1-9][0-9]*)$/;
@@ -266,34 +266,47 @@ class JsonParser {
     }
   }
 
-  private number(): JNum {
+  /**
+   * Plain non-negative integers of up to 15 digits (all that valid headers contain) become JS numbers
+   * without allocating; anything else keeps its source text in a JNum.
+   */
+  private number(): number | JNum {
     const s = this.s;
     const start = this.i;
     let i = start;
+    let simple = true;
+    let value = 0;
     const digits = (): number => {
       const from = i;
       while (i < s.length) {
         const c = s.charCodeAt(i);
         if (c < 0x30 || c > 0x39) break;
+        if (simple) value = value * 10 + (c - 0x30);
         i++;
       }
       return i - from;
     };
-    if (s.charCodeAt(i) === 0x2d) i++;
+    if (s.charCodeAt(i) === 0x2d) {
+      simple = false;
+      i++;
+    }
     if (s.charCodeAt(i) === 0x30) i++;
     else if (digits() === 0) this.err('invalid number', start);
     if (s.charCodeAt(i) === 0x2e) {
+      simple = false;
       i++;
       if (digits() === 0) this.err('invalid number', start);
     }
     const c = s.charCodeAt(i);
     if (c === 0x65 || c === 0x45) {
+      simple = false;
       i++;
       const sg = s.charCodeAt(i);
       if (sg === 0x2b || sg === 0x2d) i++;
       if (digits() === 0) this.err('invalid number', start);
     }
     this.i = i;
+    if (simple && i - start <= 15) return value;
     const text = s.slice(start, i);
     return new JNum(text, Number(text));
   }
@@ -304,6 +317,7 @@ class JsonParser {
 
 /** A non-negative integer field: integer text (no sign, fraction or exponent) and a safe integer. */
 function uintField(v: JValue, what: () => string): number {
+  if (typeof v === 'number') return v; // the parser's plain-integer fast path: at most 15 digits, exact
   if (!(v instanceof JNum) || !INT_TEXT.test(v.text) || !Number.isSafeInteger(v.value)) {
     return fail(`${what()} must be a non-negative integer below 2^53, got ${show(v)}`);
   }

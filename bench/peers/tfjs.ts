@@ -1,0 +1,36 @@
+// TensorFlow.js as a peer, loaded on demand (a devDependency: absent in user installs, so the
+// CLI says so instead of failing). Single-threaded WASM backend unless threads are requested.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+export type TfBackend = 'wasm' | 'cpu';
+let tfPromise: Promise<any> | null = null;
+let current: TfBackend | null = null;
+
+export async function loadTfjs(backend: TfBackend, threads = 1): Promise<any> {
+  if (!tfPromise) {
+    tfPromise = (async () => {
+      const tf = await import('@tensorflow/tfjs-core');
+      await import('@tensorflow/tfjs-backend-cpu');
+      const wasm = await import('@tensorflow/tfjs-backend-wasm');
+      const require = createRequire(import.meta.url);
+      const dir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
+      wasm.setWasmPaths(join(dir, 'dist') + '/');
+      wasm.setThreadsCount(threads);
+      const layers = await import('@tensorflow/tfjs-layers');
+      return { tf, layers };
+    })();
+  }
+  const lib = await tfPromise;
+  if (current !== backend) {
+    await lib.tf.setBackend(backend);
+    await lib.tf.ready();
+    current = backend;
+  }
+  return lib;
+}
+
+export async function tfjsAvailable(): Promise<string | null> {
+  try { await import('@tensorflow/tfjs-core'); await import('@tensorflow/tfjs-backend-wasm'); return null; }
+  catch (e) { return `tfjs not installed (${(e as Error).message.split('\n')[0]}): npm i -D @tensorflow/tfjs-core @tensorflow/tfjs-backend-wasm @tensorflow/tfjs-backend-cpu @tensorflow/tfjs-layers`; }
+}

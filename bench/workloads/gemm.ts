@@ -1,0 +1,86 @@
+// sgemm GFLOP/s: square sizes and training-shaped products, for both SIMD builds, a plain-JS
+// i-k-j loop and (with --compare tfjs) TensorFlow.js's WASM backend, all in one run.
+import { instantiateBuild, type RawModule } from '../raw-kernels.js';
+import { throughput, timeIt, type BenchContext, type Row, type Workload } from '../harness.js';
+import { loadTfjs, tfjsAvailable } from '../peers/tfjs.js';
+
+interface Shape { name: string; M: number; K: number; N: number }
+const SQUARE = [64, 128, 256, 512, 1024];
+const SHAPES: Shape[] = [
+  ...SQUARE.map((n) => ({ name: `n=${n}`, M: n, K: n, N: n })),
+  { name: '64x784x128 (MxKxN)', M: 64, K: 784, N: 128 },
+  { name: '64x128x784 (MxKxN)', M: 64, K: 128, N: 784 },
+];
+
+function fill(a: Float32Array, seed: number): void {
+  let s = seed;
+  for (let i = 0; i < a.length; i++) { s = (s * 1664525 + 1013904223) >>> 0; a[i] = (s / 2 ** 32) - 0.5; }
+}
+
+function gemmCase(m: RawModule, s: Shape, transA = 0, transB = 0) {
+  const A = m.alloc(s.M * s.K * 4), B = m.alloc(s.K * s.N * 4), C = m.alloc(s.M * s.N * 4);
+  const W = m.alloc(m.k.gemm_workspace_bytes(s.M, s.N, s.K));
+  fill(m.f32().subarray(A >> 2, (A >> 2) + s.M * s.K), 1);
+  fill(m.f32().subarray(B >> 2, (B >> 2) + s.K * s.N), 2);
+  const lda = transA ? s.M : s.K, ldb = transB ? s.K : s.N;
+  return () => m.k.gemm(transA, transB, s.M, s.N, s.K, A, lda, B, ldb, C, s.N, 0, 0, 0, 0, 0, W);
+}
+
+function jsLoop(s: Shape) {
+  const a = new Float32Array(s.M * s.K), b = new Float32Array(s.K * s.N), c = new Float32Array(s.M * s.N);
+  fill(a, 1); fill(b, 2);
+  return () => {
+    c.fill(0);
+    for (let i = 0; i < s.M; i++) for (let k = 0; k < s.K; k++) {
+      const av = a[i * s.K + k];
+      const row = k * s.N, out = i * s.N;
+      for (let j = 0; j < s.N; j++) c[out + j] += av * b[row + j];
+    }
+  };
+}
+
+export const workload: Workload = {
+  name: 'gemm',
+  description: 'sgemm GFLOP/s (square and training-shaped) for both SIMD builds, JS loop, tfjs-wasm',
+  async run(ctx: BenchContext): Promise<Row[]> {
+    const rows: Row[] = [];
+    const builds = [['relaxed', instantiateBuild('relaxed')], ['plain', instantiateBuild('simd')]] as const;
+    const shapes = ctx.quick ? SHAPES.filter((s) => s.M <= 256 || s.name.includes('x')) : SHAPES;
+    const tfMissing = ctx.compareTfjs ? await tfjsAvailable() : null;
+    const tf = ctx.compareTfjs && !tfMissing ? (await loadTfjs('wasm', ctx.threads)).tf : null;
+    let step = 0;
+    const total = shapes.length;
+    for (const s of shapes) {
+      const flops = 2 * s.M * s.N * s.K;
+      ctx.progress.update(`gemm ${s.name}`, step++ / total);
+      const big = s.M * s.N * s.K >= 512 ** 3;
+      const opts = { warmup: 2, minRuns: big ? 5 : 10, minSeconds: ctx.quick ? 0.2 : 0.6 };
+      for (const [label, m] of builds) {
+        const run = gemmCase(m, s);
+        rows.push({ workload: 'gemm', case: s.name, impl: `wasmgrad ${label}`, metric: 'GFLOP/s', higherIsBetter: true,
+          stats: throughput(await timeIt(run, opts), flops / 1e9) });
+      }
+      if (tf) {
+        const a = tf.randomUniform([s.M, s.K]), b = tf.randomUniform([s.K, s.N]);
+        const run = () => { const c = tf.matMul(a, b); c.dataSync(); c.dispose(); };
+        rows.push({ workload: 'gemm', case: s.name, impl: 'tfjs-wasm', metric: 'GFLOP/s', higherIsBetter: true,
+          stats: throughput(await timeIt(run, opts), flops / 1e9) });
+        a.dispose(); b.dispose();
+      }
+      if (s.M * s.N * s.K <= 512 ** 3) {
+        rows.push({ workload: 'gemm', case: s.name, impl: 'js loop (i-k-j)', metric: 'GFLOP/s', higherIsBetter: true,
+          stats: throughput(await timeIt(jsLoop(s), { warmup: 1, minRuns: 3, maxRuns: 5, minSeconds: 0.1 }), flops / 1e9) });
+      }
+    }
+    // Transposed-operand variants used by backward passes (no transpose materialised).
+    const s = SHAPES.find((x) => x.M === 512)!;
+    for (const [ta, tb, label] of [[1, 0, 'Aᵀ·B'], [0, 1, 'A·Bᵀ']] as const) {
+      const run = gemmCase(builds[0][1], s, ta, tb);
+      rows.push({ workload: 'gemm', case: `n=512 ${label}`, impl: 'wasmgrad relaxed', metric: 'GFLOP/s', higherIsBetter: true,
+        stats: throughput(await timeIt(run, { minRuns: 5, minSeconds: 0.4 }), (2 * 512 ** 3) / 1e9) });
+    }
+    if (tfMissing) rows.push({ workload: 'gemm', case: 'tfjs', impl: 'tfjs-wasm', metric: '', higherIsBetter: true, stats: { median: 0, min: 0, max: 0, runs: 0 }, note: tfMissing });
+    return rows;
+  },
+};
+export default workload;

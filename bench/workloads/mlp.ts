@@ -1,0 +1,87 @@
+// MNIST MLP training throughput (784-128-64-10, ReLU, SGD lr 0.1, batch 64) for wasmgrad and,
+// with --compare tfjs, tfjs-layers on its WASM and CPU backends with the same model, data and batch.
+import * as wg from '../../src/index.js';
+import { loadMnist } from '../../examples/mnist.js';
+import { summarize, type BenchContext, type Row, type Workload } from '../harness.js';
+import { loadTfjs, tfjsAvailable } from '../peers/tfjs.js';
+
+const BATCH = 64, LR = 0.1;
+
+function wasmgradRun(steps: number): () => number {
+  const { nn, optim, data } = wg;
+  const m = loadMnist();
+  const x = wg.tensor(m.trainImages, { shape: [m.nTrain, 784] });
+  const y = wg.tensor(m.trainLabels, { shape: [m.nTrain] });
+  const model = new nn.Sequential(new nn.Linear(784, 128), new nn.ReLU(), new nn.Linear(128, 64), new nn.ReLU(), new nn.Linear(64, 10));
+  const opt = new optim.SGD(model.parameters(), { lr: LR });
+  const loader = new data.DataLoader(new data.TensorDataset(x, y), { batchSize: BATCH, shuffle: true, seed: 1, dropLast: true });
+  let it = loader[Symbol.iterator]();
+  // Returns samples/s over `steps` training steps.
+  return () => {
+    const t0 = performance.now();
+    for (let s = 0; s < steps; s++) {
+      let next = it.next();
+      if (next.done) { it = loader[Symbol.iterator](); next = it.next(); }
+      const [xb, yb] = next.value as [wg.Tensor, wg.Tensor];
+      opt.zeroGrad();
+      const loss = nn.functional.crossEntropy(model.forward(xb), yb);
+      loss.backward();
+      opt.step();
+    }
+    return (steps * BATCH) / ((performance.now() - t0) / 1000);
+  };
+}
+
+async function tfjsRun(backend: 'wasm' | 'cpu', threads: number, steps: number): Promise<() => Promise<number>> {
+  const { tf, layers } = await loadTfjs(backend, threads);
+  const m = loadMnist();
+  const model = layers.sequential();
+  model.add(layers.layers.dense({ units: 128, activation: 'relu', inputShape: [784] }));
+  model.add(layers.layers.dense({ units: 64, activation: 'relu' }));
+  model.add(layers.layers.dense({ units: 10 }));
+  model.compile({ optimizer: tf.train.sgd(LR), loss: (yt: any, yp: any) => tf.losses.softmaxCrossEntropy(yt, yp) });
+  const nb = Math.floor(m.nTrain / BATCH);
+  const xs = tf.tensor2d(m.trainImages, [m.nTrain, 784]);
+  const ys = tf.oneHot(tf.tensor1d(m.trainLabels, 'int32'), 10).toFloat();
+  let b = 0;
+  return async () => {
+    const t0 = performance.now();
+    for (let s = 0; s < steps; s++) {
+      const i = (b++ % nb) * BATCH;
+      const xb = xs.slice([i, 0], [BATCH, 784]), yb = ys.slice([i, 0], [BATCH, 10]);
+      await model.trainOnBatch(xb, yb);
+      xb.dispose(); yb.dispose();
+    }
+    return (steps * BATCH) / ((performance.now() - t0) / 1000);
+  };
+}
+
+async function measure(fn: () => number | Promise<number>, runs: number): Promise<number[]> {
+  await fn(); // warm-up
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) out.push(await fn());
+  return out;
+}
+
+export const workload: Workload = {
+  name: 'mlp',
+  description: 'MNIST MLP 784-128-64-10 training samples/s (SGD, batch 64)',
+  async run(ctx: BenchContext): Promise<Row[]> {
+    const rows: Row[] = [];
+    const runs = ctx.quick ? 3 : 7;
+    ctx.progress.update('mlp: wasmgrad', 0.1);
+    rows.push({ workload: 'mlp', case: '784-128-64-10 b64 SGD', impl: `wasmgrad ${ctx.simd}${ctx.threads > 1 ? ` x${ctx.threads}` : ''}`,
+      metric: 'samples/s', higherIsBetter: true, stats: summarize(await measure(wasmgradRun(ctx.quick ? 60 : 125), runs)) });
+    if (ctx.compareTfjs) {
+      const missing = await tfjsAvailable();
+      if (missing) return [...rows, { workload: 'mlp', case: 'tfjs', impl: 'tfjs', metric: '', higherIsBetter: true, stats: { median: 0, min: 0, max: 0, runs: 0 }, note: missing }];
+      for (const backend of ['wasm', 'cpu'] as const) {
+        ctx.progress.update(`mlp: tfjs-layers (${backend})`, backend === 'wasm' ? 0.4 : 0.7);
+        rows.push({ workload: 'mlp', case: '784-128-64-10 b64 SGD', impl: `tfjs-layers ${backend}`, metric: 'samples/s', higherIsBetter: true,
+          stats: summarize(await measure(await tfjsRun(backend, ctx.threads, backend === 'wasm' ? 40 : 15), Math.min(runs, 5))) });
+      }
+    }
+    return rows;
+  },
+};
+export default workload;

@@ -1,0 +1,27 @@
+// Bundles the TypeScript layer to ESM and CJS next to the .wasm builds (the loader finds them
+// relative to the bundle), and emits .d.ts through tsc.
+import typescript from '@rollup/plugin-typescript';
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+
+const copyWasm = () => ({
+  name: 'copy-wasm',
+  writeBundle() {
+    mkdirSync('dist', { recursive: true });
+    for (const f of readdirSync('build')) if (f.endsWith('.wasm')) copyFileSync(`build/${f}`, `dist/${f}`);
+  },
+});
+
+export default {
+  input: 'src/index.ts',
+  output: [
+    { file: 'dist/index.js', format: 'es', sourcemap: true },
+    { file: 'dist/index.cjs', format: 'cjs', sourcemap: true, exports: 'named', inlineDynamicImports: true },
+  ],
+  // tensor.ts <-> ops/* is a deliberate cycle (Tensor methods delegate to ops; ops build Tensors),
+  // resolved at call time, never at module evaluation.
+  onwarn(w, warn) { if (w.code !== 'CIRCULAR_DEPENDENCY') warn(w); },
+  plugins: [
+    typescript({ tsconfig: './tsconfig.json', declaration: true, declarationDir: 'dist/types', outDir: 'dist', rootDir: 'src' }),
+    copyWasm(),
+  ],
+};
