@@ -8,6 +8,8 @@ const copyWasm = () => ({
   writeBundle() {
     mkdirSync('dist', { recursive: true });
     for (const f of readdirSync('build')) if (f.endsWith('.wasm')) copyFileSync(`build/${f}`, `dist/${f}`);
+    // The pool's worker is plain JS loaded by URL next to the bundle.
+    copyFileSync('src/runtime/thread-worker.js', 'dist/thread-worker.js');
   },
 });
 

@@ -1,5 +1,5 @@
 // The public surface of wasmgrad.
-export { init, backendInfo, type InitOptions, type BackendInfo, type SimdBuild } from './runtime/backend.js';
+export { init, backendInfo, setNumThreads, getNumThreads, type InitOptions, type BackendInfo, type SimdBuild } from './runtime/backend.js';
 export { OutOfMemoryError } from './runtime/allocator.js';
 export { Tensor, isTensor, type DType, type Shape, type NestedArray } from './tensor.js';
 export { tidy } from './lifetime.js';

@@ -29,13 +29,41 @@ export function transposed(m: Mat): Mat {
 
 export interface Epilogue { bias?: number; biasKind?: number; act?: number; actParam?: number }
 
+// Below this many multiply-adds a GEMM stays on one thread (waking workers costs more than it saves).
+const PARALLEL_MIN_MACS = 1 << 19;
+// Thread slices start on multiples of the micro-kernel tiles, so every element is computed by the same
+// code path (same summation order) as on one thread: threaded results are bit-identical.
+const ROW_ALIGN = 24, COL_ALIGN = 16;
+
 /** C (contiguous rows, row stride ldc) = A·B (+ beta·C), then the epilogue. */
 export function gemm(A: Mat, B: Mat, C: number, ldc: number, beta = 0, ep: Epilogue = {}): void {
   const M = A.rows, K = A.cols, N = B.cols;
   const k = backend.k;
-  const work = scratch('gemm', k.gemm_workspace_bytes(M, N, K));
-  k.gemm(A.trans, B.trans, M, N, K, A.ptr, A.ld, B.ptr, B.ld, C, ldc, beta,
-    ep.bias ?? 0, ep.biasKind ?? GemmBias.none, ep.act ?? GemmAct.none, ep.actParam ?? 0, work);
+  const bias = ep.bias ?? 0, biasKind = ep.biasKind ?? GemmBias.none, act = ep.act ?? GemmAct.none, actParam = ep.actParam ?? 0;
+  const threads = backend.pool ? backend.threads : 1;
+  if (threads > 1 && M * N * K >= PARALLEL_MIN_MACS) {
+    const jobs: number[][] = [];
+    const byRows = M >= N;
+    const extent = byRows ? M : N, align = byRows ? ROW_ALIGN : COL_ALIGN;
+    const chunk = Math.ceil(extent / threads / align) * align;
+    for (let t = 0, start = 0; start < extent; t++, start += chunk) {
+      const len = Math.min(chunk, extent - start);
+      const work = scratch(`gemm${t}`, k.gemm_workspace_bytes(byRows ? len : M, byRows ? N : len, K));
+      if (byRows) {
+        const a = A.ptr + (A.trans ? start : start * A.ld) * 4;
+        const b2 = biasKind === GemmBias.perRow ? bias + start * 4 : bias;
+        jobs.push([A.trans, B.trans, len, N, K, a, A.ld, B.ptr, B.ld, C + start * ldc * 4, ldc, beta, b2, biasKind, act, actParam, work]);
+      } else {
+        const b = B.ptr + (B.trans ? start * B.ld : start) * 4;
+        const b2 = biasKind === GemmBias.perColumn ? bias + start * 4 : bias;
+        jobs.push([A.trans, B.trans, M, len, K, A.ptr, A.ld, b, B.ld, C + start * 4, ldc, beta, b2, biasKind, act, actParam, work]);
+      }
+    }
+    backend.pool!.run('gemm', k.gemm, jobs);
+    return;
+  }
+  const work = scratch('gemm0', k.gemm_workspace_bytes(M, N, K));
+  k.gemm(A.trans, B.trans, M, N, K, A.ptr, A.ld, B.ptr, B.ld, C, ldc, beta, bias, biasKind, act, actParam, work);
 }
 
 function mm2d(a: Tensor, b: Tensor, op: string): Tensor {

@@ -2,6 +2,7 @@
 import { Allocator } from './allocator.js';
 import type { Kernels } from './kernels.js';
 import { isNode, nodeModule, relaxedSimdSupported, runtimeName } from './platform.js';
+import { CONTROL_BYTES, ThreadPool, canBlock, defaultThreadCount } from './threads.js';
 
 export type SimdBuild = 'relaxed' | 'plain';
 
@@ -20,7 +21,7 @@ export interface InitOptions {
   threads?: number;
 }
 
-const FILES: Record<SimdBuild, string> = { relaxed: 'wasmgrad-relaxed.wasm', plain: 'wasmgrad-simd.wasm' };
+const FILES: Record<SimdBuild | 'threads', string> = { relaxed: 'wasmgrad-relaxed.wasm', plain: 'wasmgrad-simd.wasm', threads: 'wasmgrad-threads.wasm' };
 // The bundle sits next to the .wasm files; tests run from src/runtime with the builds in build/.
 const SEARCH_DIRS = ['./', '../build/', '../../build/'];
 
@@ -30,6 +31,7 @@ class Backend {
   alloc!: Allocator;
   build: SimdBuild = 'plain';
   threads = 1;
+  pool: ThreadPool | null = null;
   module!: WebAssembly.Module;
   private buffer: ArrayBuffer | null = null;
   private _f32!: Float32Array;
@@ -60,7 +62,7 @@ function requireReady(): void {
 }
 export { requireReady };
 
-async function readBuild(build: SimdBuild, dir?: string | URL): Promise<{ bytes?: ArrayBuffer; response?: Response }> {
+async function readBuild(build: SimdBuild | 'threads', dir?: string | URL): Promise<{ bytes?: ArrayBuffer; response?: Response }> {
   const dirs = dir ? [String(dir)] : SEARCH_DIRS;
   const errors: string[] = [];
   for (const d of dirs) {
@@ -96,6 +98,19 @@ async function doInit(opts: InitOptions): Promise<void> {
 
   const wantRelaxed = opts.simd === 'plain' ? false : await relaxedSimdSupported();
   if (opts.simd === 'relaxed' && !wantRelaxed) throw new Error('wasmgrad init: simd "relaxed" requested but this engine does not validate relaxed SIMD');
+  if (opts.threads !== undefined && !(Number.isInteger(opts.threads) && opts.threads >= 1)) {
+    throw new Error(`wasmgrad init: threads must be a positive integer, got ${opts.threads}`);
+  }
+  // Threads need the shared-memory build (relaxed SIMD), SharedArrayBuffer and a thread that may block;
+  // anywhere else (page main thread, edge runtimes, a platform-provided module) we run on one thread.
+  const threads = opts.threads ?? (isNode ? await defaultThreadCount() : 1);
+  if (threads > 1 && wantRelaxed && !opts.module && !opts.bytes && canBlock()) {
+    try {
+      if (await initThreaded(opts, maxPages, threads)) return;
+    } catch {
+      // fall through to the single-threaded builds
+    }
+  }
   let instance: WebAssembly.Instance;
   let module: WebAssembly.Module;
   if (opts.module) {
@@ -126,6 +141,31 @@ async function doInit(opts: InitOptions): Promise<void> {
   backend.ready = true;
   k.rng_seed(0x5eed, 0);
 }
+
+async function initThreaded(opts: InitOptions, maxPages: number, threads: number): Promise<boolean> {
+  const memory = new WebAssembly.Memory({ initial: 32, maximum: maxPages, shared: true });
+  const imports = { env: { memory, abort: () => { throw new Error('wasmgrad kernel abort'); }, seed: () => 0 } };
+  const src = await readBuild('threads', opts.wasmDir);
+  const bytes = src.bytes ?? await src.response!.arrayBuffer();
+  const module = await WebAssembly.compile(bytes);
+  const instance = await WebAssembly.instantiate(module, imports);
+  const k = instance.exports as unknown as Kernels;
+  const alloc = new Allocator(memory, k.heap_base(), maxPages * 65536);
+  const pool = new ThreadPool(memory, alloc.alloc(CONTROL_BYTES));
+  await pool.start(module, threads);
+  Object.assign(backend, { k, memory, module, alloc, pool, build: 'relaxed', threads: pool.size, ready: true });
+  k.rng_seed(0x5eed, 0);
+  return true;
+}
+
+/** Uses n threads for large kernels from now on (1..the count started by init). */
+export function setNumThreads(n: number): void {
+  requireReady();
+  const max = backend.pool?.size ?? 1;
+  if (!Number.isInteger(n) || n < 1) throw new Error(`setNumThreads: expected a positive integer, got ${n}`);
+  backend.threads = Math.min(n, max);
+}
+export function getNumThreads(): number { return backend.ready ? backend.threads : 1; }
 
 /** Loads and instantiates the kernels. Call once; every other API is synchronous afterwards. */
 export function init(opts: InitOptions = {}): Promise<void> {

@@ -1,0 +1,260 @@
+// conv2d / conv1d with PyTorch semantics (NCHW, weight [O, C/groups, kH, kW], stride, padding incl.
+// 'same'/'valid', dilation, groups). Dense convs are im2col + GEMM per image and group, with the
+// bias fused into the GEMM epilogue; 1x1 stride-1 unpadded convs skip im2col (the image already is
+// the column matrix); depthwise convs (groups == C == O) use direct kernels (assembly/conv.ts).
+import { Tensor } from '../tensor.js';
+import { backend } from '../runtime/backend.js';
+import { scratch } from '../runtime/scratch.js';
+import { GemmBias } from '../runtime/opcodes.js';
+import { needsGrad, record } from '../autograd/node.js';
+import { gemm, type Mat } from './matmul.js';
+import { sum } from './reduce.js';
+import * as views from './views.js';
+
+export type Pair = number | readonly [number, number];
+export type ConvPadding = Pair | 'same' | 'valid';
+
+export interface Conv2dOptions {
+  stride?: Pair;
+  /** An int or [h, w] (both sides), 'valid' (0) or 'same' (output size = input size; stride 1 only). */
+  padding?: ConvPadding;
+  dilation?: Pair;
+  groups?: number;
+}
+
+export interface Conv1dOptions {
+  stride?: number | readonly [number];
+  padding?: number | readonly [number] | 'same' | 'valid';
+  dilation?: number | readonly [number];
+  groups?: number;
+}
+
+/** An int or a 1-/2-tuple as [h, w], each checked to be an integer >= min. */
+export function pair(v: number | readonly number[], name: string, op: string, min: number): [number, number] {
+  const p = typeof v === 'number' ? [v, v] : v.length === 1 ? [v[0], v[0]] : v;
+  if (p.length !== 2 || !p.every((x) => Number.isInteger(x) && x >= min)) {
+    throw new Error(`${op}: ${name} must be ${min > 0 ? 'a positive' : 'a non-negative'} integer or a pair of them, got ${JSON.stringify(v)}`);
+  }
+  return [p[0], p[1]];
+}
+
+/** Resolved geometry of one conv2d call. Padding may be asymmetric ('same' with an even kernel). */
+interface Geometry {
+  N: number; C: number; H: number; W: number;
+  O: number; kH: number; kW: number; groups: number;
+  sH: number; sW: number; dH: number; dW: number;
+  padT: number; padL: number; padB: number; padR: number;
+  outH: number; outW: number;
+}
+
+// Shapes as the caller passed them: conv1d runs as conv2d with an inserted H = 1 dim.
+function shown(shape: readonly number[], oneD: boolean): string {
+  return `[${oneD ? shape.filter((_, i) => i !== 2) : shape}]`;
+}
+
+function geometry(x: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv2dOptions, op: string, oneD: boolean): Geometry {
+  const xs = shown(x.shape, oneD), ws = shown(weight.shape, oneD);
+  if (x.dtype !== 'float32' || weight.dtype !== 'float32' || (bias && bias.dtype !== 'float32')) {
+    throw new Error(`${op}: expected float32 input, weight and bias, got ${x.dtype}, ${weight.dtype}${bias ? ', ' + bias.dtype : ''}`);
+  }
+  if (x.ndim !== 4) throw new Error(`${op}: expected a 3-D (unbatched) or 4-D (batched) input [N, C, H, W], got shape [${x.shape}]`);
+  if (weight.ndim !== 4) throw new Error(`${op}: expected a 4-D weight [out, in/groups, kH, kW], got shape [${weight.shape}]`);
+  const groups = opts.groups ?? 1;
+  if (!Number.isInteger(groups) || groups < 1) throw new Error(`${op}: groups must be a positive integer, got ${groups}`);
+  const [N, C, H, W] = x.shape;
+  const [O, Cg, kH, kW] = weight.shape;
+  if (O % groups !== 0) throw new Error(`${op}: out channels ${O} (weight ${ws}) must be divisible by groups=${groups}`);
+  if (C % groups !== 0) throw new Error(`${op}: input channels ${C} (input ${xs}) must be divisible by groups=${groups}`);
+  if (Cg * groups !== C) {
+    throw new Error(`${op}: given groups=${groups}, weight of size ${ws} expects input ${xs} to have ${Cg * groups} channels, but it has ${C}`);
+  }
+  if (kH < 1 || kW < 1) throw new Error(`${op}: kernel size must be positive, got weight ${ws}`);
+  if (bias && (bias.ndim !== 1 || bias.shape[0] !== O)) throw new Error(`${op}: bias shape [${bias.shape}] should be [${O}] (weight ${ws})`);
+  const [sH, sW] = pair(opts.stride ?? 1, 'stride', op, 1);
+  const [dH, dW] = pair(opts.dilation ?? 1, 'dilation', op, 1);
+  const effH = dH * (kH - 1) + 1, effW = dW * (kW - 1) + 1;
+  let padT: number, padL: number, padB: number, padR: number;
+  const padding = opts.padding ?? 0;
+  if (padding === 'same') {
+    if (sH !== 1 || sW !== 1) throw new Error(`${op}: padding='same' is not supported for strided convolutions (stride [${sH}, ${sW}])`);
+    // PyTorch puts the odd extra pixel of an even effective kernel at the bottom / right.
+    padT = (effH - 1) >> 1; padB = effH - 1 - padT;
+    padL = (effW - 1) >> 1; padR = effW - 1 - padL;
+  } else if (padding === 'valid') {
+    padT = padL = padB = padR = 0;
+  } else {
+    [padT, padL] = pair(padding, 'padding', op, 0);
+    padB = padT; padR = padL;
+  }
+  const inH = H + padT + padB, inW = W + padL + padR;
+  if (effH > inH || effW > inW) {
+    const size = (h: number, w: number) => (oneD ? `${w}` : `${h}x${w}`);
+    throw new Error(`${op}: kernel size ${size(kH, kW)}${dH > 1 || dW > 1 ? ` (dilated ${size(effH, effW)})` : ''} can't be greater than ` +
+      `the padded input size ${size(inH, inW)} (input ${xs}, padding ${oneD ? `[${padL}]` : `[${padT}, ${padL}]`})`);
+  }
+  const outH = Math.floor((inH - effH) / sH) + 1, outW = Math.floor((inW - effW) / sW) + 1;
+  return { N, C, H, W, O, kH, kW, groups, sH, sW, dH, dW, padT, padL, padB, padR, outH, outW };
+}
+
+/** How a conv is computed; 'auto' picks per shape class (see chooseAlgo). */
+export type ConvAlgo = 'auto' | 'gemm' | 'direct';
+let forcedAlgo: ConvAlgo = 'auto';
+/** @internal Forces an algorithm (benchmarks and tests compare the paths); returns the previous one. */
+export function _setConvAlgo(a: ConvAlgo): ConvAlgo { const prev = forcedAlgo; forcedAlgo = a; return prev; }
+
+const isDepthwise = (g: Geometry) => g.groups === g.C && g.O === g.C;
+const isPointwise = (g: Geometry) => g.kH === 1 && g.kW === 1 && g.sH === 1 && g.sW === 1 &&
+  g.padT + g.padL + g.padB + g.padR === 0;
+
+// Measured (bench/workloads/conv.ts, this machine): the direct depthwise kernels beat per-channel
+// GEMMs (M = 1 rows) by several times at every size tried; dense convs have no direct kernel.
+function chooseAlgo(g: Geometry): 'gemm' | 'direct' {
+  if (!isDepthwise(g)) return 'gemm';
+  return forcedAlgo === 'gemm' ? 'gemm' : 'direct';
+}
+
+// Byte offset helpers: all tensors here are contiguous float32.
+const f4 = (n: number) => n * 4;
+
+// The kernels take one top/left pad; bottom/right padding is implied by outH/outW (taps that fall
+// past the input read as zero), which is how 'same' with an even kernel works.
+function kernelArgs(g: Geometry, Cg: number): number[] {
+  return [Cg, g.H, g.W, g.kH, g.kW, g.padT, g.padL, g.sH, g.sW, g.dH, g.dW, g.outH, g.outW];
+}
+
+function forwardGemm(g: Geometry, x: Tensor, w: Tensor, b: Tensor | null, y: Tensor): void {
+  const k = backend.k;
+  const Cg = g.C / g.groups, Og = g.O / g.groups, Kg = Cg * g.kH * g.kW, L = g.outH * g.outW, HW = g.H * g.W;
+  const direct = isPointwise(g);
+  const cols = direct ? 0 : scratch('conv-cols', f4(Kg * L));
+  const xp = x.ptr('conv2d'), wp = w.ptr('conv2d'), yp = y.ptr(), bp = b ? b.ptr('conv2d') : 0;
+  const args = kernelArgs(g, Cg);
+  for (let n = 0; n < g.N; n++) {
+    for (let gi = 0; gi < g.groups; gi++) {
+      const src = xp + f4((n * g.C + gi * Cg) * HW);
+      if (!direct) k.conv_im2col(src, ...args, cols);
+      const A: Mat = { ptr: wp + f4(gi * Og * Kg), rows: Og, cols: Kg, trans: 0, ld: Kg };
+      const B: Mat = { ptr: direct ? src : cols, rows: Kg, cols: L, trans: 0, ld: L };
+      gemm(A, B, yp + f4((n * g.O + gi * Og) * L), L, 0,
+        b ? { bias: bp + f4(gi * Og), biasKind: GemmBias.perRow } : {});
+    }
+  }
+}
+
+function backwardGemm(g: Geometry, x: Tensor, w: Tensor, dy: Tensor, dx: Tensor | null, dw: Tensor | null): void {
+  const k = backend.k;
+  const Cg = g.C / g.groups, Og = g.O / g.groups, Kg = Cg * g.kH * g.kW, L = g.outH * g.outW, HW = g.H * g.W;
+  const direct = isPointwise(g);
+  const cols = direct || !dw ? 0 : scratch('conv-cols', f4(Kg * L));
+  const dcols = direct || !dx ? 0 : scratch('conv-dcols', f4(Kg * L));
+  const xp = x.ptr('conv2d backward'), wp = w.ptr('conv2d backward'), dyp = dy.ptr('conv2d backward');
+  const args = kernelArgs(g, Cg);
+  if (dx && !direct) k.ew_fill(dx.ptr(), dx.size, 0); // col2im accumulates
+  for (let n = 0; n < g.N; n++) {
+    for (let gi = 0; gi < g.groups; gi++) {
+      const xs = xp + f4((n * g.C + gi * Cg) * HW);
+      const dY: Mat = { ptr: dyp + f4((n * g.O + gi * Og) * L), rows: Og, cols: L, trans: 0, ld: L };
+      if (dw) {
+        // dW_g (+)= dY_g · colsᵀ, accumulated over the batch by the GEMM (beta = 1 after image 0).
+        if (!direct) k.conv_im2col(xs, ...args, cols);
+        const colsT: Mat = { ptr: direct ? xs : cols, rows: L, cols: Kg, trans: 1, ld: L };
+        gemm(dY, colsT, dw.ptr() + f4(gi * Og * Kg), Kg, n === 0 ? 0 : 1);
+      }
+      if (dx) {
+        // dcols = W_gᵀ · dY_g, folded back onto the image by col2im.
+        const WT: Mat = { ptr: wp + f4(gi * Og * Kg), rows: Kg, cols: Og, trans: 1, ld: Kg };
+        const dxs = dx.ptr() + f4((n * g.C + gi * Cg) * HW);
+        if (direct) { gemm(WT, dY, dxs, L); continue; }
+        gemm(WT, dY, dcols, L);
+        k.conv_col2im(dcols, ...args, dxs);
+      }
+    }
+  }
+}
+
+function forwardDepthwise(g: Geometry, x: Tensor, w: Tensor, b: Tensor | null, y: Tensor): void {
+  const k = backend.k;
+  const CHW = g.C * g.H * g.W, COL = g.C * g.outH * g.outW;
+  const xp = x.ptr('conv2d'), wp = w.ptr('conv2d'), bp = b ? b.ptr('conv2d') : 0, yp = y.ptr();
+  const args = kernelArgs(g, g.C);
+  for (let n = 0; n < g.N; n++) k.conv_depthwise_fwd(xp + f4(n * CHW), wp, bp, ...args, yp + f4(n * COL));
+}
+
+function backwardDepthwise(g: Geometry, x: Tensor, w: Tensor, dy: Tensor, dx: Tensor | null, dw: Tensor | null): void {
+  const k = backend.k;
+  const CHW = g.C * g.H * g.W, COL = g.C * g.outH * g.outW;
+  const xp = x.ptr('conv2d backward'), wp = w.ptr('conv2d backward'), dyp = dy.ptr('conv2d backward');
+  const args = kernelArgs(g, g.C);
+  if (dx) k.ew_fill(dx.ptr(), dx.size, 0);
+  if (dw) k.ew_fill(dw.ptr(), dw.size, 0);
+  for (let n = 0; n < g.N; n++) {
+    if (dx) k.conv_depthwise_bwd_input(dyp + f4(n * COL), wp, ...args, dx.ptr() + f4(n * CHW));
+    if (dw) k.conv_depthwise_bwd_weight(xp + f4(n * CHW), dyp + f4(n * COL), ...args, dw.ptr());
+  }
+}
+
+/**
+ * 2-D convolution (cross-correlation, like torch.nn.functional.conv2d).
+ * x [N, C, H, W] or [C, H, W]; weight [O, C/groups, kH, kW]; bias [O] or null.
+ */
+export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, opts: Conv2dOptions = {}): Tensor {
+  if (x.ndim === 3) return views.squeeze(conv2d(views.unsqueeze(x, 0), weight, bias, opts), 0);
+  return convolution(x, weight, bias, opts, 'conv2d', false);
+}
+
+function convolution(x: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv2dOptions, op: string, oneD: boolean): Tensor {
+  const g = geometry(x, weight, bias, opts, op, oneD);
+  const xc = x.contiguous(), wc = weight.contiguous(), bc = bias ? bias.contiguous() : null;
+  const y = Tensor._empty([g.N, g.O, g.outH, g.outW]);
+  const algo = chooseAlgo(g);
+  if (y.size) {
+    if (g.C === 0) fillBias(y, bc, g);
+    else if (algo === 'direct') forwardDepthwise(g, xc, wc, bc, y);
+    else forwardGemm(g, xc, wc, bc, y);
+  }
+  if (needsGrad(x, weight, bias)) {
+    record(y, 'ConvolutionBackward0', [x, weight, bias], (grad) => {
+      const dy = grad.contiguous();
+      const dx = x.requiresGrad ? Tensor._empty(x.shape) : null;
+      const dw = weight.requiresGrad ? Tensor._empty(weight.shape) : null;
+      if (dy.size && g.C > 0) {
+        if (algo === 'direct') backwardDepthwise(g, xc, wc, dy, dx, dw);
+        else backwardGemm(g, xc, wc, dy, dx, dw);
+      } else {
+        // Nothing flows: an empty batch or output, or no input channels.
+        for (const t of [dx, dw]) if (t && t.size) backend.k.ew_fill(t.ptr(), t.size, 0);
+      }
+      const db = bias && bias.requiresGrad ? sum(dy, [0, 2, 3]) : null;
+      return [dx, dw, db];
+    }, [xc, wc]);
+  }
+  return y;
+}
+
+// No input channels: every output is just the bias (or 0).
+function fillBias(y: Tensor, b: Tensor | null, g: Geometry): void {
+  const L = g.outH * g.outW, yp = y.ptr();
+  const values = b ? b.data() : new Float32Array(g.O);
+  for (let n = 0; n < g.N; n++) for (let o = 0; o < g.O; o++) backend.k.ew_fill(yp + f4((n * g.O + o) * L), L, values[o]);
+}
+
+/** 1-D convolution: x [N, C, L] or [C, L]; weight [O, C/groups, k]; computed as conv2d with H = 1. */
+export function conv1d(x: Tensor, weight: Tensor, bias: Tensor | null = null, opts: Conv1dOptions = {}): Tensor {
+  const op = 'conv1d';
+  if (x.ndim === 2) return views.squeeze(conv1d(views.unsqueeze(x, 0), weight, bias, opts), 0);
+  if (x.ndim !== 3) throw new Error(`${op}: expected a 2-D (unbatched) or 3-D (batched) input [N, C, L], got shape [${x.shape}]`);
+  if (weight.ndim !== 3) throw new Error(`${op}: expected a 3-D weight [out, in/groups, k], got shape [${weight.shape}]`);
+  const one = (v: number | readonly number[] | undefined, name: string, min: number, dflt: number): number => {
+    const s = v ?? dflt;
+    const a = typeof s === 'number' ? s : s.length === 1 ? s[0] : NaN;
+    if (!Number.isInteger(a) || a < min) {
+      throw new Error(`${op}: ${name} must be ${min > 0 ? 'a positive' : 'a non-negative'} integer or a 1-tuple, got ${JSON.stringify(s)}`);
+    }
+    return a;
+  };
+  const padding = opts.padding === 'same' || opts.padding === 'valid' ? opts.padding : ([0, one(opts.padding, 'padding', 0, 0)] as const);
+  const stride = one(opts.stride, 'stride', 1, 1), dilation = one(opts.dilation, 'dilation', 1, 1);
+  const x4 = views.unsqueeze(x, 2), w4 = views.unsqueeze(weight, 2);
+  const y = convolution(x4, w4, bias, { stride: [1, stride], dilation: [1, dilation], padding, groups: opts.groups }, op, true);
+  return views.squeeze(y, 2);
+}

@@ -1,0 +1,36 @@
+// A kernel worker (plain JS so Node, browsers and bundlers can load it as-is). It instantiates the
+// threads build over the shared memory it is given and runs the jobs the main thread posts
+// through a control block in that memory, blocking with Atomics.wait between jobs.
+/* eslint-disable */
+const SEQ = 0, REMAINING = 1, SLOT_BASE = 4, SLOT_INTS = 64;
+
+async function start(port, { module, memory, control, index, names }) {
+  const instance = await WebAssembly.instantiate(module, {
+    env: { memory, abort() { throw new Error('wasmgrad kernel abort (worker)'); }, seed: () => 0 },
+  });
+  const fns = names.map((n) => instance.exports[n]);
+  const ctl = new Int32Array(memory.buffer, control, SLOT_BASE + SLOT_INTS * 64);
+  port.postMessage('ready');
+  let seen = Atomics.load(ctl, SEQ);
+  for (;;) {
+    Atomics.wait(ctl, SEQ, seen);
+    seen = Atomics.load(ctl, SEQ);
+    if (seen < 0) return; // shutdown
+    // Slot layout (int32 words): [fn index, argc, pad, pad, then argc float64 values].
+    const slot = SLOT_BASE + index * SLOT_INTS;
+    const fn = Atomics.load(ctl, slot);
+    if (fn >= 0) {
+      const argc = ctl[slot + 1];
+      const args = new Float64Array(memory.buffer, control + (slot + 4) * 4, argc);
+      try { fns[fn](...args); } catch (e) { /* the main thread checks results; never hang it */ }
+      Atomics.store(ctl, slot, -1);
+    }
+    if (Atomics.sub(ctl, REMAINING, 1) === 1) Atomics.notify(ctl, REMAINING);
+  }
+}
+
+if (typeof self !== 'undefined' && typeof self.postMessage === 'function' && typeof process === 'undefined') {
+  self.onmessage = (e) => start(self, e.data);
+} else {
+  import('node:worker_threads').then(({ parentPort, workerData }) => start(parentPort, workerData));
+}

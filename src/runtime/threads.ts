@@ -1,0 +1,105 @@
+// The worker pool: N-1 workers plus the calling thread run slices of one kernel call over the
+// shared wasm memory. The caller blocks (Atomics.wait) until all slices are done, so the API stays
+// synchronous. Only possible where SharedArrayBuffer exists and the calling thread may block.
+import { isNode, nodeModule } from './platform.js';
+
+const SEQ = 0, REMAINING = 1, SLOT_BASE = 4, SLOT_INTS = 64, MAX_THREADS = 64;
+export const CONTROL_BYTES = (SLOT_BASE + SLOT_INTS * MAX_THREADS) * 4;
+
+/** The kernels workers may run (indices are sent instead of names). */
+export const THREADED_KERNELS = ['gemm'] as const;
+export type ThreadedKernel = (typeof THREADED_KERNELS)[number];
+
+export function canBlock(): boolean {
+  if (typeof SharedArrayBuffer === 'undefined' || typeof Atomics === 'undefined') return false;
+  // A browser page's main thread may not Atomics.wait; workers and Node's main thread may.
+  const g = globalThis as any;
+  if (typeof g.document !== 'undefined' && typeof g.WorkerGlobalScope === 'undefined') return false;
+  if (g.crossOriginIsolated === false) return false;
+  return true;
+}
+
+export async function defaultThreadCount(): Promise<number> {
+  if (isNode) return (await nodeModule('os')).availableParallelism?.() ?? (await nodeModule('os')).cpus().length;
+  const hc = (globalThis as any).navigator?.hardwareConcurrency;
+  return typeof hc === 'number' && hc > 0 ? hc : 1;
+}
+
+interface WorkerLike { terminate(): unknown; unref?(): void; postMessage(msg: unknown): void }
+
+export class ThreadPool {
+  private workers: WorkerLike[] = [];
+  private ctl!: Int32Array;
+  private f64!: Float64Array;
+  constructor(private readonly memory: WebAssembly.Memory, private readonly control: number) {}
+
+  get size(): number { return this.workers.length + 1; }
+
+  async start(module: WebAssembly.Module, threads: number): Promise<void> {
+    const url = new URL('./thread-worker.js', import.meta.url);
+    this.views();
+    Atomics.store(this.ctl, SEQ, 0);
+    const data = { module, memory: this.memory, control: this.control, names: THREADED_KERNELS };
+    const ready: Promise<void>[] = [];
+    for (let i = 1; i < Math.min(threads, MAX_THREADS); i++) {
+      const msg = { ...data, index: i };
+      if (isNode) {
+        const { Worker } = await nodeModule('worker_threads');
+        const { fileURLToPath } = await nodeModule('url');
+        const w = new Worker(fileURLToPath(url), { workerData: msg });
+        ready.push(new Promise((res, rej) => { w.once('message', () => res()); w.once('error', rej); }));
+        w.unref(); // an idle pool never keeps a Node process alive
+        this.workers.push(w);
+      } else {
+        const w = new Worker(url, { type: 'module' });
+        ready.push(new Promise((res, rej) => { w.onmessage = () => res(); w.onerror = (e) => rej(e); }));
+        w.postMessage(msg);
+        this.workers.push(w);
+      }
+    }
+    await Promise.all(ready);
+  }
+
+  private views(): void {
+    if (!this.ctl || this.ctl.buffer !== this.memory.buffer) {
+      this.ctl = new Int32Array(this.memory.buffer, this.control, CONTROL_BYTES / 4);
+      this.f64 = new Float64Array(this.memory.buffer, this.control, CONTROL_BYTES / 8);
+    }
+  }
+
+  /**
+   * Runs kernel(...jobs[i]) for every job: job 0 on the calling thread, the rest on workers
+   * (at most one job per thread), returning when all are done.
+   */
+  run(kernel: ThreadedKernel, fn: (...args: number[]) => void, jobs: number[][]): void {
+    if (jobs.length > this.size) throw new Error(`ThreadPool.run: ${jobs.length} jobs for ${this.size} threads`);
+    this.views();
+    const id = THREADED_KERNELS.indexOf(kernel);
+    for (let w = 1; w < this.size; w++) {
+      const slot = SLOT_BASE + w * SLOT_INTS;
+      const job = jobs[w];
+      if (job) {
+        this.ctl[slot + 1] = job.length;
+        this.f64.set(job, (slot + 4) / 2);
+        Atomics.store(this.ctl, slot, id);
+      } else {
+        Atomics.store(this.ctl, slot, -1);
+      }
+    }
+    Atomics.store(this.ctl, REMAINING, this.size - 1);
+    Atomics.add(this.ctl, SEQ, 1);
+    Atomics.notify(this.ctl, SEQ);
+    if (jobs[0]) fn(...jobs[0]);
+    for (;;) {
+      const left = Atomics.load(this.ctl, REMAINING);
+      if (left === 0) break;
+      Atomics.wait(this.ctl, REMAINING, left);
+    }
+  }
+
+  terminate(): void {
+    if (this.ctl) { Atomics.store(this.ctl, SEQ, -1); Atomics.notify(this.ctl, SEQ); }
+    for (const w of this.workers) w.terminate();
+    this.workers = [];
+  }
+}
