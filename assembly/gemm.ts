@@ -67,29 +67,34 @@ function kernel(pa: usize, pb: usize, kc: i32, C: usize, ldcB: usize, beta: f32)
   let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   let c40 = f32x4.splat(0), c41 = f32x4.splat(0);
   let c50 = f32x4.splat(0), c51 = f32x4.splat(0);
+  // Rows go last-to-first: TurboFan then emits each splat right before its two FMAs, so one
+  // register holds the A value. In first-to-last order it hoists all six splats ahead of the
+  // FMAs and spills four accumulators (measured: 25 vs 50 GFLOP/s). For the same reason the
+  // loop is not unrolled: the scheduler interleaves the copies and spills again.
   for (let k = 0; k < kc; k++) {
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
-    let a = v128.load32_splat(pa);
-    c00 = madd(a, b0, c00); c01 = madd(a, b1, c01);
-    a = v128.load32_splat(pa, 4);
-    c10 = madd(a, b0, c10); c11 = madd(a, b1, c11);
-    if (MR > 2) {
-      a = v128.load32_splat(pa, 8);
-      c20 = madd(a, b0, c20); c21 = madd(a, b1, c21);
-    }
-    if (MR > 3) {
-      a = v128.load32_splat(pa, 12);
-      c30 = madd(a, b0, c30); c31 = madd(a, b1, c31);
+    let a: v128;
+    if (MR > 5) {
+      a = v128.load32_splat(pa, 20);
+      c50 = madd(a, b0, c50); c51 = madd(a, b1, c51);
     }
     if (MR > 4) {
       a = v128.load32_splat(pa, 16);
       c40 = madd(a, b0, c40); c41 = madd(a, b1, c41);
     }
-    if (MR > 5) {
-      a = v128.load32_splat(pa, 20);
-      c50 = madd(a, b0, c50); c51 = madd(a, b1, c51);
+    if (MR > 3) {
+      a = v128.load32_splat(pa, 12);
+      c30 = madd(a, b0, c30); c31 = madd(a, b1, c31);
     }
+    if (MR > 2) {
+      a = v128.load32_splat(pa, 8);
+      c20 = madd(a, b0, c20); c21 = madd(a, b1, c21);
+    }
+    a = v128.load32_splat(pa, 4);
+    c10 = madd(a, b0, c10); c11 = madd(a, b1, c11);
+    a = v128.load32_splat(pa);
+    c00 = madd(a, b0, c00); c01 = madd(a, b1, c01);
     pa += <usize>(MR << 2);
     pb += <usize>(NR << 2);
   }

@@ -8,3 +8,5 @@ export * from './gemm';
 export * from './conv';
 export * from './pool';
 export * from './rnn';
+export * from './optim';
+export * from './rbm';

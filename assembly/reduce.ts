@@ -80,8 +80,9 @@ export function red_softmax(x: usize, y: usize, outer: i32, n: i32, inner: i32, 
         s += <f64>e;
       }
       if (isLog) {
-        const lse = m + <f32>Math.log(s);
-        for (let j = 0; j < n; j++) put(y, base + j * inner, f(x, base + j * inner) - lse);
+        // (x - m) - log(s), not x - (m + log(s)): near |m| = 1e4 the sum m + log(s) loses ~1e-3.
+        const ls = <f32>Math.log(s);
+        for (let j = 0; j < n; j++) put(y, base + j * inner, (f(x, base + j * inner) - m) - ls);
       } else {
         const r = <f32>(1.0 / s);
         for (let j = 0; j < n; j++) put(y, base + j * inner, f(y, base + j * inner) * r);

@@ -32,7 +32,7 @@ export function accuracy(model: { forward(x: wg.Tensor): wg.Tensor }, images: wg
 }
 
 export async function trainMnistMlp(opts: MlpRunOptions = {}) {
-  const { epochs = 15, lr = 0.01, batchSize = 64, seed = 0, log = console.log } = opts;
+  const { epochs = 15, lr = 0.05, batchSize = 64, seed = 0, log = console.log } = opts;
   await wg.init();
   wg.manualSeed(seed);
   const m = loadMnist();

@@ -13,3 +13,8 @@ export { matmul, linear } from './ops/matmul.js';
 export { where } from './ops/elementwise.js';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled, detectAnomaly } from './autograd/grad-mode.js';
 export { gradcheck, type GradcheckOptions, type GradcheckResult } from './autograd/gradcheck.js';
+export * as nn from './nn/index.js';
+export * as optim from './optim/index.js';
+export * as data from './data/index.js';
+export { clipGradNorm, clipGradValue } from './optim/clip-grad.js';
+export * as rbm from './rbm/index.js';

@@ -134,8 +134,13 @@ export class Tensor {
     this.requiresGrad = flag;
     return this;
   }
-  /** Keeps .grad for this non-leaf tensor after backward. */
-  retainGrad(): this { this._retainGrad = true; return this; }
+  /** Keeps .grad for this non-leaf tensor after backward (leaves keep theirs anyway). */
+  retainGrad(): this {
+    if (!this.requiresGrad) throw new Error(`retainGrad: tensor of shape [${this.shape}] does not require grad`);
+    this._retainGrad = true;
+    if (this.gradFn) this.gradFn.retained = this;
+    return this;
+  }
   backward(gradient?: Tensor, opts: BackwardOptions = {}): void { runBackward(this, gradient, opts); }
   detach(): Tensor { return views.detach(this); }
   zeroGrad_(): void { if (this.grad) this.grad.fill_(0); }

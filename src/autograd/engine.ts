@@ -34,6 +34,11 @@ function topoOrder(root: Node): Node[] {
   return order.reverse();
 }
 
+function isPending(grads: Map<Node, Tensor>, t: Tensor): boolean {
+  for (const v of grads.values()) if (v === t) return true;
+  return false;
+}
+
 export function backward(root: Tensor, gradient: Tensor | undefined, opts: BackwardOptions): void {
   root._check('backward');
   if (!root.requiresGrad) {
@@ -50,15 +55,23 @@ export function backward(root: Tensor, gradient: Tensor | undefined, opts: Backw
     const seed = gradient ?? onesLike(root);
     if (!root.gradFn) { accumulateGrad(root, seed); return; }
     const grads = new Map<Node, Tensor>();
+    // How many pending entries of `grads` hold each tensor: one gradient tensor can flow to several
+    // inputs (add passes g to both sides), so it is only dead once no pending entry holds it.
+    const pending = new Map<Tensor, number>();
+    const hold = (t: Tensor) => pending.set(t, (pending.get(t) ?? 0) + 1);
+    const drop = (t: Tensor) => { const n = pending.get(t)! - 1; if (n) pending.set(t, n); else pending.delete(t); };
     grads.set(root.gradFn, seed);
+    hold(seed);
     const anomaly = isAnomalyEnabled();
     for (const node of topoOrder(root.gradFn)) {
       const g = grads.get(node);
       if (!g) continue; // no path from the root carries gradient here
       grads.delete(node);
-      if (node.retained) accumulateGrad(node.retained, g);
+      drop(g);
+      if (node.retained) accumulateGrad(node.retained, g, false);
       const inputGrads = node.apply(g);
       if (!opts.retainGraph) node.release();
+      const leafGrads: [Tensor, Tensor][] = [];
       for (let i = 0; i < node.inputs.length; i++) {
         const input = node.inputs[i];
         const gi = inputGrads[i];
@@ -68,13 +81,19 @@ export function backward(root: Tensor, gradient: Tensor | undefined, opts: Backw
         }
         if (input.gradFn) {
           const prev = grads.get(input.gradFn);
-          grads.set(input.gradFn, prev ? addGrads(prev, gi) : gi);
+          const next = prev ? addGrads(prev, gi) : gi;
+          if (prev) drop(prev);
+          grads.set(input.gradFn, next);
+          hold(next);
         } else {
-          accumulateGrad(input, gi);
+          leafGrads.push([input, gi]);
         }
       }
+      // A leaf may adopt its gradient tensor only if no pending node still reads it (a later
+      // in-place accumulation into the leaf's .grad would corrupt that node's input).
+      for (const [leaf, gi] of leafGrads) accumulateGrad(leaf, gi, !pending.has(gi));
       // The incoming gradient is dead unless an op passed it straight through to an input.
-      if (g !== gradient && g._ephemeral && !g._kept && !inputGrads.includes(g)) g._release();
+      if (g !== gradient && g._ephemeral && !g._kept && !pending.has(g) && !inputGrads.includes(g)) g._release();
     }
   });
 }

@@ -120,8 +120,8 @@ export function div(a: Tensor, other: Tensor | number): Tensor {
       const ga = binaryRaw('div', g, b, 'DivBackward0');
       return [
         a.requiresGrad ? sumToShape(ga, a.shape) : null,
-        // d(a/b)/db = -(a/b)/b, times g
-        b.requiresGrad ? sumToShape(unaryRaw(binaryRaw('mul', ga, binaryRaw('div', out, b, 'DivBackward0'), 'DivBackward0'), 'neg'), b.shape) : null,
+        // d(a/b)/db = -(a/b)/b, so the gradient is -(g/b)·out
+        b.requiresGrad ? sumToShape(unaryRaw(binaryRaw('mul', ga, out, 'DivBackward0'), 'neg'), b.shape) : null,
       ];
     }, [a, b, out]);
   }

@@ -36,8 +36,11 @@ function ownable(g: Tensor): boolean {
   return g._ephemeral && !g._kept && g.storage.refs === 1 && g.offset === 0 && g.isContiguous() && !g.requiresGrad;
 }
 
-/** leaf.grad += g (the first gradient is adopted when nothing else can see it, else copied). */
-export function accumulateGrad(leaf: Tensor, g: Tensor): void {
+/**
+ * leaf.grad += g. The first gradient is adopted when nothing else can see it (and the caller
+ * allows it), else copied.
+ */
+export function accumulateGrad(leaf: Tensor, g: Tensor, mayAdopt = true): void {
   if (!sameShape(leaf.shape, g.shape)) {
     throw new Error(`backward: gradient of shape [${g.shape}] for a tensor of shape [${leaf.shape}]`);
   }
@@ -47,7 +50,7 @@ export function accumulateGrad(leaf: Tensor, g: Tensor): void {
     return;
   }
   let owned: Tensor;
-  if (ownable(g)) owned = g;
+  if (mayAdopt && ownable(g)) owned = g;
   else {
     owned = Tensor._empty(g.shape);
     const gc = g.contiguous();

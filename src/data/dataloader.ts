@@ -1,0 +1,106 @@
+// DataLoader: iterates a dataset in batches, in order or shuffled per epoch. Batch gradient descent
+// is batchSize = dataset.length, stochastic gradient descent batchSize = 1, mini-batch anything between.
+import { Tensor, isTensor } from '../tensor.js';
+import { stack } from '../ops/join.js';
+import { tensor } from '../ops/creation.js';
+import type { Dataset } from './dataset.js';
+import { checkSeed, identityOrder, shuffleInPlace } from './permutation.js';
+
+export interface DataLoaderOptions<B> {
+  /** Samples per batch (default 1). */
+  batchSize?: number;
+  /** Reshuffle the order at the start of every epoch (default false). */
+  shuffle?: boolean;
+  /** Drop the last batch when it would be smaller than batchSize (default false). */
+  dropLast?: boolean;
+  /**
+   * Makes shuffling reproducible: epoch e's order depends only on (seed, e), not on other random
+   * draws. Without it, shuffles draw from the global generator (manualSeed).
+   */
+  seed?: number;
+  /** Turns a list of samples into a batch (default: defaultCollate). */
+  collate?: (samples: any[]) => B;
+}
+
+/**
+ * Stacks samples into a batch: tensors -> stack along a new dim 0; numbers -> a 1-D tensor (int32
+ * when all are integers, else float32); arrays/tuples and plain objects -> collated per position/key.
+ */
+export function defaultCollate(samples: unknown[]): any {
+  const first = samples[0];
+  if (isTensor(first)) return stack(samples as Tensor[], 0);
+  if (typeof first === 'number') {
+    const nums = samples as number[];
+    return nums.every(Number.isInteger) ? tensor(Int32Array.from(nums)) : tensor(Float32Array.from(nums));
+  }
+  if (Array.isArray(first)) {
+    const bad = samples.findIndex((s) => !Array.isArray(s) || s.length !== first.length);
+    if (bad >= 0) throw new Error(`DataLoader: samples have different structures (sample 0 has ${first.length} fields, sample ${bad} does not)`);
+    return first.map((_, j) => defaultCollate(samples.map((s) => (s as unknown[])[j])));
+  }
+  if (first && typeof first === 'object' && Object.getPrototypeOf(first) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(first)) out[key] = defaultCollate(samples.map((s) => (s as Record<string, unknown>)[key]));
+    return out;
+  }
+  throw new Error(`DataLoader: the default collate cannot batch samples of type ${first === null ? 'null' : typeof first}; pass { collate }`);
+}
+
+export class DataLoader<B = Tensor[]> implements Iterable<B> {
+  readonly batchSize: number;
+  readonly shuffle: boolean;
+  readonly dropLast: boolean;
+  readonly seed: number | undefined;
+  private readonly collate: ((samples: any[]) => B) | undefined;
+  /** Epochs started so far (the next iteration shuffles with stream `epoch` of the seed). */
+  epoch = 0;
+
+  constructor(readonly dataset: Dataset<any>, opts: DataLoaderOptions<B> = {}) {
+    const op = 'DataLoader';
+    if (!dataset || typeof dataset.get !== 'function' || typeof dataset.length !== 'number') {
+      throw new Error(`${op}: expected a Dataset (with get(i) and length), got ${dataset}`);
+    }
+    this.batchSize = opts.batchSize ?? 1;
+    if (!Number.isInteger(this.batchSize) || this.batchSize <= 0) throw new Error(`${op}: batchSize must be a positive integer, got ${opts.batchSize}`);
+    this.shuffle = opts.shuffle ?? false;
+    this.dropLast = opts.dropLast ?? false;
+    checkSeed(op, opts.seed);
+    this.seed = opts.seed;
+    if (opts.collate !== undefined && typeof opts.collate !== 'function') throw new Error(`${op}: collate must be a function`);
+    this.collate = opts.collate;
+  }
+
+  /** The number of batches per epoch. */
+  get length(): number {
+    const n = this.dataset.length;
+    return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
+  }
+
+  *[Symbol.iterator](): Iterator<B> {
+    const n = this.dataset.length;
+    const epoch = this.epoch++;
+    const batches = this.length;
+    if (batches === 0) return;
+    // The epoch's order lives in wasm memory: a batch is a view of it, gathered in one kernel call per tensor.
+    const order = Tensor._empty([n], 'int32', false);
+    try {
+      identityOrder(order);
+      if (this.shuffle) shuffleInPlace(order, this.seed, epoch);
+      const fast = this.collate === undefined && typeof this.dataset.getBatch === 'function';
+      const orderJs = fast ? null : order.data();
+      for (let b = 0; b < batches; b++) {
+        const start = b * this.batchSize;
+        const size = Math.min(this.batchSize, n - start);
+        if (fast) {
+          yield this.dataset.getBatch!(order.narrow(0, start, size)) as B;
+        } else {
+          const samples = new Array(size);
+          for (let j = 0; j < size; j++) samples[j] = this.dataset.get(orderJs![start + j]);
+          yield (this.collate ?? defaultCollate)(samples);
+        }
+      }
+    } finally {
+      order.dispose();
+    }
+  }
+}

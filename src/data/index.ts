@@ -1,0 +1,3 @@
+// wasmgrad.data: datasets, subsets and the DataLoader.
+export { Dataset, TensorDataset, Subset, randomSplit } from './dataset.js';
+export { DataLoader, defaultCollate, type DataLoaderOptions } from './dataloader.js';

@@ -1,0 +1,129 @@
+// Pooling layers (no parameters): MaxPool1d/2d, AvgPool1d/2d, AdaptiveAvgPool1d/2d. Settings are
+// kept as given (an int stays an int) so they print like PyTorch; the maths is ops/pool.ts.
+import type { Tensor } from '../tensor.js';
+import type { Pair } from '../ops/conv.js';
+import {
+  adaptiveAvgPool1d, adaptiveAvgPool2d, avgPool1d, avgPool2d, maxPool1d, maxPool2d, type AdaptiveSize,
+} from '../ops/pool.js';
+import { Module, pyBool } from './module.js';
+
+// Python's repr of an int, a tuple or None.
+const py = (v: number | readonly (number | null)[] | null): string =>
+  v === null ? 'None' : typeof v === 'number' ? `${v}` : `(${v.map((x) => (x === null ? 'None' : x)).join(', ')}${v.length === 1 ? ',' : ''})`;
+
+export interface MaxPoolModuleOptions { stride?: Pair | null; padding?: Pair; dilation?: Pair; ceilMode?: boolean; returnIndices?: boolean }
+export interface AvgPool2dModuleOptions { stride?: Pair | null; padding?: Pair; ceilMode?: boolean; countIncludePad?: boolean; divisorOverride?: number | null }
+export interface AvgPool1dModuleOptions { stride?: number | null; padding?: number; ceilMode?: boolean; countIncludePad?: boolean }
+
+/** Max over kernelSize windows of [N, C, H, W] (or [C, H, W]); stride defaults to the kernel size. */
+export class MaxPool2d extends Module {
+  readonly stride: Pair;
+  readonly padding: Pair;
+  readonly dilation: Pair;
+  readonly ceilMode: boolean;
+  readonly returnIndices: boolean;
+  constructor(readonly kernelSize: Pair, opts: MaxPoolModuleOptions = {}) {
+    super();
+    this.stride = opts.stride ?? kernelSize;
+    this.padding = opts.padding ?? 0;
+    this.dilation = opts.dilation ?? 1;
+    this.ceilMode = opts.ceilMode ?? false;
+    this.returnIndices = opts.returnIndices ?? false;
+  }
+  /** The pooled tensor, or [pooled, indices] when returnIndices was set. */
+  forward(x: Tensor): any {
+    const o = { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode };
+    return this.returnIndices ? maxPool2d(x, this.kernelSize, { ...o, returnIndices: true }) : maxPool2d(x, this.kernelSize, o);
+  }
+  override extraRepr(): string {
+    return `kernel_size=${py(this.kernelSize)}, stride=${py(this.stride)}, padding=${py(this.padding)}, ` +
+      `dilation=${py(this.dilation)}, ceil_mode=${pyBool(this.ceilMode)}`;
+  }
+}
+
+/** Max over windows of [N, C, L] (or [C, L]). */
+export class MaxPool1d extends Module {
+  readonly stride: number;
+  readonly padding: number;
+  readonly dilation: number;
+  readonly ceilMode: boolean;
+  readonly returnIndices: boolean;
+  constructor(readonly kernelSize: number, opts: { stride?: number | null; padding?: number; dilation?: number; ceilMode?: boolean; returnIndices?: boolean } = {}) {
+    super();
+    this.stride = opts.stride ?? kernelSize;
+    this.padding = opts.padding ?? 0;
+    this.dilation = opts.dilation ?? 1;
+    this.ceilMode = opts.ceilMode ?? false;
+    this.returnIndices = opts.returnIndices ?? false;
+  }
+  forward(x: Tensor): any {
+    const o = { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode };
+    return this.returnIndices ? maxPool1d(x, this.kernelSize, { ...o, returnIndices: true }) : maxPool1d(x, this.kernelSize, o);
+  }
+  override extraRepr(): string {
+    return `kernel_size=${py(this.kernelSize)}, stride=${py(this.stride)}, padding=${py(this.padding)}, ` +
+      `dilation=${py(this.dilation)}, ceil_mode=${pyBool(this.ceilMode)}`;
+  }
+}
+
+/** Mean over kernelSize windows of [N, C, H, W] (or [C, H, W]). */
+export class AvgPool2d extends Module {
+  readonly stride: Pair;
+  readonly padding: Pair;
+  readonly ceilMode: boolean;
+  readonly countIncludePad: boolean;
+  readonly divisorOverride: number | null;
+  constructor(readonly kernelSize: Pair, opts: AvgPool2dModuleOptions = {}) {
+    super();
+    this.stride = opts.stride ?? kernelSize;
+    this.padding = opts.padding ?? 0;
+    this.ceilMode = opts.ceilMode ?? false;
+    this.countIncludePad = opts.countIncludePad ?? true;
+    this.divisorOverride = opts.divisorOverride ?? null;
+  }
+  forward(x: Tensor): Tensor {
+    return avgPool2d(x, this.kernelSize, {
+      stride: this.stride, padding: this.padding, ceilMode: this.ceilMode,
+      countIncludePad: this.countIncludePad, divisorOverride: this.divisorOverride,
+    });
+  }
+  override extraRepr(): string {
+    return `kernel_size=${py(this.kernelSize)}, stride=${py(this.stride)}, padding=${py(this.padding)}`;
+  }
+}
+
+/** Mean over windows of [N, C, L] (or [C, L]). */
+export class AvgPool1d extends Module {
+  readonly stride: number;
+  readonly padding: number;
+  readonly ceilMode: boolean;
+  readonly countIncludePad: boolean;
+  constructor(readonly kernelSize: number, opts: AvgPool1dModuleOptions = {}) {
+    super();
+    this.stride = opts.stride ?? kernelSize;
+    this.padding = opts.padding ?? 0;
+    this.ceilMode = opts.ceilMode ?? false;
+    this.countIncludePad = opts.countIncludePad ?? true;
+  }
+  forward(x: Tensor): Tensor {
+    return avgPool1d(x, this.kernelSize, { stride: this.stride, padding: this.padding, ceilMode: this.ceilMode, countIncludePad: this.countIncludePad });
+  }
+  override extraRepr(): string {
+    // PyTorch's AvgPool1d stores 1-tuples.
+    return `kernel_size=${py([this.kernelSize])}, stride=${py([this.stride])}, padding=${py([this.padding])}`;
+  }
+}
+
+/** Average pooling to a fixed output size (null keeps that input dim), like torch.nn.AdaptiveAvgPool2d. */
+export class AdaptiveAvgPool2d extends Module {
+  constructor(readonly outputSize: AdaptiveSize) { super(); }
+  forward(x: Tensor): Tensor { return adaptiveAvgPool2d(x, this.outputSize); }
+  override extraRepr(): string { return `output_size=${py(this.outputSize)}`; }
+}
+
+/** Average pooling of [N, C, L] (or [C, L]) to a fixed length. */
+export class AdaptiveAvgPool1d extends Module {
+  constructor(readonly outputSize: number) { super(); }
+  forward(x: Tensor): Tensor { return adaptiveAvgPool1d(x, this.outputSize); }
+  override extraRepr(): string { return `output_size=${py(this.outputSize)}`; }
+}

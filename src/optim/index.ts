@@ -1,0 +1,11 @@
+// wasmgrad.optim: optimizers, learning-rate schedulers and gradient clipping.
+export { Optimizer, type ParamGroup, type ParamGroupInput, type ParamsInput, type ParamState, type OptimizerStateDict, type ZeroGradOptions, type Closure } from './optimizer.js';
+export { SGD, type SGDOptions } from './sgd.js';
+export { Adam, AdamW, type AdamOptions } from './adam.js';
+export { RMSprop, type RMSpropOptions } from './rmsprop.js';
+export { Adagrad, type AdagradOptions } from './adagrad.js';
+export {
+  LRScheduler, LambdaLR, StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, ReduceLROnPlateau,
+  type LrGroups, type ReduceLROnPlateauOptions,
+} from './lr-scheduler.js';
+export { clipGradNorm, clipGradValue, type ClipGradNormOptions } from './clip-grad.js';

@@ -1,0 +1,196 @@
+// The optimizer base: parameter groups with per-group options, lazily created per-parameter state
+// (kept wasm buffers, allocated once), zeroGrad, and state dicts. Subclasses supply option checks
+// and the per-parameter update (one fused kernel call), following PyTorch 1.13.
+import { Tensor, isTensor } from '../tensor.js';
+import { zeros } from '../ops/creation.js';
+import { enableGrad } from '../autograd/grad-mode.js';
+import { sameShape } from '../shape.js';
+
+/** Per-parameter state: tensors under PyTorch's names (exp_avg, momentum_buffer, ...) and the step count. */
+export type ParamState = Record<string, Tensor | number>;
+
+/** A parameter group: its parameters plus a full copy of the optimizer options (each group may differ). */
+export type ParamGroup<O> = O & { params: Tensor[]; initialLr?: number };
+/** A group as passed in: parameters plus any options that override the optimizer's defaults. */
+export type ParamGroupInput<O> = Partial<O> & { params: Iterable<Tensor>; initialLr?: number };
+export type ParamsInput<O> = Iterable<Tensor> | ParamGroupInput<O>[];
+
+export interface OptimizerStateDict<O = Record<string, unknown>> {
+  /** Keyed by the parameter's position across all groups, in order (like PyTorch). */
+  state: Record<number, ParamState>;
+  /** The group options, with `params` as those positions. */
+  paramGroups: (O & { params: number[]; initialLr?: number })[];
+}
+
+export interface ZeroGradOptions {
+  /** Drop (and free) the gradients instead of filling them with zeros (default true, like PyTorch 2). */
+  setToNone?: boolean;
+}
+
+export type Closure = () => number | Tensor;
+
+export abstract class Optimizer<O extends { lr: number }> {
+  readonly paramGroups: ParamGroup<O>[] = [];
+  /** Per-parameter state, created on a parameter's first step. */
+  readonly state = new Map<Tensor, ParamState>();
+  readonly defaults: Readonly<O>;
+
+  protected constructor(readonly name: string, params: ParamsInput<O>, defaults: O) {
+    this.defaults = Object.freeze({ ...defaults });
+    this.checkOptions(this.defaults);
+    const list = isTensor(params) ? [params] : Array.from(params as Iterable<unknown>);
+    if (list.length === 0) throw new Error(`${name}: got an empty parameter list`);
+    const groups = list.every(isGroupInput) ? (list as ParamGroupInput<O>[]) : [{ params: list as Tensor[] } as unknown as ParamGroupInput<O>];
+    for (const g of groups) this.addParamGroup(g);
+  }
+
+  /** Throws if an option is out of range (message names the optimizer, the option, the value). */
+  protected abstract checkOptions(o: O): void;
+  /** Applies one update to p from p.grad (non-null, same shape), creating its state on first use. */
+  protected abstract update(p: Tensor, grad: Tensor, group: ParamGroup<O>): void;
+
+  addParamGroup(group: ParamGroupInput<O>): void {
+    if (!isGroupInput(group)) throw new Error(`${this.name}.addParamGroup: expected an object with a 'params' array of tensors`);
+    const allowed = new Set([...Object.keys(this.defaults), 'params', 'initialLr']);
+    for (const key of Object.keys(group)) {
+      if (!allowed.has(key)) {
+        throw new Error(`${this.name}: unknown option '${key}' in a parameter group (expected one of ${[...allowed].join(', ')})`);
+      }
+    }
+    const params = isTensor(group.params) ? [group.params as unknown as Tensor] : Array.from(group.params);
+    const seen = new Set<Tensor>();
+    for (const g of this.paramGroups) for (const p of g.params) seen.add(p);
+    params.forEach((p, i) => {
+      if (!isTensor(p)) throw new Error(`${this.name}: can only optimize Tensors, but parameter ${i} of the group is ${typeof p}`);
+      if (!p.isLeaf) throw new Error(`${this.name}: can't optimize a non-leaf Tensor (parameter ${i}, shape [${p.shape}]); use detach().requiresGrad_()`);
+      if (p.dtype !== 'float32') throw new Error(`${this.name}: parameters must be float32, parameter ${i} is ${p.dtype}`);
+      if (seen.has(p)) throw new Error(`${this.name}: some parameters appear in more than one parameter group (parameter ${i}, shape [${p.shape}])`);
+      seen.add(p);
+    });
+    const full = { ...this.defaults, ...group, params } as ParamGroup<O>;
+    this.checkOptions(full);
+    this.paramGroups.push(full);
+  }
+
+  /** Clears the gradients of every parameter: frees them (setToNone, the default) or zeroes them in place. */
+  zeroGrad({ setToNone = true }: ZeroGradOptions = {}): void {
+    for (const group of this.paramGroups) {
+      for (const p of group.params) {
+        const g = p.grad;
+        if (!g) continue;
+        if (setToNone) { if (!g.isDisposed) g.dispose(); p.grad = null; }
+        else if (!g.isDisposed) g.zero_();
+      }
+    }
+  }
+
+  /**
+   * One update of every parameter that has a gradient (parameters with grad === null are skipped).
+   * The optional closure re-evaluates the model and returns the loss, which step returns.
+   */
+  step(closure?: Closure): number | Tensor | undefined {
+    const loss = closure ? enableGrad(closure) : undefined;
+    for (const group of this.paramGroups) {
+      this.checkOptions(group); // schedulers and users may edit groups between steps
+      for (const p of group.params) {
+        const g = p.grad;
+        if (!g) continue;
+        if (!sameShape(g.shape, p.shape)) throw new Error(`${this.name}.step: gradient shape [${g.shape}] does not match parameter shape [${p.shape}]`);
+        if (!p.isContiguous() || !g.isContiguous()) throw new Error(`${this.name}.step: parameter and gradient must be contiguous (shape [${p.shape}])`);
+        if (p.size) this.update(p, g, group);
+      }
+    }
+    return loss;
+  }
+
+  /** The state of p, created empty on first use. */
+  protected stateOf(p: Tensor): ParamState {
+    let s = this.state.get(p);
+    if (!s) { s = {}; this.state.set(p, s); }
+    return s;
+  }
+
+  /** A state buffer shaped like p: made once (zeros, or `fill`) and kept out of automatic release. */
+  protected buffer(state: ParamState, key: string, p: Tensor, fill = 0): Tensor {
+    let t = state[key] as Tensor | undefined;
+    if (!t || t.isDisposed) {
+      t = zeros(p.shape).keep();
+      if (fill !== 0) t.fill_(fill);
+      state[key] = t;
+    }
+    return t;
+  }
+
+  /** Copies of the optimizer state (tensors are fresh copies owned by the caller) and the group options. */
+  stateDict(): OptimizerStateDict<O> {
+    const index = new Map<Tensor, number>();
+    const paramGroups = this.paramGroups.map((g) => {
+      const { params, ...opts } = g;
+      return { ...opts, params: params.map((p) => { const i = index.size; index.set(p, i); return i; }) } as unknown as O & { params: number[] };
+    });
+    const state: Record<number, ParamState> = {};
+    for (const [p, s] of this.state) {
+      const i = index.get(p);
+      if (i === undefined) continue;
+      const entry: ParamState = {};
+      for (const [k, v] of Object.entries(s)) entry[k] = isTensor(v) ? zeros(v.shape).copy_(v) : v;
+      state[i] = entry;
+    }
+    return { state, paramGroups };
+  }
+
+  /** Restores state saved by stateDict() (copied in; groups must hold the same numbers of parameters). */
+  loadStateDict(sd: OptimizerStateDict<Partial<O>>): void {
+    const op = `${this.name}.loadStateDict`;
+    if (!sd || !Array.isArray(sd.paramGroups) || typeof sd.state !== 'object') throw new Error(`${op}: expected { state, paramGroups } from stateDict()`);
+    if (sd.paramGroups.length !== this.paramGroups.length) {
+      throw new Error(`${op}: the state dict has ${sd.paramGroups.length} parameter groups, the optimizer has ${this.paramGroups.length}`);
+    }
+    const byIndex = new Map<number, Tensor>();
+    sd.paramGroups.forEach((saved, gi) => {
+      const mine = this.paramGroups[gi];
+      if (!Array.isArray(saved.params) || saved.params.length !== mine.params.length) {
+        throw new Error(`${op}: parameter group ${gi} holds ${saved.params?.length} parameters in the state dict, ${mine.params.length} in the optimizer`);
+      }
+      saved.params.forEach((idx, j) => byIndex.set(idx, mine.params[j]));
+    });
+    // Check everything before changing anything.
+    const groups = sd.paramGroups.map((saved, gi) => {
+      const { params: _ignored, ...opts } = saved;
+      const next = { ...this.paramGroups[gi], ...opts } as ParamGroup<O>;
+      this.checkOptions(next);
+      return next;
+    });
+    for (const [key, entry] of Object.entries(sd.state)) {
+      const p = byIndex.get(Number(key));
+      if (!p) throw new Error(`${op}: state for parameter ${key}, which no group lists`);
+      for (const [k, v] of Object.entries(entry)) {
+        if (isTensor(v) && !sameShape(v.shape, p.shape)) {
+          throw new Error(`${op}: state '${k}' of parameter ${key} has shape [${v.shape}], the parameter has shape [${p.shape}]`);
+        }
+      }
+    }
+    groups.forEach((g, gi) => Object.assign(this.paramGroups[gi], g));
+    for (const s of this.state.values()) for (const v of Object.values(s)) if (isTensor(v)) v.dispose();
+    this.state.clear();
+    for (const [key, entry] of Object.entries(sd.state)) {
+      const p = byIndex.get(Number(key))!;
+      const s: ParamState = {};
+      for (const [k, v] of Object.entries(entry)) s[k] = isTensor(v) ? zeros(v.shape).copy_(v).keep() : v;
+      this.state.set(p, s);
+    }
+  }
+}
+
+function isGroupInput(x: unknown): x is ParamGroupInput<any> {
+  return typeof x === 'object' && x !== null && !isTensor(x) && 'params' in x;
+}
+
+// ---- option checks shared by the optimizers ----
+export function checkRange(opt: string, what: string, v: unknown, ok: (v: number) => boolean, expected: string): void {
+  if (typeof v !== 'number' || Number.isNaN(v) || !ok(v)) throw new Error(`${opt}: invalid ${what} ${v} (expected ${expected})`);
+}
+export const checkNonNegative = (opt: string, what: string, v: unknown) => checkRange(opt, what, v, (x) => x >= 0, '>= 0');
+export function checkBool(opt: string, what: string, v: unknown): void {
+  if (typeof v !== 'boolean') throw new Error(`${opt}: ${what} must be a boolean, got ${v}`);
+}

@@ -1,0 +1,42 @@
+// RMSprop with optional momentum and the centered variant (torch.optim.RMSprop).
+import type { Tensor } from '../tensor.js';
+import { backend } from '../runtime/backend.js';
+import { Optimizer, checkBool, checkNonNegative, type ParamGroup, type ParamsInput } from './optimizer.js';
+import { CENTERED, HAS_MOMENTUM, MAXIMIZE } from './flags.js';
+
+export interface RMSpropOptions {
+  lr: number;
+  alpha: number;
+  eps: number;
+  weightDecay: number;
+  momentum: number;
+  centered: boolean;
+  maximize: boolean;
+}
+
+export class RMSprop extends Optimizer<RMSpropOptions> {
+  constructor(params: ParamsInput<RMSpropOptions>, opts: Partial<RMSpropOptions> = {}) {
+    super('RMSprop', params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false, ...opts });
+  }
+
+  protected checkOptions(o: RMSpropOptions): void {
+    checkNonNegative('RMSprop', 'learning rate', o.lr);
+    checkNonNegative('RMSprop', 'epsilon value', o.eps);
+    checkNonNegative('RMSprop', 'momentum value', o.momentum);
+    checkNonNegative('RMSprop', 'weightDecay value', o.weightDecay);
+    checkNonNegative('RMSprop', 'alpha value', o.alpha);
+    checkBool('RMSprop', 'centered', o.centered);
+    checkBool('RMSprop', 'maximize', o.maximize);
+  }
+
+  protected update(p: Tensor, grad: Tensor, g: ParamGroup<RMSpropOptions>): void {
+    const op = 'RMSprop.step';
+    const state = this.stateOf(p);
+    state.step = ((state.step as number | undefined) ?? 0) + 1;
+    const sq = this.buffer(state, 'square_avg', p).ptr(op);
+    const gavg = g.centered ? this.buffer(state, 'grad_avg', p).ptr(op) : 0;
+    const buf = g.momentum > 0 ? this.buffer(state, 'momentum_buffer', p).ptr(op) : 0;
+    const flags = (g.centered ? CENTERED : 0) | (g.momentum > 0 ? HAS_MOMENTUM : 0) | (g.maximize ? MAXIMIZE : 0);
+    backend.k.opt_rmsprop(p.ptr(op), grad.ptr(op), sq, gavg, buf, p.size, g.lr, g.alpha, g.eps, g.weightDecay, g.momentum, flags);
+  }
+}

@@ -1,0 +1,46 @@
+// Stochastic gradient descent with momentum, dampening, Nesterov momentum and L2 weight decay
+// (torch.optim.SGD). Batch, stochastic and mini-batch gradient descent differ only in the DataLoader's batchSize.
+import type { Tensor } from '../tensor.js';
+import { backend } from '../runtime/backend.js';
+import { Optimizer, checkBool, checkNonNegative, type ParamGroup, type ParamsInput } from './optimizer.js';
+import { FIRST_STEP, HAS_MOMENTUM, MAXIMIZE, NESTEROV } from './flags.js';
+
+export interface SGDOptions {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  nesterov: boolean;
+  weightDecay: number;
+  maximize: boolean;
+}
+
+export class SGD extends Optimizer<SGDOptions> {
+  constructor(params: ParamsInput<SGDOptions>, opts: Partial<SGDOptions> & { lr: number }) {
+    if (!opts || opts.lr === undefined) throw new Error('SGD: the learning rate lr is required (e.g. new SGD(params, { lr: 0.01 }))');
+    super('SGD', params, { momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, maximize: false, ...opts });
+  }
+
+  protected checkOptions(o: SGDOptions): void {
+    checkNonNegative('SGD', 'learning rate', o.lr);
+    checkNonNegative('SGD', 'momentum value', o.momentum);
+    checkNonNegative('SGD', 'weightDecay value', o.weightDecay);
+    checkNonNegative('SGD', 'dampening value', o.dampening);
+    checkBool('SGD', 'nesterov', o.nesterov);
+    checkBool('SGD', 'maximize', o.maximize);
+    if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) {
+      throw new Error(`SGD: nesterov momentum requires a momentum > 0 and zero dampening (got momentum ${o.momentum}, dampening ${o.dampening})`);
+    }
+  }
+
+  protected update(p: Tensor, grad: Tensor, g: ParamGroup<SGDOptions>): void {
+    let flags = (g.maximize ? MAXIMIZE : 0) | (g.nesterov ? NESTEROV : 0);
+    let buf = 0;
+    if (g.momentum !== 0) {
+      const state = this.stateOf(p);
+      if (!state.momentum_buffer) flags |= FIRST_STEP; // PyTorch starts the buffer at the gradient
+      buf = this.buffer(state, 'momentum_buffer', p).ptr('SGD.step');
+      flags |= HAS_MOMENTUM;
+    }
+    backend.k.opt_sgd(p.ptr('SGD.step'), grad.ptr('SGD.step'), buf, p.size, g.lr, g.momentum, g.dampening, g.weightDecay, flags);
+  }
+}

@@ -1,0 +1,286 @@
+// Restricted Boltzmann Machine: one layer of visible and one of hidden units joined by a weight
+// matrix W [hidden, visible] (the nn.Linear layout, so a trained RBM drops into a feed-forward net).
+//
+// Energy (Bernoulli units): E(v, h) = -bᵀv - cᵀh - hᵀWv. Gaussian (unit-variance) visible units
+// replace -bᵀv by ½‖v - b‖²; Gaussian hidden units add ½‖h‖² and are linear in their input.
+// Conditionals: P(h = 1 | v) = σ(Wv + c), P(v = 1 | h) = σ(Wᵀh + b); Gaussian units have mean
+// Wv + c (or Wᵀh + b) and unit variance.
+import { Tensor } from '../tensor.js';
+import { backend } from '../runtime/backend.js';
+import { tidy } from '../lifetime.js';
+import { noGrad } from '../autograd/grad-mode.js';
+import { linear } from '../ops/matmul.js';
+import { where } from '../ops/elementwise.js';
+import { bernoulli, randint, randn, zeros, zerosLike, empty } from '../ops/creation.js';
+import { Module } from '../nn/module.js';
+import { Parameter } from '../nn/parameter.js';
+import { fitRBM, type FitOptions, type EpochStats } from './cd.js';
+
+export type UnitType = 'bernoulli' | 'gaussian';
+
+export interface RBMOptions {
+  /** Visible units: 'bernoulli' (binary data or probabilities in [0, 1], default) or 'gaussian' (real-valued, unit variance). */
+  visible?: UnitType;
+  /** Hidden units: 'bernoulli' (default) or 'gaussian' (linear units with unit-variance noise, for low-dimensional codes). */
+  hidden?: UnitType;
+  /** Standard deviation of the initial weights (default 0.01, as in Hinton's practical guide). */
+  initStd?: number;
+}
+
+export interface CompleteOptions {
+  /** Up-down passes with the known units clamped (default 30). */
+  steps?: number;
+  /** false (default): deterministic mean-field passes. true: Gibbs sampling, averaging P(v | h) over the second half of the steps. */
+  sample?: boolean;
+}
+
+const UNIT_TYPES: readonly UnitType[] = ['bernoulli', 'gaussian'];
+
+export function checkUnitType(t: unknown, what: string, op: string): UnitType {
+  if (!UNIT_TYPES.includes(t as UnitType)) throw new Error(`${op}: ${what} units must be 'bernoulli' or 'gaussian', got ${JSON.stringify(t)}`);
+  return t as UnitType;
+}
+
+export function checkSteps(k: unknown, op: string, what = 'k'): number {
+  if (typeof k !== 'number' || !Number.isInteger(k) || k < 1) throw new Error(`${op}: ${what} must be an integer >= 1, got ${k}`);
+  return k;
+}
+
+export function checkSize(n: unknown, what: string, op: string): number {
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) throw new Error(`${op}: ${what} must be a positive integer, got ${n}`);
+  return n;
+}
+
+/** Throws unless every value of x lies in [0, 1] (what Bernoulli visible units can model). */
+export function checkUnitInterval(x: Tensor, op: string): void {
+  const c = x.contiguous();
+  const bad = c.size ? backend.k.rbm_count_outside_unit(c.ptr(op), c.size) : 0;
+  if (bad > 0) {
+    const values = c.data();
+    let i = 0;
+    while (values[i] >= 0 && values[i] <= 1) i++;
+    throw new Error(`${op}: Bernoulli visible units need data in [0, 1], but ${bad} of ${c.size} values are outside ` +
+      `(first: ${values[i]} at flat index ${i}); scale the data to [0, 1] or use { visible: 'gaussian' }`);
+  }
+  if (c !== x) c.dispose();
+}
+
+export class RBM extends Module {
+  readonly nVisible: number;
+  readonly nHidden: number;
+  readonly visibleType: UnitType;
+  readonly hiddenType: UnitType;
+  /** [nHidden, nVisible] */
+  weight!: Tensor;
+  /** [nVisible] */
+  visibleBias!: Tensor;
+  /** [nHidden] */
+  hiddenBias!: Tensor;
+
+  constructor(nVisible: number, nHidden: number, opts: RBMOptions = {}) {
+    super();
+    this.nVisible = checkSize(nVisible, 'nVisible', 'RBM');
+    this.nHidden = checkSize(nHidden, 'nHidden', 'RBM');
+    this.visibleType = checkUnitType(opts.visible ?? 'bernoulli', 'visible', 'RBM');
+    this.hiddenType = checkUnitType(opts.hidden ?? 'bernoulli', 'hidden', 'RBM');
+    const std = opts.initStd ?? 0.01;
+    if (!(std >= 0) || !Number.isFinite(std)) throw new Error(`RBM: initStd must be a finite number >= 0, got ${std}`);
+    this.weight = new Parameter(empty([nHidden, nVisible]));
+    this.visibleBias = new Parameter(zeros([nVisible]));
+    this.hiddenBias = new Parameter(zeros([nHidden]));
+    noGrad(() => this.weight.normal_(0, std));
+  }
+
+  /** Features of v: the hidden probabilities (means for Gaussian hidden units). */
+  forward(v: Tensor): Tensor { return this.transform(v); }
+
+  /** Validates a batch of visible vectors ([..., nVisible], float32; in [0, 1] for Bernoulli units). */
+  checkVisible(v: Tensor, op: string): void {
+    this.checkLast(v, this.nVisible, 'visible', op);
+    if (this.visibleType === 'bernoulli') checkUnitInterval(v, `RBM.${op}`);
+  }
+
+  private checkLast(x: Tensor, n: number, what: string, op: string): void {
+    if (!(x instanceof Tensor)) throw new Error(`RBM.${op}: expected a Tensor of ${what} units, got ${x === null ? 'null' : typeof x}`);
+    if (x.dtype !== 'float32') throw new Error(`RBM.${op}: expected a float32 tensor, got ${x.dtype}`);
+    if (x.ndim < 1 || x.shape[x.ndim - 1] !== n) {
+      throw new Error(`RBM.${op}: expected ${what} units with last dim ${n} (RBM ${this.nVisible}x${this.nHidden}), got shape [${x.shape}]`);
+    }
+  }
+
+  /** P(h = 1 | v) = σ(v·Wᵀ + c) (or the mean v·Wᵀ + c for Gaussian hidden units). */
+  hiddenProbs(v: Tensor): Tensor {
+    this.checkLast(v, this.nVisible, 'visible', 'hiddenProbs');
+    return linear(v, this.weight, this.hiddenBias, this.hiddenType === 'bernoulli' ? 'sigmoid' : 'none');
+  }
+
+  /** P(v = 1 | h) = σ(h·W + b) (or the mean h·W + b for Gaussian visible units). */
+  visibleProbs(h: Tensor): Tensor {
+    this.checkLast(h, this.nHidden, 'hidden', 'visibleProbs');
+    return linear(h, this.weight.t(), this.visibleBias, this.visibleType === 'bernoulli' ? 'sigmoid' : 'none');
+  }
+
+  /** A hidden state drawn from P(h | v) with the seeded generator (manualSeed). */
+  sampleHidden(v: Tensor): Tensor {
+    return noGrad(() => tidy(() => drawUnits(this.hiddenProbs(v), this.hiddenType)));
+  }
+
+  /** A visible state drawn from P(v | h). */
+  sampleVisible(h: Tensor): Tensor {
+    return noGrad(() => tidy(() => drawUnits(this.visibleProbs(h), this.visibleType)));
+  }
+
+  /** k steps of block Gibbs sampling v → h → v starting from v; returns the last visible sample. */
+  gibbs(v: Tensor, k = 1): Tensor {
+    checkSteps(k, 'RBM.gibbs');
+    this.checkVisible(v, 'gibbs');
+    return noGrad(() => tidy(() => {
+      let x = v;
+      for (let i = 0; i < k; i++) x = this.gibbsStep(x, i === 0).sample;
+      return x;
+    }));
+  }
+
+  // One v → h → v step; returns the visible means and a sample from them (intermediates freed).
+  private gibbsStep(v: Tensor, keepInput: boolean): { probs: Tensor; sample: Tensor } {
+    const h = drawUnits(this.hiddenProbs(v), this.hiddenType);
+    if (!keepInput) v.dispose();
+    const probs = this.visibleProbs(h);
+    h.dispose();
+    return { probs, sample: drawUnits(probs, this.visibleType, false) };
+  }
+
+  /**
+   * Free energy F(v) = -log Σ_h exp(-E(v, h)) per row (up to a constant for Gaussian units):
+   * -bᵀv - Σ_j softplus(c_j + W_j·v), with ½‖v - b‖² in place of -bᵀv for Gaussian visible units and
+   * -½(c_j + W_j·v)² in place of softplus for Gaussian hidden units. Differentiable.
+   */
+  freeEnergy(v: Tensor): Tensor {
+    this.checkLast(v, this.nVisible, 'visible', 'freeEnergy');
+    const pre = linear(v, this.weight, this.hiddenBias);
+    const hiddenTerm = this.hiddenType === 'bernoulli' ? pre.softplus().sum(-1) : pre.square().sum(-1).mul(0.5);
+    const visibleTerm = this.visibleType === 'bernoulli'
+      ? v.mul(this.visibleBias).sum(-1).neg()
+      : v.sub(this.visibleBias).square().sum(-1).mul(0.5);
+    return visibleTerm.sub(hiddenTerm);
+  }
+
+  /** Mean-field reconstruction P(v | P(h | v)). */
+  reconstruct(v: Tensor): Tensor {
+    this.checkVisible(v, 'reconstruct');
+    return noGrad(() => tidy(() => this.visibleProbs(this.hiddenProbs(v))));
+  }
+
+  /** Features for a downstream model: the hidden probabilities, without gradient tracking. */
+  transform(v: Tensor): Tensor {
+    this.checkLast(v, this.nVisible, 'visible', 'transform');
+    return noGrad(() => this.hiddenProbs(v));
+  }
+
+  /**
+   * Log pseudo-likelihood per row, scikit-learn's BernoulliRBM.score_samples: flip one randomly
+   * chosen visible unit in each row (seeded generator) and return nVisible · log σ(F(ṽ) - F(v)).
+   */
+  pseudoLikelihood(v: Tensor): Tensor {
+    if (this.visibleType !== 'bernoulli') throw new Error(`RBM.pseudoLikelihood: defined for Bernoulli visible units only (this RBM has ${this.visibleType} visible units)`);
+    this.checkVisible(v, 'pseudoLikelihood');
+    return noGrad(() => tidy(() => {
+      const rows = v.reshape([-1, this.nVisible]);
+      const n = rows.shape[0];
+      const flipped = rows.contiguous().clone();
+      const at = randint(0, this.nVisible, [n]).data();
+      const f32 = backend.f32, base = flipped.ptr() >> 2;
+      for (let r = 0; r < n; r++) { const i = base + r * this.nVisible + at[r]; f32[i] = 1 - f32[i]; }
+      const pl = this.freeEnergy(flipped).sub(this.freeEnergy(rows)).logSigmoid().mul(this.nVisible);
+      return pl.reshape(v.shape.slice(0, -1));
+    }));
+  }
+
+  /**
+   * n visible vectors from the model: k Gibbs steps from uniformly random visible units (or from
+   * `init`), returning P(v | h) of the last step (pixel intensities for images).
+   */
+  sample(n: number, k = 1000, opts: { init?: Tensor } = {}): Tensor {
+    checkSize(n, 'n', 'RBM.sample');
+    checkSteps(k, 'RBM.sample');
+    if (opts.init) this.checkVisible(opts.init, 'sample');
+    return noGrad(() => tidy(() => {
+      let x = opts.init ? opts.init.reshape([-1, this.nVisible]) : this.randomVisible(n);
+      let probs: Tensor | null = null;
+      for (let i = 0; i < k; i++) {
+        if (probs) probs.dispose();
+        ({ probs, sample: x } = this.gibbsStep(x, i === 0 && !!opts.init));
+      }
+      x.dispose();
+      return probs!;
+    }));
+  }
+
+  private randomVisible(n: number): Tensor {
+    const half = zeros([n, this.nVisible]).fill_(0.5);
+    return this.visibleType === 'bernoulli' ? bernoulli(half) : randn([n, this.nVisible]);
+  }
+
+  /**
+   * Fills in the unknown visible units of v: units where mask is 1 (or true) stay clamped to v,
+   * the others start at 0 and are updated by up-down passes. Returns the completed [.., nVisible].
+   */
+  complete(v: Tensor, mask: Tensor, opts: CompleteOptions = {}): Tensor {
+    const steps = checkSteps(opts.steps ?? 30, 'RBM.complete', 'steps');
+    return completeVisible(this, 'RBM', v, mask, steps, !!opts.sample, (x, sampled) => {
+      const h = this.hiddenProbs(x);
+      return this.visibleProbs(sampled ? drawUnits(h, this.hiddenType) : h);
+    });
+  }
+
+  /** Trains with CD-k or persistent CD; see FitOptions. Returns one EpochStats per epoch. */
+  fit(data: unknown, opts: FitOptions = {}): EpochStats[] {
+    return fitRBM(this, data, opts);
+  }
+
+  override extraRepr(): string {
+    return `visible=${this.nVisible}, hidden=${this.nHidden}, visible_units=${this.visibleType}, hidden_units=${this.hiddenType}`;
+  }
+}
+
+/** A draw from units with the given means: Bernoulli(p), or mean + N(0, 1) for Gaussian units. */
+export function drawUnits(mean: Tensor, type: UnitType, disposeMean = true): Tensor {
+  const m = mean.contiguous();
+  const out = Tensor._empty(m.shape);
+  if (out.size) {
+    const k = backend.k;
+    if (type === 'bernoulli') k.rng_bernoulli(m.ptr('sample'), out.ptr(), out.size);
+    else { k.rng_normal(out.ptr(), out.size, 0, 1); k.rbm_add_inplace(out.ptr(), m.ptr('sample'), out.size); }
+  }
+  if (disposeMean) { if (m !== mean) m.dispose(); mean.dispose(); }
+  return out;
+}
+
+/**
+ * The clamped up-down loop shared by RBM.complete and DBN.complete. `pass(x, sampled)` maps a
+ * visible batch to new visible means (sampling the hidden layers when `sampled`).
+ */
+export function completeVisible(model: { nVisible: number; checkVisible(v: Tensor, op: string): void }, name: string,
+  v: Tensor, mask: Tensor, steps: number, sampled: boolean, pass: (x: Tensor, sampled: boolean) => Tensor): Tensor {
+  const op = `${name}.complete`;
+  model.checkVisible(v, 'complete');
+  if (!(mask instanceof Tensor)) throw new Error(`${op}: mask must be a Tensor (1 = known, 0 = to fill in), got ${mask === null ? 'null' : typeof mask}`);
+  if (mask.shape.length !== v.shape.length || mask.shape.some((d, i) => d !== v.shape[i] && d !== 1)) {
+    throw new Error(`${op}: mask shape [${mask.shape}] must match (or broadcast to) the data shape [${v.shape}]`);
+  }
+  return noGrad(() => tidy(() => {
+    const known = mask.float().ne(0).float();
+    const clampedZero = v.mul(known);
+    let x = clampedZero;
+    // Sampled passes are averaged over the second half of the steps (a Monte-Carlo mean).
+    const averaged = sampled ? zerosLike(v) : null;
+    let count = 0;
+    for (let s = 0; s < steps; s++) {
+      const next = tidy(() => where(known, v, pass(x, sampled)));
+      if (x !== clampedZero) x.dispose();
+      x = next;
+      if (averaged && s >= steps >> 1) { averaged.addInPlace_(x); count++; }
+    }
+    return averaged ? averaged.mulScalar_(1 / count) : x;
+  }));
+}
