@@ -190,7 +190,9 @@ export function ew_unary_backward(op: i32, dy: usize, x: usize, y: usize, dx: us
         break;
       }
       case U_SOFTPLUS: { const bx = p1 * f(x, i); d = bx > p2 ? g : g * sigmoidf(bx); break; }
-      case U_CLAMP: case U_HARDTANH: { const v = f(x, i); d = (v >= p1 && v <= p2) ? g : 0; break; }
+      case U_CLAMP: { const v = f(x, i); d = (v >= p1 && v <= p2) ? g : 0; break; }
+      // PyTorch: clamp passes the gradient at its bounds, hardtanh (and relu6) does not.
+      case U_HARDTANH: { const v = f(x, i); d = (v > p1 && v < p2) ? g : 0; break; }
       case U_POWS: { const v = f(x, i); d = p1 == 0 ? 0 : g * p1 * Mathf.pow(v, p1 - 1.0); break; }
       case U_ADDS: d = g; break;
       case U_MULS: d = g * p1; break;

@@ -32,10 +32,10 @@ const CENTERED: i32 = 32;     // rmsprop
 // SGD with optional momentum (buf may be 0 without it), dampening, nesterov and weight decay:
 //   d = g + wd*p; buf = first ? d : momentum*buf + (1-dampening)*d; d = nesterov ? d + momentum*buf : buf;
 //   p -= lr * d.
-export function opt_sgd(p: usize, g: usize, buf: usize, n: i32, lr: f32, momentum: f32, dampening: f32,
+// keep = 1 - dampening, computed by the caller in f64 like PyTorch's scalar arguments.
+export function opt_sgd(p: usize, g: usize, buf: usize, n: i32, lr: f32, momentum: f32, keep: f32,
                         weightDecay: f32, flags: i32): void {
   const mom = (flags & HAS_MOMENTUM) != 0, first = (flags & FIRST_STEP) != 0, nesterov = (flags & NESTEROV) != 0;
-  const keep: f32 = 1 - dampening;
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const pv = vf(p, i);
@@ -60,13 +60,13 @@ export function opt_sgd(p: usize, g: usize, buf: usize, n: i32, lr: f32, momentu
 }
 
 // Adam / AdamW. `l2` is Adam's coupled weight decay (added to the gradient); `decay` multiplies the
-// parameter first (AdamW: 1 - lr*weightDecay, Adam: 1). vmax is used only with AMSGRAD.
+// parameter first (AdamW: 1 - lr*weightDecay, Adam: 1). vmax is used only with AMSGRAD. c1 = 1 - beta1 and
+// c2 = 1 - beta2 come from the caller in f64: in f32, 1 - 0.999f is off by 5e-5 relative.
 //   m = b1*m + (1-b1)*d; v = b2*v + (1-b2)*d*d; vmax = max(vmax, v);
 //   p -= stepSize * m / (sqrt(v or vmax) / bc2Sqrt + eps)
-export function opt_adam(p: usize, g: usize, m: usize, v: usize, vmax: usize, n: i32, beta1: f32, beta2: f32,
-                         eps: f32, l2: f32, decay: f32, stepSize: f32, bc2Sqrt: f32, flags: i32): void {
+export function opt_adam(p: usize, g: usize, m: usize, v: usize, vmax: usize, n: i32, beta1: f32, c1: f32, beta2: f32,
+                         c2: f32, eps: f32, l2: f32, decay: f32, stepSize: f32, bc2Sqrt: f32, flags: i32): void {
   const ams = (flags & AMSGRAD) != 0;
-  const c1: f32 = 1 - beta1, c2: f32 = 1 - beta2;
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     let pv = vf(p, i);
@@ -96,10 +96,10 @@ export function opt_adam(p: usize, g: usize, m: usize, v: usize, vmax: usize, n:
 
 // RMSprop: sq = alpha*sq + (1-alpha)*d*d; centered: ga = alpha*ga + (1-alpha)*d, avg = sqrt(sq - ga*ga),
 // else avg = sqrt(sq); avg += eps; momentum: buf = momentum*buf + d/avg, p -= lr*buf; else p -= lr*d/avg.
+// c = 1 - alpha from the caller (f64).
 export function opt_rmsprop(p: usize, g: usize, sq: usize, gavg: usize, buf: usize, n: i32, lr: f32, alpha: f32,
-                            eps: f32, weightDecay: f32, momentum: f32, flags: i32): void {
+                            c: f32, eps: f32, weightDecay: f32, momentum: f32, flags: i32): void {
   const centered = (flags & CENTERED) != 0, mom = (flags & HAS_MOMENTUM) != 0;
-  const c: f32 = 1 - alpha;
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const pv = vf(p, i);

@@ -33,9 +33,9 @@ describe('conv2d matches PyTorch', () => {
   for (const c of fx.conv2d) {
     it(`${c.name} (x [${c.x.shape}], w [${c.w.shape}], ${JSON.stringify(c.args)})`, () => checkCase(conv2d, c));
   }
-  // Depthwise convs normally take the direct kernels; the im2col + GEMM path must agree too.
-  for (const c of fx.conv2d.filter((c) => c.name.startsWith('depthwise') || c.name.startsWith('same depthwise'))) {
-    it(`${c.name} via im2col + GEMM`, () => { _setConvAlgo('gemm'); checkCase(conv2d, c); });
+  // Depthwise and 1x1 convs normally take direct paths; the im2col + GEMM path must agree too.
+  for (const c of fx.conv2d.filter((c) => /^(depthwise|same depthwise|1x1)/.test(c.name))) {
+    it(`${c.name} via im2col + GEMM`, () => { _setConvAlgo('im2col'); checkCase(conv2d, c); });
   }
 });
 

@@ -1,7 +1,7 @@
 // RNN / LSTM / GRU and their cells against PyTorch 1.13 (scripts/fixtures/rnn.py): outputs, final
 // states and every gradient; state_dict round trips; gradcheck; errors; flat memory in training.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { init, backendInfo, concat, gradcheck, manualSeed, randn, tensor, noGrad, nn, optim, type Tensor } from '../src/index.js';
+import { init, backendInfo, concat, gradcheck, manualSeed, randn, stack, tensor, noGrad, nn, optim, type Tensor } from '../src/index.js';
 import { rnnLayer, type RnnMode } from '../src/ops/rnn.js';
 import { expectClose, fromSpec, loadFixture, type TensorSpec } from './helpers.js';
 
@@ -133,6 +133,19 @@ describe('modules', () => {
     const one = new nn.GRU(4, 8, { dropout: 0.5 });
     const y1 = one.forward(x)[0].data(); one.eval();
     expect(Array.from(one.forward(x)[0].data())).toEqual(Array.from(y1));
+  });
+
+  it('a whole-sequence GRU equals its cell stepped in a loop (same weights)', () => {
+    manualSeed(5);
+    const gru = new nn.GRU(3, 5), cell = new nn.GRUCell(3, 5);
+    cell.loadStateDict(new Map(gru.namedParameters().map(([n, p]) => [n.replace('_l0', ''), p])));
+    const x = randn([7, 2, 3]), h0 = randn([1, 2, 5]);
+    const [out, hN] = noGrad(() => gru.forward(x, h0));
+    let h = h0.select(0, 0);
+    const steps: Tensor[] = [];
+    noGrad(() => { for (let t = 0; t < 7; t++) { h = cell.forward(x.select(0, t), h); steps.push(h); } });
+    expectClose(out, stack(steps, 0), 1e-5, 1e-6, 'output');
+    expectClose(hN.select(0, 0), h, 1e-5, 1e-6, 'hN');
   });
 
   it('records one tape node per layer and direction, however long the sequence', () => {

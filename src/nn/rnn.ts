@@ -153,7 +153,7 @@ export abstract class RNNBase extends Module {
     return [output, h, c];
   }
 
-  extraRepr(): string {
+  override extraRepr(): string {
     let s = `${this.inputSize}, ${this.hiddenSize}`;
     if (this.numLayers !== 1) s += `, num_layers=${this.numLayers}`;
     if (!this.bias) s += `, bias=${pyBool(this.bias)}`;
@@ -181,7 +181,7 @@ export class RNN extends RNNBase {
     const [out, h] = this._run(input, h0, null);
     return [out, h];
   }
-  extraRepr(): string {
+  override extraRepr(): string {
     return super.extraRepr() + (this.nonlinearity !== 'tanh' ? `, nonlinearity=${this.nonlinearity}` : '');
   }
 }
@@ -268,7 +268,7 @@ export abstract class RNNCellBase extends Module {
     return [h1, c1];
   }
 
-  extraRepr(): string {
+  override extraRepr(): string {
     return `${this.inputSize}, ${this.hiddenSize}` + (this.bias ? '' : `, bias=${pyBool(false)}`);
   }
 }
@@ -283,7 +283,7 @@ export class RNNCell extends RNNCellBase {
     this.nonlinearity = nl;
   }
   forward(x: Tensor, h: Tensor | null = null): Tensor { return this._step(x, h, null)[0]; }
-  extraRepr(): string {
+  override extraRepr(): string {
     return super.extraRepr() + (this.nonlinearity !== 'tanh' ? `, nonlinearity=${this.nonlinearity}` : '');
   }
 }

@@ -96,21 +96,26 @@ function geometry(x: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv2dOp
   return { N, C, H, W, O, kH, kW, groups, sH, sW, dH, dW, padT, padL, padB, padR, outH, outW };
 }
 
-/** How a conv is computed; 'auto' picks per shape class (see chooseAlgo). */
-export type ConvAlgo = 'auto' | 'gemm' | 'direct';
+/**
+ * How a conv is computed: 'im2col' (+ GEMM) always works; 'direct' means the depthwise kernels for
+ * depthwise convs and a GEMM straight on the input for 1x1 stride-1 unpadded convs. 'auto' picks
+ * per shape class (chooseAlgo).
+ */
+export type ConvAlgo = 'auto' | 'im2col' | 'direct';
 let forcedAlgo: ConvAlgo = 'auto';
-/** @internal Forces an algorithm (benchmarks and tests compare the paths); returns the previous one. */
+/** @internal Forces an algorithm where applicable (benchmarks and tests compare the paths); returns the previous one. */
 export function _setConvAlgo(a: ConvAlgo): ConvAlgo { const prev = forcedAlgo; forcedAlgo = a; return prev; }
 
 const isDepthwise = (g: Geometry) => g.groups === g.C && g.O === g.C;
 const isPointwise = (g: Geometry) => g.kH === 1 && g.kW === 1 && g.sH === 1 && g.sW === 1 &&
   g.padT + g.padL + g.padB + g.padR === 0;
 
-// Measured (bench/workloads/conv.ts, this machine): the direct depthwise kernels beat per-channel
-// GEMMs (M = 1 rows) by several times at every size tried; dense convs have no direct kernel.
-function chooseAlgo(g: Geometry): 'gemm' | 'direct' {
-  if (!isDepthwise(g)) return 'gemm';
-  return forcedAlgo === 'gemm' ? 'gemm' : 'direct';
+// Measured with bench/workloads/conv.ts on this machine (see its 'algo' rows): the direct depthwise
+// kernels beat per-channel GEMMs (1-row matrices) several times over, and skipping the im2col copy
+// of a 1x1 conv is never slower; every other conv only has the im2col + GEMM path.
+function chooseAlgo(g: Geometry): { depthwise: boolean; pointwise: boolean } {
+  const direct = forcedAlgo !== 'im2col';
+  return { depthwise: direct && isDepthwise(g), pointwise: direct && isPointwise(g) };
 }
 
 // Byte offset helpers: all tensors here are contiguous float32.
@@ -122,49 +127,47 @@ function kernelArgs(g: Geometry, Cg: number): number[] {
   return [Cg, g.H, g.W, g.kH, g.kW, g.padT, g.padL, g.sH, g.sW, g.dH, g.dW, g.outH, g.outW];
 }
 
-function forwardGemm(g: Geometry, x: Tensor, w: Tensor, b: Tensor | null, y: Tensor): void {
+function forwardGemm(g: Geometry, x: Tensor, w: Tensor, b: Tensor | null, y: Tensor, pointwise: boolean): void {
   const k = backend.k;
   const Cg = g.C / g.groups, Og = g.O / g.groups, Kg = Cg * g.kH * g.kW, L = g.outH * g.outW, HW = g.H * g.W;
-  const direct = isPointwise(g);
-  const cols = direct ? 0 : scratch('conv-cols', f4(Kg * L));
+  const cols = pointwise ? 0 : scratch('conv-cols', f4(Kg * L));
   const xp = x.ptr('conv2d'), wp = w.ptr('conv2d'), yp = y.ptr(), bp = b ? b.ptr('conv2d') : 0;
   const args = kernelArgs(g, Cg);
   for (let n = 0; n < g.N; n++) {
     for (let gi = 0; gi < g.groups; gi++) {
       const src = xp + f4((n * g.C + gi * Cg) * HW);
-      if (!direct) k.conv_im2col(src, ...args, cols);
+      if (!pointwise) k.conv_im2col(src, ...args, cols);
       const A: Mat = { ptr: wp + f4(gi * Og * Kg), rows: Og, cols: Kg, trans: 0, ld: Kg };
-      const B: Mat = { ptr: direct ? src : cols, rows: Kg, cols: L, trans: 0, ld: L };
+      const B: Mat = { ptr: pointwise ? src : cols, rows: Kg, cols: L, trans: 0, ld: L };
       gemm(A, B, yp + f4((n * g.O + gi * Og) * L), L, 0,
         b ? { bias: bp + f4(gi * Og), biasKind: GemmBias.perRow } : {});
     }
   }
 }
 
-function backwardGemm(g: Geometry, x: Tensor, w: Tensor, dy: Tensor, dx: Tensor | null, dw: Tensor | null): void {
+function backwardGemm(g: Geometry, x: Tensor, w: Tensor, dy: Tensor, dx: Tensor | null, dw: Tensor | null, pointwise: boolean): void {
   const k = backend.k;
   const Cg = g.C / g.groups, Og = g.O / g.groups, Kg = Cg * g.kH * g.kW, L = g.outH * g.outW, HW = g.H * g.W;
-  const direct = isPointwise(g);
-  const cols = direct || !dw ? 0 : scratch('conv-cols', f4(Kg * L));
-  const dcols = direct || !dx ? 0 : scratch('conv-dcols', f4(Kg * L));
+  const cols = pointwise || !dw ? 0 : scratch('conv-cols', f4(Kg * L));
+  const dcols = pointwise || !dx ? 0 : scratch('conv-dcols', f4(Kg * L));
   const xp = x.ptr('conv2d backward'), wp = w.ptr('conv2d backward'), dyp = dy.ptr('conv2d backward');
   const args = kernelArgs(g, Cg);
-  if (dx && !direct) k.ew_fill(dx.ptr(), dx.size, 0); // col2im accumulates
+  if (dx && !pointwise) k.ew_fill(dx.ptr(), dx.size, 0); // col2im accumulates
   for (let n = 0; n < g.N; n++) {
     for (let gi = 0; gi < g.groups; gi++) {
       const xs = xp + f4((n * g.C + gi * Cg) * HW);
       const dY: Mat = { ptr: dyp + f4((n * g.O + gi * Og) * L), rows: Og, cols: L, trans: 0, ld: L };
       if (dw) {
         // dW_g (+)= dY_g · colsᵀ, accumulated over the batch by the GEMM (beta = 1 after image 0).
-        if (!direct) k.conv_im2col(xs, ...args, cols);
-        const colsT: Mat = { ptr: direct ? xs : cols, rows: L, cols: Kg, trans: 1, ld: L };
+        if (!pointwise) k.conv_im2col(xs, ...args, cols);
+        const colsT: Mat = { ptr: pointwise ? xs : cols, rows: L, cols: Kg, trans: 1, ld: L };
         gemm(dY, colsT, dw.ptr() + f4(gi * Og * Kg), Kg, n === 0 ? 0 : 1);
       }
       if (dx) {
         // dcols = W_gᵀ · dY_g, folded back onto the image by col2im.
         const WT: Mat = { ptr: wp + f4(gi * Og * Kg), rows: Kg, cols: Og, trans: 1, ld: Kg };
         const dxs = dx.ptr() + f4((n * g.C + gi * Cg) * HW);
-        if (direct) { gemm(WT, dY, dxs, L); continue; }
+        if (pointwise) { gemm(WT, dY, dxs, L); continue; }
         gemm(WT, dY, dcols, L);
         k.conv_col2im(dcols, ...args, dxs);
       }
@@ -209,8 +212,8 @@ function convolution(x: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv2
   const algo = chooseAlgo(g);
   if (y.size) {
     if (g.C === 0) fillBias(y, bc, g);
-    else if (algo === 'direct') forwardDepthwise(g, xc, wc, bc, y);
-    else forwardGemm(g, xc, wc, bc, y);
+    else if (algo.depthwise) forwardDepthwise(g, xc, wc, bc, y);
+    else forwardGemm(g, xc, wc, bc, y, algo.pointwise);
   }
   if (needsGrad(x, weight, bias)) {
     record(y, 'ConvolutionBackward0', [x, weight, bias], (grad) => {
@@ -218,8 +221,8 @@ function convolution(x: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv2
       const dx = x.requiresGrad ? Tensor._empty(x.shape) : null;
       const dw = weight.requiresGrad ? Tensor._empty(weight.shape) : null;
       if (dy.size && g.C > 0) {
-        if (algo === 'direct') backwardDepthwise(g, xc, wc, dy, dx, dw);
-        else backwardGemm(g, xc, wc, dy, dx, dw);
+        if (algo.depthwise) backwardDepthwise(g, xc, wc, dy, dx, dw);
+        else backwardGemm(g, xc, wc, dy, dx, dw, algo.pointwise);
       } else {
         // Nothing flows: an empty batch or output, or no input channels.
         for (const t of [dx, dw]) if (t && t.size) backend.k.ew_fill(t.ptr(), t.size, 0);

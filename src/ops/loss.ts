@@ -75,13 +75,31 @@ export function huberLoss(input: Tensor, target: Tensor, opts: ReductionOptions 
   return quadraticLinear(input, target, delta, delta, r);
 }
 
+// |input - target| whose subgradient at 0 is -1 for both arguments: PyTorch's smooth-L1 backward with
+// beta = 0 tests d <= -beta first (and computes the target's gradient with the arguments swapped).
+function absDiffNegativeAtZero(input: Tensor, target: Tensor): Tensor {
+  const op = 'smoothL1Loss';
+  const d = binaryRaw('sub', input, target, op);
+  const out = unaryRaw(d, 'abs');
+  if (needsGrad(input, target)) {
+    record(out, 'SmoothL1LossBackward0', [input, target], (g) => {
+      const sign = (mask: Tensor) => binaryRaw('mul', g, unaryRaw(unaryRaw(mask, 'mulScalar', 2), 'addScalar', -1), op);
+      return [
+        input.requiresGrad ? sign(unaryRaw(d, 'gtScalar', 0)) : null,
+        target.requiresGrad ? sign(unaryRaw(d, 'ltScalar', 0)) : null,
+      ];
+    }, [d]);
+  }
+  return out;
+}
+
 /** Smooth L1: 0.5·d²/beta where |d| < beta, else |d| - 0.5·beta (plain L1 when beta = 0). */
 export function smoothL1Loss(input: Tensor, target: Tensor, opts: ReductionOptions & { beta?: number } = {}): Tensor {
   const r = reductionOf(opts, 'smoothL1Loss');
   const beta = opts.beta ?? 1;
   if (!(beta >= 0)) throw new Error(`smoothL1Loss: beta must be non-negative, got ${beta}`);
   checkPair(input, target, 'smoothL1Loss');
-  if (beta === 0) return reduce(input.sub(target).abs(), r);
+  if (beta === 0) return reduce(absDiffNegativeAtZero(input, target), r);
   return quadraticLinear(input, target, beta, 1, r);
 }
 

@@ -19,7 +19,7 @@ export class Adam extends Optimizer<AdamOptions> {
   protected readonly decoupled: boolean = false;
 
   constructor(params: ParamsInput<AdamOptions>, opts: Partial<AdamOptions> = {}, name = 'Adam') {
-    super(name, params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, ...opts });
+    super(name, params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false }, opts);
   }
 
   protected checkOptions(o: AdamOptions): void {
@@ -47,7 +47,7 @@ export class Adam extends Optimizer<AdamOptions> {
     const l2 = this.decoupled ? 0 : g.weightDecay;
     const decay = this.decoupled ? 1 - g.lr * g.weightDecay : 1;
     const flags = (g.amsgrad ? AMSGRAD : 0) | (g.maximize ? MAXIMIZE : 0);
-    backend.k.opt_adam(p.ptr(op), grad.ptr(op), m.ptr(op), v.ptr(op), vmax, p.size, beta1, beta2, g.eps, l2, decay, stepSize, bc2Sqrt, flags);
+    backend.k.opt_adam(p.ptr(op), grad.ptr(op), m.ptr(op), v.ptr(op), vmax, p.size, beta1, 1 - beta1, beta2, 1 - beta2, g.eps, l2, decay, stepSize, bc2Sqrt, flags);
   }
 }
 

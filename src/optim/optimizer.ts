@@ -35,8 +35,10 @@ export abstract class Optimizer<O extends { lr: number }> {
   readonly state = new Map<Tensor, ParamState>();
   readonly defaults: Readonly<O>;
 
-  protected constructor(readonly name: string, params: ParamsInput<O>, defaults: O) {
-    this.defaults = Object.freeze({ ...defaults });
+  /** `defaults` lists every option with its default value; `opts` are the caller's overrides. */
+  protected constructor(readonly name: string, params: ParamsInput<O>, defaults: O, opts: Partial<O> = {}) {
+    checkKeys(name, opts, Object.keys(defaults), 'option');
+    this.defaults = Object.freeze({ ...defaults, ...opts });
     this.checkOptions(this.defaults);
     const list = isTensor(params) ? [params] : Array.from(params as Iterable<unknown>);
     if (list.length === 0) throw new Error(`${name}: got an empty parameter list`);
@@ -51,12 +53,7 @@ export abstract class Optimizer<O extends { lr: number }> {
 
   addParamGroup(group: ParamGroupInput<O>): void {
     if (!isGroupInput(group)) throw new Error(`${this.name}.addParamGroup: expected an object with a 'params' array of tensors`);
-    const allowed = new Set([...Object.keys(this.defaults), 'params', 'initialLr']);
-    for (const key of Object.keys(group)) {
-      if (!allowed.has(key)) {
-        throw new Error(`${this.name}: unknown option '${key}' in a parameter group (expected one of ${[...allowed].join(', ')})`);
-      }
-    }
+    checkKeys(this.name, group, [...Object.keys(this.defaults), 'params', 'initialLr'], 'option in a parameter group');
     const params = isTensor(group.params) ? [group.params as unknown as Tensor] : Array.from(group.params);
     const seen = new Set<Tensor>();
     for (const g of this.paramGroups) for (const p of g.params) seen.add(p);
@@ -179,6 +176,13 @@ export abstract class Optimizer<O extends { lr: number }> {
       for (const [k, v] of Object.entries(entry)) s[k] = isTensor(v) ? zeros(v.shape).copy_(v).keep() : v;
       this.state.set(p, s);
     }
+  }
+}
+
+// PyTorch users will write weight_decay; say which names exist instead of ignoring it.
+function checkKeys(name: string, obj: object, allowed: string[], what: string): void {
+  for (const key of Object.keys(obj)) {
+    if (!allowed.includes(key)) throw new Error(`${name}: unknown ${what} '${key}' (expected one of ${allowed.join(', ')})`);
   }
 }
 

@@ -16,7 +16,7 @@ export interface RMSpropOptions {
 
 export class RMSprop extends Optimizer<RMSpropOptions> {
   constructor(params: ParamsInput<RMSpropOptions>, opts: Partial<RMSpropOptions> = {}) {
-    super('RMSprop', params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false, ...opts });
+    super('RMSprop', params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false }, opts);
   }
 
   protected checkOptions(o: RMSpropOptions): void {
@@ -37,6 +37,6 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     const gavg = g.centered ? this.buffer(state, 'grad_avg', p).ptr(op) : 0;
     const buf = g.momentum > 0 ? this.buffer(state, 'momentum_buffer', p).ptr(op) : 0;
     const flags = (g.centered ? CENTERED : 0) | (g.momentum > 0 ? HAS_MOMENTUM : 0) | (g.maximize ? MAXIMIZE : 0);
-    backend.k.opt_rmsprop(p.ptr(op), grad.ptr(op), sq, gavg, buf, p.size, g.lr, g.alpha, g.eps, g.weightDecay, g.momentum, flags);
+    backend.k.opt_rmsprop(p.ptr(op), grad.ptr(op), sq, gavg, buf, p.size, g.lr, g.alpha, 1 - g.alpha, g.eps, g.weightDecay, g.momentum, flags);
   }
 }

@@ -17,7 +17,7 @@ export interface SGDOptions {
 export class SGD extends Optimizer<SGDOptions> {
   constructor(params: ParamsInput<SGDOptions>, opts: Partial<SGDOptions> & { lr: number }) {
     if (!opts || opts.lr === undefined) throw new Error('SGD: the learning rate lr is required (e.g. new SGD(params, { lr: 0.01 }))');
-    super('SGD', params, { momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, maximize: false, ...opts });
+    super('SGD', params, { lr: opts.lr, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, maximize: false }, opts);
   }
 
   protected checkOptions(o: SGDOptions): void {
@@ -41,6 +41,6 @@ export class SGD extends Optimizer<SGDOptions> {
       buf = this.buffer(state, 'momentum_buffer', p).ptr('SGD.step');
       flags |= HAS_MOMENTUM;
     }
-    backend.k.opt_sgd(p.ptr('SGD.step'), grad.ptr('SGD.step'), buf, p.size, g.lr, g.momentum, g.dampening, g.weightDecay, flags);
+    backend.k.opt_sgd(p.ptr('SGD.step'), grad.ptr('SGD.step'), buf, p.size, g.lr, g.momentum, 1 - g.dampening, g.weightDecay, flags);
   }
 }

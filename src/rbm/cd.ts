@@ -10,7 +10,7 @@
 import { Tensor } from '../tensor.js';
 import { backend } from '../runtime/backend.js';
 import { gemm, type Mat } from '../ops/matmul.js';
-import { GemmAct, GemmBias, Unary } from '../runtime/opcodes.js';
+import { GemmBias, Unary } from '../runtime/opcodes.js';
 import { DataLoader, TensorDataset } from '../data/index.js';
 import type { RBM } from './rbm.js';
 import { checkSteps } from './rbm.js';
@@ -107,18 +107,21 @@ export class ContrastiveDivergence {
     this.capacity = B;
   }
 
-  // out[rows, H] = act(x·Wᵀ + c)
+  // out[rows, H] = σ(x·Wᵀ + c) (no σ for Gaussian hidden units). The bias rides in the GEMM epilogue;
+  // the sigmoid is a separate SIMD pass, cheaper than the epilogue's per-element scalar exp.
   private up(x: number, rows: number, out: number): void {
     const { nVisible: V, nHidden: H, weight, hiddenBias, hiddenType } = this.model;
     gemm(rowMajor(x, rows, V), { ptr: weight.ptr('RBM'), rows: V, cols: H, trans: 1, ld: V }, out, H, 0,
-      { bias: hiddenBias.ptr('RBM'), biasKind: GemmBias.perColumn, act: hiddenType === 'bernoulli' ? GemmAct.sigmoid : GemmAct.none });
+      { bias: hiddenBias.ptr('RBM'), biasKind: GemmBias.perColumn });
+    if (hiddenType === 'bernoulli') backend.k.rbm_sigmoid(out, rows * H);
   }
 
-  // out[rows, V] = act(h·W + b)
+  // out[rows, V] = σ(h·W + b) (no σ for Gaussian visible units).
   private down(h: number, rows: number, out: number): void {
     const { nVisible: V, nHidden: H, weight, visibleBias, visibleType } = this.model;
     gemm(rowMajor(h, rows, H), rowMajor(weight.ptr('RBM'), H, V), out, V, 0,
-      { bias: visibleBias.ptr('RBM'), biasKind: GemmBias.perColumn, act: visibleType === 'bernoulli' ? GemmAct.sigmoid : GemmAct.none });
+      { bias: visibleBias.ptr('RBM'), biasKind: GemmBias.perColumn });
+    if (visibleType === 'bernoulli') backend.k.rbm_sigmoid(out, rows * V);
   }
 
   private draw(mean: number, out: number, n: number, gaussian: boolean): void {
@@ -253,8 +256,8 @@ function batchesOf(data: unknown, opts: FitOptions, op: string): { loader: Itera
     if (data.ndim !== 2) throw new Error(`${op}: expected data of shape [N, features], got [${data.shape}]`);
     return { loader: new DataLoader(new TensorDataset(data), { batchSize, shuffle }), whole: data };
   }
-  if (data && typeof (data as any)[Symbol.iterator] === 'function') return { loader: data as Iterable<unknown>, whole: null };
-  if (data && typeof (data as any).length === 'number' && typeof (data as any).get === 'function') {
+  if (data && typeof data === 'object' && typeof (data as any)[Symbol.iterator] === 'function') return { loader: data as Iterable<unknown>, whole: null };
+  if (data && typeof data === 'object' && typeof (data as any).length === 'number' && typeof (data as any).get === 'function') {
     return { loader: new DataLoader(data as any, { batchSize, shuffle }), whole: null };
   }
   throw new Error(`${op}: data must be a Tensor [N, features], a Dataset or a DataLoader, got ${data === null ? 'null' : typeof data}`);

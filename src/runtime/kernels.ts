@@ -45,10 +45,10 @@ export interface Kernels {
   gemm(transA: number, transB: number, M: number, N: number, K: number, A: Ptr, lda: number, B: Ptr, ldb: number,
        C: Ptr, ldc: number, beta: number, bias: Ptr, biasKind: number, act: number, actParam: number, work: Ptr): void;
   // optim.ts (flag bits in src/optim/flags.ts)
-  opt_sgd(p: Ptr, g: Ptr, buf: Ptr, n: number, lr: number, momentum: number, dampening: number, weightDecay: number, flags: number): void;
-  opt_adam(p: Ptr, g: Ptr, m: Ptr, v: Ptr, vmax: Ptr, n: number, beta1: number, beta2: number, eps: number,
+  opt_sgd(p: Ptr, g: Ptr, buf: Ptr, n: number, lr: number, momentum: number, oneMinusDampening: number, weightDecay: number, flags: number): void;
+  opt_adam(p: Ptr, g: Ptr, m: Ptr, v: Ptr, vmax: Ptr, n: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, eps: number,
            l2: number, decay: number, stepSize: number, bc2Sqrt: number, flags: number): void;
-  opt_rmsprop(p: Ptr, g: Ptr, sq: Ptr, gavg: Ptr, buf: Ptr, n: number, lr: number, alpha: number, eps: number,
+  opt_rmsprop(p: Ptr, g: Ptr, sq: Ptr, gavg: Ptr, buf: Ptr, n: number, lr: number, alpha: number, oneMinusAlpha: number, eps: number,
               weightDecay: number, momentum: number, flags: number): void;
   opt_adagrad(p: Ptr, g: Ptr, sum: Ptr, n: number, clr: number, weightDecay: number, eps: number, flags: number): void;
   opt_sum_abs_pow(x: Ptr, n: number, p: number): number;
@@ -57,6 +57,7 @@ export interface Kernels {
   rbm_bias_velocity(vel: Ptr, pos: Ptr, neg: Ptr, rows: number, cols: number, scale: number, momentum: number): void;
   rbm_add_inplace(dst: Ptr, mean: Ptr, n: number): void;
   rbm_count_outside_unit(x: Ptr, n: number): number;
+  rbm_sigmoid(x: Ptr, n: number): void;
   // conv.ts, pool.ts, rnn.ts, optim.ts: typed where they are used (see src/ops/conv*.ts etc.)
   [name: string]: any;
 }

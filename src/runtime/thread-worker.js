@@ -29,7 +29,10 @@ async function start(port, { module, memory, control, index, names }) {
   }
 }
 
-if (typeof self !== 'undefined' && typeof self.postMessage === 'function' && typeof process === 'undefined') {
+// A web Worker (browsers; Deno, which has a `process` global but starts web Workers) or a Node/Bun
+// worker_threads Worker (as platform.ts decides which kind the pool starts).
+const isNodeWorker = typeof process !== 'undefined' && typeof Deno === 'undefined';
+if (typeof self !== 'undefined' && typeof self.postMessage === 'function' && !isNodeWorker) {
   self.onmessage = (e) => start(self, e.data);
 } else {
   import('node:worker_threads').then(({ parentPort, workerData }) => start(parentPort, workerData));

@@ -47,12 +47,14 @@ export class ThreadPool {
         const { Worker } = await nodeModule('worker_threads');
         const { fileURLToPath } = await nodeModule('url');
         const w = new Worker(fileURLToPath(url), { workerData: msg });
-        ready.push(new Promise((res, rej) => { w.once('message', () => res()); w.once('error', rej); }));
-        w.unref(); // an idle pool never keeps a Node process alive
+        // Unref only once ready: before that the pending start-up must keep the event loop alive.
+        ready.push(new Promise((res, rej) => { w.once('message', () => { w.unref(); res(); }); w.once('error', rej); }));
         this.workers.push(w);
       } else {
         const w = new Worker(url, { type: 'module' });
-        ready.push(new Promise((res, rej) => { w.onmessage = () => res(); w.onerror = (e) => rej(e); }));
+        // preventDefault: a worker that fails to start rejects here (init falls back to one thread)
+        // instead of propagating to the host as an uncaught error (Deno exits on those).
+        ready.push(new Promise((res, rej) => { w.onmessage = () => res(); w.onerror = (e) => { e.preventDefault(); rej(e); }; }));
         w.postMessage(msg);
         this.workers.push(w);
       }

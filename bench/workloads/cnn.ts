@@ -1,0 +1,119 @@
+// CNN training throughput on the standard MNIST split (batch 64): the example model
+// (examples/mnist-cnn.ts, Adam) and a small model conv(1->8,3x3)+ReLU+pool2 -> conv(8->16,3x3)+ReLU+pool2
+// -> Linear(400->10) with SGD. With --compare tfjs: tfjs-layers training the small model on its CPU
+// backend, and an honest attempt on its WASM backend (which lacks conv backprop kernels).
+import * as wg from '../../src/index.js';
+import { loadMnist } from '../../examples/mnist.js';
+import { buildCnn } from '../../examples/mnist-cnn.js';
+import { summarize, type BenchContext, type Row, type Workload } from '../harness.js';
+import { loadTfjs, tfjsAvailable } from '../peers/tfjs.js';
+
+const BATCH = 64, SGD_LR = 0.05;
+const SMALL = 'small conv8-conv16-fc b64 SGD';
+const EXAMPLE = 'example CNN (mnist-cnn.ts) b64 Adam';
+
+function buildSmall() {
+  const { nn } = wg;
+  return new nn.Sequential(
+    new nn.Conv2d(1, 8, 3), new nn.ReLU(), new nn.MaxPool2d(2),   // 28 -> 26 -> 13
+    new nn.Conv2d(8, 16, 3), new nn.ReLU(), new nn.MaxPool2d(2),  // 13 -> 11 -> 5
+    new nn.Flatten(), new nn.Linear(16 * 5 * 5, 10),
+  );
+}
+
+/** A function that trains `steps` batches and returns samples/s (the PyTorch-style loop, no disposal). */
+function wasmgradRun(model: InstanceType<typeof wg.nn.Sequential>, optimizer: 'sgd' | 'adam', steps: number): () => number {
+  const { nn, optim, data } = wg;
+  const m = loadMnist();
+  const x = wg.tensor(m.trainImages, { shape: [m.nTrain, 1, 28, 28] });
+  const y = wg.tensor(m.trainLabels, { shape: [m.nTrain] });
+  const opt = optimizer === 'sgd' ? new optim.SGD(model.parameters(), { lr: SGD_LR }) : new optim.Adam(model.parameters(), { lr: 1e-3 });
+  const loader = new data.DataLoader(new data.TensorDataset(x, y), { batchSize: BATCH, shuffle: true, seed: 1, dropLast: true });
+  let it = loader[Symbol.iterator]();
+  model.train();
+  return () => {
+    const t0 = performance.now();
+    for (let s = 0; s < steps; s++) {
+      let next = it.next();
+      if (next.done) { it = loader[Symbol.iterator](); next = it.next(); }
+      const [xb, yb] = next.value as [wg.Tensor, wg.Tensor];
+      opt.zeroGrad();
+      const loss = nn.functional.crossEntropy(model.forward(xb), yb);
+      loss.backward();
+      opt.step();
+    }
+    return (steps * BATCH) / ((performance.now() - t0) / 1000);
+  };
+}
+
+async function tfjsRun(backend: 'wasm' | 'cpu', threads: number, steps: number): Promise<() => Promise<number>> {
+  const { tf, layers } = await loadTfjs(backend, threads);
+  const m = loadMnist();
+  const L = layers.layers;
+  const model = layers.sequential();
+  model.add(L.conv2d({ filters: 8, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }));
+  model.add(L.maxPooling2d({ poolSize: 2 }));
+  model.add(L.conv2d({ filters: 16, kernelSize: 3, activation: 'relu' }));
+  model.add(L.maxPooling2d({ poolSize: 2 }));
+  model.add(L.flatten());
+  model.add(L.dense({ units: 10 }));
+  model.compile({ optimizer: tf.train.sgd(SGD_LR), loss: (yt: any, yp: any) => tf.losses.softmaxCrossEntropy(yt, yp) });
+  const nb = Math.floor(m.nTrain / BATCH);
+  const xs = tf.tensor4d(m.trainImages, [m.nTrain, 28, 28, 1]); // one channel: NCHW and NHWC coincide
+  const ys = tf.cast(tf.oneHot(tf.tensor1d(m.trainLabels, 'int32'), 10), 'float32');
+  let b = 0;
+  return async () => {
+    const t0 = performance.now();
+    for (let s = 0; s < steps; s++) {
+      const i = (b++ % nb) * BATCH;
+      const xb = tf.slice(xs, [i, 0, 0, 0], [BATCH, 28, 28, 1]), yb = tf.slice(ys, [i, 0], [BATCH, 10]);
+      await model.trainOnBatch(xb, yb);
+      xb.dispose(); yb.dispose();
+    }
+    return (steps * BATCH) / ((performance.now() - t0) / 1000);
+  };
+}
+
+async function measure(fn: () => number | Promise<number>, runs: number): Promise<number[]> {
+  await fn(); // warm-up
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) out.push(await fn());
+  return out;
+}
+
+const noteRow = (c: string, impl: string, note: string): Row =>
+  ({ workload: 'cnn', case: c, impl, metric: '', higherIsBetter: true, stats: { median: 0, min: 0, max: 0, runs: 0 }, note });
+
+export const workload: Workload = {
+  name: 'cnn',
+  description: 'MNIST CNN training samples/s (batch 64): example model (Adam) and small model (SGD); tfjs-layers',
+  async run(ctx: BenchContext): Promise<Row[]> {
+    const rows: Row[] = [];
+    const runs = ctx.quick ? 3 : 5;
+    const ours = `wasmgrad ${ctx.simd}${ctx.threads > 1 ? ` x${ctx.threads}` : ''}`;
+    wg.manualSeed(0);
+    ctx.progress.update('cnn: wasmgrad small model', 0.05);
+    rows.push({ workload: 'cnn', case: SMALL, impl: ours, metric: 'samples/s', higherIsBetter: true,
+      stats: summarize(await measure(wasmgradRun(buildSmall(), 'sgd', ctx.quick ? 20 : 40), runs)) });
+    ctx.progress.update('cnn: wasmgrad example model', 0.3);
+    rows.push({ workload: 'cnn', case: EXAMPLE, impl: ours, metric: 'samples/s', higherIsBetter: true,
+      stats: summarize(await measure(wasmgradRun(buildCnn(), 'adam', ctx.quick ? 8 : 16), runs)) });
+    if (ctx.compareTfjs) {
+      const missing = await tfjsAvailable();
+      if (missing) return [...rows, noteRow(SMALL, 'tfjs-layers', missing)];
+      ctx.progress.update('cnn: tfjs-layers cpu', 0.6);
+      rows.push({ workload: 'cnn', case: SMALL, impl: 'tfjs-layers cpu', metric: 'samples/s', higherIsBetter: true,
+        stats: summarize(await measure(await tfjsRun('cpu', ctx.threads, ctx.quick ? 4 : 8), Math.min(runs, 3))) });
+      ctx.progress.update('cnn: tfjs-layers wasm', 0.9);
+      try {
+        const run = await tfjsRun('wasm', ctx.threads, 2);
+        rows.push({ workload: 'cnn', case: SMALL, impl: 'tfjs-layers wasm', metric: 'samples/s', higherIsBetter: true,
+          stats: summarize(await measure(run, Math.min(runs, 3))) });
+      } catch (e) {
+        rows.push(noteRow(SMALL, 'tfjs-layers wasm', `cannot train: ${(e as Error).message.split('\n')[0]}`));
+      }
+    }
+    return rows;
+  },
+};
+export default workload;

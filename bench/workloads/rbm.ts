@@ -1,0 +1,77 @@
+// RBM contrastive-divergence training throughput: CD-1 on binarised MNIST, 784 visible x 500 hidden,
+// batch 64. One step = three GEMMs (up, down, up) and one weight-gradient GEMM over the stacked
+// positive and negative statistics (2·B rows) — about 3.9 MFLOP per sample — plus sampling and updates.
+// Rows: the bare ContrastiveDivergence.step over pre-made batches, and RBM.fit through the DataLoader.
+import * as wg from '../../src/index.js';
+import { loadMnist } from '../../examples/mnist.js';
+import { summarize, type BenchContext, type Row, type Workload } from '../harness.js';
+
+const V = 784, H = 500, BATCH = 64;
+const FLOP_PER_SAMPLE = 5 * 2 * V * H;
+
+function binarisedTrain(): wg.Tensor {
+  const m = loadMnist();
+  return wg.tensor(m.trainImages.map((p) => (p > 0.5 ? 1 : 0)), { shape: [m.nTrain, V] }).keep();
+}
+
+// CPU seconds of this process: on a shared machine the wall clock also counts other people's work.
+const cpuSeconds = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
+let lastCpuRate = 0;
+
+function stepRun(x: wg.Tensor, steps: number): () => number {
+  wg.manualSeed(0);
+  const model = new wg.rbm.RBM(V, H);
+  const cd = new wg.rbm.ContrastiveDivergence(model, { lr: 0.05, momentum: 0.5 });
+  const nb = Math.floor(x.shape[0] / BATCH);
+  const batches = Array.from({ length: Math.min(nb, 32) }, (_, i) => x.narrow(0, i * BATCH, BATCH).contiguous().keep());
+  let b = 0;
+  return () => {
+    const t0 = performance.now(), c0 = cpuSeconds();
+    for (let s = 0; s < steps; s++) cd.step(batches[b++ % batches.length], { validate: false });
+    lastCpuRate = (steps * BATCH) / (cpuSeconds() - c0);
+    return (steps * BATCH) / ((performance.now() - t0) / 1000);
+  };
+}
+
+function fitRun(x: wg.Tensor, rows: number): () => number {
+  wg.manualSeed(0);
+  const model = new wg.rbm.RBM(V, H);
+  const part = x.narrow(0, 0, rows).contiguous().keep();
+  return () => {
+    const c0 = cpuSeconds();
+    const [stats] = model.fit(part, { epochs: 1, lr: 0.05, momentum: 0.5, batchSize: BATCH, pseudoLikelihoodSamples: 0 });
+    lastCpuRate = rows / (cpuSeconds() - c0);
+    return stats.samplesPerSecond;
+  };
+}
+
+// Wall-clock rates per run, and the median of the CPU-time rates recorded beside them.
+function measure(fn: () => number, runs: number): { wall: number[]; cpu: number } {
+  fn(); // warm-up
+  const wall: number[] = [], cpu: number[] = [];
+  for (let i = 0; i < runs; i++) { wall.push(fn()); cpu.push(lastCpuRate); }
+  return { wall, cpu: summarize(cpu).median };
+}
+
+export const workload: Workload = {
+  name: 'rbm',
+  description: 'RBM CD-1 training samples/s, 784 visible x 500 hidden, batch 64 (binarised MNIST)',
+  async run(ctx: BenchContext): Promise<Row[]> {
+    const runs = ctx.quick ? 3 : 7;
+    const impl = `wasmgrad ${ctx.simd}${ctx.threads > 1 ? ` x${ctx.threads}` : ''}`;
+    const x = binarisedTrain();
+    ctx.progress.update('rbm: CD-1 step', 0.2);
+    const step = measure(stepRun(x, ctx.quick ? 40 : 100), runs);
+    ctx.progress.update('rbm: fit (DataLoader)', 0.6);
+    const fit = measure(fitRun(x, ctx.quick ? 2048 : 4096), Math.min(runs, 5));
+    const note = (m: { wall: number[]; cpu: number }) => {
+      const wall = summarize(m.wall).median;
+      return `${((wall * FLOP_PER_SAMPLE) / 1e9).toFixed(1)} GFLOP/s` + (m.cpu ? `; per CPU-second ${Math.round(m.cpu)} samples/s` : '');
+    };
+    return [
+      { workload: 'rbm', case: `CD-1 ${V}x${H} b${BATCH} step`, impl, metric: 'samples/s', higherIsBetter: true, stats: summarize(step.wall), note: note(step) },
+      { workload: 'rbm', case: `CD-1 ${V}x${H} b${BATCH} fit (DataLoader)`, impl, metric: 'samples/s', higherIsBetter: true, stats: summarize(fit.wall), note: note(fit) },
+    ];
+  },
+};
+export default workload;

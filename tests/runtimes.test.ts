@@ -1,0 +1,117 @@
+// The runtime matrix: the same smoke program (tests/runtimes/smoke.mjs: init, a 4-8-3 MLP trained 3
+// SGD steps, inference, one thread-splittable GEMM) runs against the built package in Node ESM and
+// CJS, headless Chromium (page and Worker), Deno, Bun and Cloudflare's workerd. Every result must be
+// bit-identical to Node's for the same SIMD build, and threaded runs must equal single-threaded ones.
+// Needs `npm run build` first (npm test does it).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO, findBinary, type Tool } from './runtimes/binaries.js';
+import { chromiumUnavailable, launchChromium, type Chromium } from './runtimes/chromium.js';
+import { Workerd, bun, chromiumPage, deno, nodeCjs, nodeEsm, type SmokeResult } from './runtimes/drivers.js';
+import { startServer, type RunningServer } from '../examples/browser/server.js';
+
+type Build = 'plain' | 'relaxed';
+const reference = {} as Record<Build, SmokeResult>;
+const matrix: string[] = [];
+
+/**
+ * Relaxed SIMD lets an engine lower f32x4.relaxed_madd fused (one rounding, V8 on FMA hardware) or
+ * unfused (two roundings). JavaScriptCore (Bun) does the latter, which is exactly the plain build's
+ * arithmetic, so its relaxed results must equal Node's plain ones.
+ */
+const unfusedRelaxedMadd = (runtime: string) => runtime.startsWith('bun');
+
+function expectMatchesNode(r: SmokeResult, build: Build, threads = 1): void {
+  const bitsOf: Build = build === 'relaxed' && unfusedRelaxedMadd(r.runtime) ? 'plain' : build;
+  const ref = reference[bitsOf];
+  const same = JSON.stringify([r.losses, r.prediction, r.gemm]) === JSON.stringify([ref.losses, ref.prediction, ref.gemm]);
+  const runtime = r.runtime.match(/(Headless)?Chrome\/[\d.]+/)?.[0] ?? r.runtime;
+  matrix.push(`${runtime.padEnd(28)} simd=${r.simd.padEnd(7)} threads=${r.threads}  ` +
+    `${same ? 'bit-identical to' : 'DIFFERS from'} node ${bitsOf}  losses=${r.losses.map((l) => l.toFixed(7)).join(',')}`);
+  expect(r.simd).toBe(build);
+  expect(r.threads).toBe(threads);
+  expect(r.losses).toEqual(ref.losses);
+  expect(r.prediction).toEqual(ref.prediction);
+  expect(r.gemm).toBe(ref.gemm);
+}
+
+const skipReason = (tool: Tool) => (findBinary(tool).path ? null : findBinary(tool).why);
+function describeRuntime(name: string, why: string | null, body: () => void): void {
+  if (why) describe.skip(`${name} (skipped: ${why})`, body);
+  else describe(name, body);
+}
+
+beforeAll(async () => {
+  for (const f of ['index.js', 'index.cjs', 'wasmgrad-simd.wasm', 'wasmgrad-relaxed.wasm', 'wasmgrad-threads.wasm', 'thread-worker.js']) {
+    if (!existsSync(join(REPO, 'dist', f))) throw new Error(`dist/${f} is missing: run \`npm run build\` first`);
+  }
+  reference.plain = await nodeEsm({ simd: 'plain', threads: 1 });
+  reference.relaxed = await nodeEsm({ simd: 'relaxed', threads: 1 });
+  expectMatchesNode(reference.plain, 'plain');
+  expectMatchesNode(reference.relaxed, 'relaxed');
+});
+
+afterAll(() => { console.log(`runtime matrix (${matrix.length} runs):\n  ${matrix.join('\n  ')}`); });
+
+describe('Node 20', () => {
+  it('the training is real: loss falls and the fused (relaxed) build differs from plain somewhere', () => {
+    const { losses } = reference.plain;
+    expect(losses).toHaveLength(3);
+    expect(losses[2]).toBeLessThan(losses[0]);
+    expect(reference.relaxed.gemm).not.toBe(reference.plain.gemm);
+  });
+  it('ESM picks relaxed SIMD by itself (V8 flag set at run time) and 2 threads equal 1 bit for bit', async () => {
+    expectMatchesNode(await nodeEsm({ threads: 2 }), 'relaxed', 2);
+  });
+  it('CJS (require) gives the same results, plain and threaded relaxed', async () => {
+    expectMatchesNode(await nodeCjs({ simd: 'plain', threads: 1 }), 'plain');
+    expectMatchesNode(await nodeCjs({ simd: 'relaxed', threads: 2 }), 'relaxed', 2);
+  });
+});
+
+describeRuntime('Deno', skipReason('deno'), () => {
+  it('picks relaxed SIMD by itself; plain and relaxed (1 and 2 threads) equal Node', async () => {
+    expectMatchesNode(await deno({}), 'relaxed');
+    expectMatchesNode(await deno({ simd: 'plain' }), 'plain');
+    expectMatchesNode(await deno({ threads: 2 }), 'relaxed', 2);
+  });
+});
+
+describeRuntime('Bun', skipReason('bun'), () => {
+  it('picks relaxed SIMD by itself (unfused madd: plain bits); plain and 2 threads equal Node', async () => {
+    expectMatchesNode(await bun({ threads: 1 }), 'relaxed');
+    expectMatchesNode(await bun({ simd: 'plain', threads: 1 }), 'plain');
+    expectMatchesNode(await bun({ threads: 2 }), 'relaxed', 2);
+  });
+});
+
+describeRuntime('Chromium (headless)', chromiumUnavailable(), () => {
+  let browser: Chromium;
+  let server: RunningServer;
+  beforeAll(async () => { server = await startServer(); browser = await launchChromium(); });
+  afterAll(async () => { await browser?.close(); await server?.close(); });
+
+  it('page main thread: picks relaxed SIMD, one thread; plain equals Node too', async () => {
+    const page = await browser.context.newPage();
+    expectMatchesNode(await chromiumPage(page, server.url, {}), 'relaxed');
+    expectMatchesNode(await chromiumPage(page, server.url, { simd: 'plain' }), 'plain');
+    await page.close();
+  });
+  it('a module Worker on a cross-origin-isolated page runs 2 threads with the same bits', async () => {
+    const page = await browser.context.newPage();
+    expectMatchesNode(await chromiumPage(page, server.url, { worker: 2 }), 'relaxed', 2);
+    await page.close();
+  });
+});
+
+describeRuntime('workerd (Cloudflare Workers)', skipReason('workerd'), () => {
+  const workerd = new Workerd();
+  beforeAll(() => workerd.start());
+  afterAll(() => workerd.stop());
+
+  it('runs both builds from platform-imported WebAssembly.Modules, equal to Node', async () => {
+    expectMatchesNode(await workerd.smoke('relaxed'), 'relaxed');
+    expectMatchesNode(await workerd.smoke('plain'), 'plain');
+  });
+});
