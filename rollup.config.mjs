@@ -14,14 +14,16 @@ const copyWasm = () => ({
 });
 
 export default {
-  input: 'src/index.ts',
+  // `node` holds the fs helpers so the main entry stays free of Node built-ins.
+  input: { index: 'src/index.ts', node: 'src/node.ts' },
   output: [
-    { file: 'dist/index.js', format: 'es', sourcemap: true },
-    { file: 'dist/index.cjs', format: 'cjs', sourcemap: true, exports: 'named', inlineDynamicImports: true },
+    { dir: 'dist', format: 'es', sourcemap: true, entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+    { dir: 'dist', format: 'cjs', sourcemap: true, exports: 'named', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs' },
   ],
   // tensor.ts <-> ops/* is a deliberate cycle (Tensor methods delegate to ops; ops build Tensors),
   // resolved at call time, never at module evaluation.
   onwarn(w, warn) { if (w.code !== 'CIRCULAR_DEPENDENCY') warn(w); },
+  external: [/^node:/],
   plugins: [
     typescript({ tsconfig: './tsconfig.json', declaration: true, declarationDir: 'dist/types', outDir: 'dist', rootDir: 'src' }),
     copyWasm(),

@@ -15,10 +15,10 @@
 const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 5;
 const NR: i32 = 8;
 // Cache blocking for Zen 4 (L1d 32K, L2 1M): an A strip (MR·KC·4 = 6K) and a B strip
-// (NR·KC·4 = 8K) sit in L1 together; the packed A block (MC·KC·4 ≈ 120K) stays in L2 while
+// (NR·KC·4 = 8K) sit in L1 together; the packed A block (MC·KC·4 ≈ 240–290K) stays in L2 while
 // the B panel (KC·NC·4 ≤ 4M) streams from L3.
 const KC: i32 = 256;
-const MC: i32 = MR * 24;
+const MC: i32 = MR * 48;
 const NC: i32 = 4096;
 const ALIGN: i32 = 64;
 

@@ -18,3 +18,5 @@ export * as optim from './optim/index.js';
 export * as data from './data/index.js';
 export { clipGradNorm, clipGradValue } from './optim/clip-grad.js';
 export * as rbm from './rbm/index.js';
+export { save, load, loadMetadata } from './io/state-dict-io.js';
+export { encodeSafetensors, decodeSafetensors, SafetensorsError } from './io/safetensors.js';

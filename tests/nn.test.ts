@@ -251,6 +251,8 @@ describe('Module', () => {
     expect([...box.stateDict().keys()]).toEqual(['steps', 'inner.weight', 'inner.bias']);
     expect(() => box.registerModule('forward', new nn.ReLU())).toThrow(/attribute 'forward' already exists/);
     expect(() => box.registerParameter('a.b', null)).toThrow(/can't contain "."/);
+    expect(() => box.registerParameter('offset', zeros([1]))).toThrow(/nn.Parameter or null expected/);
+    expect(box.namedParameters().map(([n]) => n)).toEqual(['inner.weight', 'inner.bias']);
   });
 
   it('train()/eval() propagate; zeroGrad, apply and requiresGrad_ reach every parameter', () => {

@@ -38,6 +38,7 @@ export abstract class Module {
   registerParameter(name: string, param: Tensor | null): void {
     this._adoptAttributes();
     this._checkName(name, 'registerParameter');
+    this._validate(name, 'parameter', param);
     this._claim(name, 'parameter');
     this._assign(name, 'parameter', param);
   }
@@ -46,6 +47,7 @@ export abstract class Module {
   registerBuffer(name: string, tensor: Tensor | null, opts: { persistent?: boolean } = {}): void {
     this._adoptAttributes();
     this._checkName(name, 'registerBuffer');
+    this._validate(name, 'buffer', tensor);
     this._claim(name, 'buffer');
     if (opts.persistent === false) this._nonPersistent.add(name); else this._nonPersistent.delete(name);
     this._assign(name, 'buffer', tensor);
@@ -54,6 +56,7 @@ export abstract class Module {
   registerModule(name: string, module: Module | null): void {
     this._adoptAttributes();
     this._checkName(name, 'registerModule');
+    this._validate(name, 'module', module);
     this._claim(name, 'module');
     this._assign(name, 'module', module);
   }
@@ -103,26 +106,27 @@ export abstract class Module {
     return kind === 'parameter' ? this._parameters : kind === 'buffer' ? this._buffers : this._modules;
   }
 
-  // Validates a value for a registered name (PyTorch __setattr__ rules) and stores it.
-  private _assign(name: string, kind: Kind, v: unknown): void {
-    if (v === undefined) v = null;
+  // PyTorch __setattr__ rules: what each kind of slot accepts.
+  private _validate(name: string, kind: Kind, v: unknown): void {
+    if (v === undefined || v === null) return;
     const where = `${this._getName()}.${name}`;
-    if (kind === 'parameter') {
-      if (v instanceof Module) { this._claim(name, 'module'); this._modules.set(name, v); return; }
-      if (v !== null && !(v instanceof Parameter)) {
-        throw new Error(`cannot assign ${describe(v)} as parameter '${where}' (nn.Parameter or null expected; wrap the tensor with new nn.Parameter(t))`);
-      }
-      this._parameters.set(name, v as Tensor | null);
-    } else if (kind === 'buffer') {
-      if (v instanceof Parameter) { this._claim(name, 'parameter'); this._parameters.set(name, v); return; }
-      if (v !== null && !(v instanceof Tensor)) throw new Error(`cannot assign ${describe(v)} as buffer '${where}' (Tensor or null expected)`);
-      if (v) (v as Tensor).keep();
-      this._buffers.set(name, v as Tensor | null);
-    } else {
-      if (v instanceof Parameter) { this._claim(name, 'parameter'); this._parameters.set(name, v); return; }
-      if (v !== null && !(v instanceof Module)) throw new Error(`cannot assign ${describe(v)} as child module '${where}' (Module or null expected)`);
-      this._modules.set(name, v as Module | null);
+    if (kind === 'parameter' && !(v instanceof Parameter) && !(v instanceof Module)) {
+      throw new Error(`cannot assign ${describe(v)} as parameter '${where}' (nn.Parameter or null expected; wrap the tensor with new nn.Parameter(t))`);
     }
+    if (kind === 'buffer' && !(v instanceof Tensor)) throw new Error(`cannot assign ${describe(v)} as buffer '${where}' (Tensor or null expected)`);
+    if (kind === 'module' && !(v instanceof Module) && !(v instanceof Parameter)) {
+      throw new Error(`cannot assign ${describe(v)} as child module '${where}' (Module or null expected)`);
+    }
+  }
+
+  // Stores a value for a registered name; a Parameter or Module moves the name to its own registry.
+  private _assign(name: string, kind: Kind, v: unknown): void {
+    this._validate(name, kind, v);
+    if (v === undefined) v = null;
+    const actual: Kind = v instanceof Parameter ? 'parameter' : v instanceof Module ? 'module' : kind;
+    if (actual !== kind) this._claim(name, actual);
+    if (actual === 'buffer' && v) (v as Tensor).keep();
+    this._mapOf(actual).set(name, v);
   }
 
   /** @internal Registers own properties holding a Parameter or Module, in property order. */
