@@ -45,9 +45,11 @@ const colours = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b
 const xs = labels.map((_, i) => codes[2 * i]), ys = labels.map((_, i) => codes[2 * i + 1]);
 const [x0, x1] = [Math.min(...xs), Math.max(...xs)], [y0, y1] = [Math.min(...ys), Math.max(...ys)];
 const S = 480, M = 20;
-const px = (v: number) => (M + ((v - x0) / (x1 - x0 || 1)) * S).toFixed(1);
-const py = (v: number) => (M + S - ((v - y0) / (y1 - y0 || 1)) * S).toFixed(1);
-const dots = Array.from(labels, (y, i) => `<circle cx="${px(xs[i])}" cy="${py(ys[i])}" r="2.2" fill="${colours[y]}"/>`);
+const px = (v: number) => Math.round(M + ((v - x0) / (x1 - x0 || 1)) * S);
+const py = (v: number) => Math.round(M + S - ((v - y0) / (y1 - y0 || 1)) * S);
+// One group per class keeps the file small (integer coordinates, no per-dot colour).
+const dots = colours.map((c, d) => `<g fill="${c}">` +
+  Array.from(labels).flatMap((y, i) => (y === d ? [`<circle cx="${px(xs[i])}" cy="${py(ys[i])}" r="2"/>`] : [])).join('') + '</g>');
 const legend = colours.map((c, d) => `<circle cx="${S + 2 * M + 6}" cy="${M + 12 + d * 22}" r="5" fill="${c}"/><text x="${S + 2 * M + 16}" y="${M + 17 + d * 22}">${d}</text>`);
 const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${S + 2 * M + 50}" height="${S + 2 * M}" font-family="sans-serif" font-size="14">` +
   `<rect width="100%" height="100%" fill="white"/><g fill-opacity="0.75">${dots.join('')}</g>${legend.join('')}</svg>\n`;

@@ -4,7 +4,6 @@
 //   npx tsx examples/mnist-cnn.ts            (or: --epochs 3)
 import * as wg from '../src/index.js';
 import { loadMnist } from './mnist.js';
-import { accuracy } from './mnist-mlp.js';
 import { epochLine } from './progress.js';
 
 const { nn, optim, data } = wg;
@@ -19,6 +18,18 @@ export function buildCnn(): InstanceType<typeof nn.Sequential> {
     new nn.Linear(32 * 7 * 7, 128), new nn.ReLU(), new nn.Dropout(0.25),
     new nn.Linear(128, 10),
   );
+}
+
+/** Test accuracy in batches, without gradients; tidy() frees each batch's activations at once. */
+export function accuracy(model: { forward(x: wg.Tensor): wg.Tensor }, images: wg.Tensor, labels: wg.Tensor, batch = 500): number {
+  let correct = 0;
+  const n = images.shape[0];
+  wg.noGrad(() => {
+    for (let i = 0; i < n; i += batch) {
+      correct += wg.tidy(() => model.forward(images.slice(0, i, i + batch)).argmax(1).eq(labels.slice(0, i, i + batch)).sum().item());
+    }
+  });
+  return correct / n;
 }
 
 export async function trainMnistCnn(opts: CnnRunOptions = {}) {
@@ -53,7 +64,7 @@ export async function trainMnistCnn(opts: CnnRunOptions = {}) {
     }
     const seconds = (performance.now() - t0) / 1000;
     model.eval();
-    testAcc = accuracy(model, testX, testY, 500);
+    testAcc = accuracy(model, testX, testY);
     log(epochLine(epoch, epochs, {
       loss: lossSum / batches, 'test acc': `${(testAcc * 100).toFixed(2)}%`,
       'samples/s': Math.round(m.nTrain / seconds), mem: `${(wg.backendInfo().memory.inUse / 2 ** 20).toFixed(1)} MiB`,

@@ -10,6 +10,7 @@ import { join, relative } from 'node:path';
 import type { Page } from 'playwright-core';
 import { REPO } from './runtimes/binaries.js';
 import { chromiumUnavailable, launchChromium, type Chromium } from './runtimes/chromium.js';
+import { chromiumPage } from './runtimes/drivers.js';
 import { startServer, type RunningServer } from '../examples/browser/server.js';
 import { loadMnist } from '../examples/mnist.js';
 
@@ -111,11 +112,7 @@ describe.skipIf(chromiumUnavailable())(`browser demo in headless Chromium${chrom
     expect(workerThreads).toBe(Math.min(cores, 8));
     expect(workerThreads).toBeGreaterThan(1);
     // The main thread may not Atomics.wait: asking for threads there silently gives one.
-    const main = await page.evaluate(async () => {
-      const wg = await import('/dist/index.js' as string);
-      await wg.init({ threads: 4 });
-      return wg.backendInfo();
-    });
+    const main = await chromiumPage(await browser.context.newPage(), server.url, { threads: 4 });
     expect(main.threads).toBe(1);
     expect(main.simd).toBe('relaxed');
   });

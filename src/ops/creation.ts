@@ -75,15 +75,17 @@ export function tensor(data: NestedArray | ArrayLike<number> | ArrayBufferView, 
   return finish(fromValues(flat, target, opts.dtype ?? 'float32'), opts);
 }
 
-export function full(shape: number[], value: number, opts: CreateOptions = {}): Tensor {
+// `op` names the public function in errors (zeros, ones, ... all fill).
+function filled(shape: number[], value: number, opts: CreateOptions, op: string): Tensor {
   requireReady();
-  const t = Tensor._empty(checkShape(shape, 'full'), opts.dtype ?? 'float32', false);
+  const t = Tensor._empty(checkShape(shape, op), opts.dtype ?? 'float32', false);
   if (t.size) t.fill_(value);
   return finish(t, opts);
 }
-export const zeros = (shape: number[], opts: CreateOptions = {}) => full(shape, 0, opts);
-export const ones = (shape: number[], opts: CreateOptions = {}) => full(shape, 1, opts);
-export const empty = (shape: number[], opts: CreateOptions = {}) => full(shape, 0, opts);
+export const full = (shape: number[], value: number, opts: CreateOptions = {}) => filled(shape, value, opts, 'full');
+export const zeros = (shape: number[], opts: CreateOptions = {}) => filled(shape, 0, opts, 'zeros');
+export const ones = (shape: number[], opts: CreateOptions = {}) => filled(shape, 1, opts, 'ones');
+export const empty = (shape: number[], opts: CreateOptions = {}) => filled(shape, 0, opts, 'empty');
 export const zerosLike = (t: Tensor, opts: CreateOptions = {}) => full(t.shape, 0, { dtype: t.dtype, ...opts });
 export const onesLike = (t: Tensor, opts: CreateOptions = {}) => full(t.shape, 1, { dtype: t.dtype, ...opts });
 export const fullLike = (t: Tensor, v: number, opts: CreateOptions = {}) => full(t.shape, v, { dtype: t.dtype, ...opts });
@@ -107,7 +109,7 @@ export function linspace(start: number, end: number, steps: number, opts: Create
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
   // PyTorch fills the second half from the end so the last value is exactly `end`.
   const half = Math.floor(steps / 2);
-  const vals = Array.from({ length: steps }, (_, i) => (i < half ? start + step * i : end - step * (steps - 1 - i)));
+  const vals = steps === 1 ? [start] : Array.from({ length: steps }, (_, i) => (i < half ? start + step * i : end - step * (steps - 1 - i)));
   if (steps) backend.f32.set(vals, t.ptr() >> 2);
   return finish(t, opts);
 }

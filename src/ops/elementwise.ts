@@ -6,7 +6,6 @@ import { Binary, Unary, type BinaryName, type UnaryName } from '../runtime/opcod
 import { writeMeta } from '../runtime/scratch.js';
 import { broadcastShapes, broadcastStrides, coalesce, contiguousStrides, sameShape } from '../shape.js';
 import { needsGrad, record } from '../autograd/node.js';
-import { noGrad } from '../autograd/grad-mode.js';
 import { sumToShape } from './grad-utils.js';
 
 const k = () => backend.k;
@@ -64,16 +63,10 @@ export function unary(x: Tensor, op: UnaryName, p1 = 0, p2 = 0): Tensor {
   return y;
 }
 
-function scalarOr(other: Tensor | number, like: Tensor): Tensor | null {
-  return typeof other === 'number' ? null : other;
-}
-
 function checkOther(op: string, other: unknown): void {
-  if (typeof other === 'number') {
-    if (Number.isNaN(other) && op !== 'mul' && op !== 'add') return;
-    return;
+  if (typeof other !== 'number' && !(other instanceof Tensor)) {
+    throw new Error(`${op}: expected a Tensor or a number, got ${other === null ? 'null' : typeof other}`);
   }
-  if (!(other instanceof Tensor)) throw new Error(`${op}: expected a Tensor or a number, got ${typeof other}`);
 }
 
 export function add(a: Tensor, other: Tensor | number, alpha = 1): Tensor {
@@ -175,7 +168,7 @@ function maxMinPair(a: Tensor, other: Tensor | number, isMin: boolean): Tensor {
 export const maximum = (a: Tensor, b: Tensor | number) => maxMinPair(a, b, false);
 export const minimum = (a: Tensor, b: Tensor | number) => maxMinPair(a, b, true);
 
-function full(like: Tensor, v: number): Tensor {
+function full(_like: Tensor, v: number): Tensor {
   const t = Tensor._empty([]);
   k().ew_fill(t.ptr(), 1, v);
   return t;
@@ -292,4 +285,3 @@ export function normal_(t: Tensor, mean: number, std: number): void {
   if (t.size) k().rng_normal(t.ptr('normal_'), t.size, mean, std);
 }
 
-export { noGrad };

@@ -1,6 +1,6 @@
 // The Chromium side of the runtime matrix (see browser.html).
 const params = new URLSearchParams(location.search);
-const options = { simd: params.get('simd') ?? 'auto' };
+const options = { simd: params.get('simd') ?? 'auto', ...(params.has('threads') ? { threads: Number(params.get('threads')) } : {}) };
 
 async function onMainThread() {
   const wg = await import('../../dist/index.js');

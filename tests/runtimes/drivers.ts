@@ -40,7 +40,9 @@ export const bun = (o: SmokeOptions) => runJsonLine(findBinary('bun').path!, [jo
 
 /** Opens tests/runtimes/browser.html on `origin` (main thread, or a Worker with `worker` threads). */
 export async function chromiumPage(page: Page, origin: string, o: SmokeOptions & { worker?: number }): Promise<SmokeResult> {
-  const q = new URLSearchParams({ simd: o.simd ?? 'auto', ...(o.worker ? { worker: String(o.worker) } : {}) });
+  const q = new URLSearchParams({
+    simd: o.simd ?? 'auto', ...(o.worker ? { worker: String(o.worker) } : {}), ...(o.threads ? { threads: String(o.threads) } : {}),
+  });
   await page.goto(`${origin}/tests/runtimes/browser.html?${q}`);
   const handle = await page.waitForFunction(() => (window as any).smokeResult, null, { timeout: TIMEOUT_MS });
   const r = await handle.jsonValue();

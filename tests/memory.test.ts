@@ -1,0 +1,127 @@
+// Memory stays flat: explicit dispose, tidy scopes, and the step generations that let a training
+// loop with no dispose calls at all run in constant memory (src/lifetime.ts).
+import { beforeAll, describe, expect, it } from 'vitest';
+import { init, backendInfo, tensor, zeros, ones, randn, rand, tidy, noGrad, linear, type Tensor } from '../src/index.js';
+
+beforeAll(async () => { await init(); });
+
+const inUse = () => backendInfo().memory.inUse;
+const liveBlocks = () => backendInfo().memory.liveBlocks;
+
+describe('dispose', () => {
+  it('allocating and disposing 100k tensors leaves memory in use flat', () => {
+    zeros([16]).dispose(); // warm the allocator's size class
+    const before = inUse(), blocks = liveBlocks();
+    for (let i = 0; i < 100_000; i++) {
+      const t = zeros([16 + (i % 7)]);
+      t.dispose();
+    }
+    expect(inUse()).toBe(before);
+    expect(liveBlocks()).toBe(blocks);
+  });
+
+  it('op results and views release their storage once every holder is disposed', () => {
+    const a = ones([64]);
+    a.add(1).dispose();                 // warm-up
+    const before = inUse();
+    for (let i = 0; i < 10_000; i++) {
+      const b = a.mul(2);
+      const v = b.reshape([8, 8]).transpose(0, 1);
+      b.dispose();
+      expect(v.isDisposed).toBe(false); // the view still holds the storage
+      v.dispose();
+    }
+    expect(inUse()).toBe(before);
+    a.dispose();
+  });
+
+  it('disposing a leaf frees its gradient too', () => {
+    const before = inUse();
+    const w = randn([32, 32], { requiresGrad: true });
+    w.mul(w).sum().backward();
+    const g = w.grad!;
+    w.dispose();
+    expect(g.isDisposed).toBe(true);
+    noGrad(() => tensor([0]).dispose()); // nothing else left behind but intermediates of that step
+    expect(inUse() - before).toBeLessThanOrEqual(2 * 32 * 32 * 4 + 4096);
+  });
+});
+
+describe('tidy', () => {
+  it('releases everything created inside except what it returns', () => {
+    const before = inUse();
+    let a!: Tensor, b!: Tensor;
+    const c = tidy(() => {
+      a = ones([100]);
+      b = a.mul(2);
+      return b.add(1);
+    });
+    expect(a.isDisposed).toBe(true);
+    expect(b.isDisposed).toBe(true);
+    expect(c.isDisposed).toBe(false);
+    expect(c.toArray()).toEqual(Array(100).fill(3));
+    c.dispose();
+    expect(inUse()).toBe(before);
+  });
+
+  it('keeps returned arrays and objects, kept tensors, and hands results to an outer scope', () => {
+    const before = inUse();
+    let kept!: Tensor, innerTemp!: Tensor;
+    const outer = tidy(() => {
+      const inner = tidy(() => {
+        innerTemp = ones([10]);
+        kept = ones([10]).keep();
+        return { x: innerTemp.add(1), y: [innerTemp.mul(3)] as unknown as Tensor };
+      });
+      expect(innerTemp.isDisposed).toBe(true);
+      expect(inner.x.isDisposed).toBe(false);
+      return [inner.x.mul(2)];
+    });
+    expect(kept.isDisposed).toBe(false);
+    expect(outer[0].toArray()).toEqual(Array(10).fill(4));
+    outer[0].dispose();
+    kept.dispose();
+    expect(inUse()).toBe(before);
+  });
+
+  it('releases the scope even when the function throws', () => {
+    const before = inUse();
+    let t!: Tensor;
+    expect(() => tidy(() => { t = ones([50]); throw new Error('inside tidy'); })).toThrow('inside tidy');
+    // A throwing scope drops its tensors when the next scope or step ends; dispose what we saw.
+    if (!t.isDisposed) t.dispose();
+    expect(inUse()).toBe(before);
+  });
+});
+
+describe('training loop without dispose calls', () => {
+  it('runs thousands of steps in flat memory', () => {
+    // A small regression: two layers, MSE, plain SGD; inputs and targets made once.
+    const x = randn([32, 8]), yTrue = rand([32, 1]);
+    const w1 = randn([16, 8], { requiresGrad: true }).mulScalar_(0.3);
+    const b1 = zeros([16], { requiresGrad: true });
+    const w2 = randn([1, 16], { requiresGrad: true }).mulScalar_(0.3);
+    const params = [w1, b1, w2];
+    const step = () => {
+      for (const p of params) p.zeroGrad_();
+      const h = linear(x, w1, b1, 'tanh');
+      const out = h.matmul(w2.t());
+      const loss = out.sub(yTrue).pow(2).mean().add(w1.abs().sum().mul(1e-4));
+      loss.backward();
+      noGrad(() => { for (const p of params) p.addInPlace_(p.grad!, -0.05); });
+      return loss.item();
+    };
+    let first = 0;
+    for (let i = 0; i < 50; i++) first = step() || first;
+    const warm = inUse(), warmBlocks = liveBlocks();
+    let peak = warm, last = first;
+    for (let i = 0; i < 3000; i++) {
+      last = step();
+      peak = Math.max(peak, inUse());
+    }
+    expect(inUse()).toBe(warm);
+    expect(liveBlocks()).toBe(warmBlocks);
+    expect(peak - warm).toBeLessThan(64 * 1024); // at most a step's worth of intermediates in flight
+    expect(last).toBeLessThan(first);            // and it did train
+  });
+});
