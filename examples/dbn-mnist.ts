@@ -11,7 +11,8 @@ function arg(name: string, fallback: number): number {
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
-await wg.init();
+// One thread: CD's GEMMs are small (batch 32-64), and this gives the single-core figures quoted in the docs.
+await wg.init({ threads: 1 });
 const pretrainEpochs = arg('pretrain-epochs', 10), epochs = arg('epochs', 15);
 const m = mnistTensors();
 const { nn } = wg;

@@ -58,7 +58,10 @@ export function imageGrid(tiles: Float32Array[], opts: GridOptions): PNG {
 /** Writes a PNG (creating the directory) and returns its size in bytes. */
 export function writePng(path: string, png: PNG): number {
   mkdirSync(dirname(path), { recursive: true });
-  const bytes = PNG.sync.write(png, { colorType: 2 });
+  // Grey-only images are stored with one channel (a third of the bytes).
+  let grey = true;
+  for (let i = 0; i < png.data.length && grey; i += 4) grey = png.data[i] === png.data[i + 1] && png.data[i] === png.data[i + 2];
+  const bytes = PNG.sync.write(png, { colorType: grey ? 0 : 2, inputColorType: 6 });
   writeFileSync(path, bytes);
   return bytes.length;
 }

@@ -11,7 +11,8 @@ function arg(name: string, fallback: number): number {
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
-await wg.init();
+// One thread: CD's GEMMs are small (batch 32-64), and this gives the single-core figures quoted in the docs.
+await wg.init({ threads: 1 });
 wg.manualSeed(0);
 const epochs = arg('epochs', 10), hidden = arg('hidden', 256), clfEpochs = 30;
 const m = mnistTensors();

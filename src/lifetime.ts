@@ -29,6 +29,15 @@ class Lifetimes {
     if (scope) scope.add(t);
   }
 
+  /** Hands a no-longer-kept tensor (e.g. a replaced .grad) back to automatic release. */
+  retire(t: Releasable): void {
+    if (t._released || !t._kept) return;
+    t._kept = false;
+    t._ephemeral = true;
+    t._gen = this.gen;
+    this.current.push(t);
+  }
+
   // Called at the start of every backward(): retire the generation before last.
   boundary(): void {
     const carried: Releasable[] = [];
@@ -63,9 +72,13 @@ export function tidy<T>(fn: () => T): T {
   let result: T;
   try {
     result = fn();
-  } finally {
+  } catch (e) {
+    // A throwing scope returns nothing: release all it made before passing the error on.
     lifetimes.scopes.pop();
+    for (const t of scope) if (!t._kept && !t._released) t._release();
+    throw e;
   }
+  lifetimes.scopes.pop();
   const keepers = new Set<unknown>();
   const collect = (v: unknown) => { if (v && typeof v === 'object') keepers.add(v); };
   if (Array.isArray(result)) result.forEach(collect);

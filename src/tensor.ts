@@ -43,7 +43,7 @@ export class Tensor {
   readonly storage: Storage;
   private readonly handle: Handle;
   requiresGrad = false;
-  grad: Tensor | null = null;
+  private _grad: Tensor | null = null;
   gradFn: Node | null = null;
   /** @internal */ _kept = false;
   /** @internal */ _savedRefs = 0;
@@ -78,6 +78,16 @@ export class Tensor {
     this._check('view');
     this.storage.refs++;
     return new Tensor(this.storage, shape, strides, offset, this.dtype, true);
+  }
+
+  /** The accumulated gradient (leaves, and non-leaves that called retainGrad()). */
+  get grad(): Tensor | null { return this._grad; }
+  set grad(g: Tensor | null) {
+    // A replaced gradient goes back to the step generations (freed unless still used), so
+    // `p.grad = null` in a training loop does not leak; an assigned one is kept.
+    if (this._grad && this._grad !== g) lifetimes.retire(this._grad);
+    if (g) { g._kept = true; g._ephemeral = false; }
+    this._grad = g;
   }
 
   get _released(): boolean { return !this.handle.alive; }

@@ -86,7 +86,7 @@ describe.skipIf(chromiumUnavailable())(`browser demo in headless Chromium${chrom
       `${await page.locator('#backend').textContent()}`);
     expect(accuracy).toBeGreaterThanOrEqual(0.9);
     expect(problems).toEqual([]);
-  });
+  }, 150_000);
 
   it('reads a drawn "1" and a replayed test-set digit, and shows class probabilities', async () => {
     await drawOne(page);

@@ -75,14 +75,16 @@ describe('on MNIST digits (subset)', () => {
     const mask = tensor(Array.from({ length: 784 }, (_, i) => (i < 392 ? 1 : 0))).reshape([1, 784]).expand([300, 784]).contiguous();
     const unknown = mask.rsub(1);
     const err = (x: Tensor) => x.sub(test).square().mul(unknown).sum().item() / unknown.sum().item();
-    const completed = dbn.complete(test, mask, { steps: 30 });
-    const meanFill = train.mean(0, true).expand([300, 784]);
-    const [dbnErr, meanErr] = [err(completed), err(meanFill)];
-    expect(dbnErr).toBeLessThan(0.9 * meanErr);
+    const meanErr = err(train.mean(0, true).expand([300, 784]));
+    // Gibbs sampling with the top half clamped, averaging P(v | h) over 30 samples: a posterior mean.
+    const sampled = dbn.complete(test, mask, { steps: 60, sample: true });
+    expect(err(sampled)).toBeLessThan(0.92 * meanErr);
+    // Deterministic mean-field passes land on one guess per digit: better than the mean image too.
+    const meanField = dbn.complete(test, mask, { steps: 30 });
+    expect(err(meanField)).toBeLessThan(meanErr);
     // The visible half is returned unchanged.
-    expect(completed.sub(test).mul(mask).abs().max().item()).toBe(0);
-    // The stochastic variant also beats the baseline.
-    expect(err(dbn.complete(test, mask, { steps: 30, sample: true }))).toBeLessThan(meanErr);
+    expect(meanField.sub(test).mul(mask).abs().max().item()).toBe(0);
+    expect(sampled.sub(test).mul(mask).abs().max().item()).toBe(0);
   });
 
   it('generates digit-like images and transforms to the top layer', () => {

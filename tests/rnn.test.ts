@@ -85,6 +85,8 @@ describe('modules', () => {
     expect(new nn.GRU(4, 6, { bias: false }).namedParameters().map(([n, p]) => `${n}:${p.shape}`))
       .toEqual(['weight_ih_l0:18,4', 'weight_hh_l0:18,6']);
     expect(new nn.RNNCell(4, 6).namedParameters().map(([n]) => n)).toEqual(['weight_ih', 'weight_hh', 'bias_ih', 'bias_hh']);
+    expect(lstm.allWeights.map((ws) => ws.length)).toEqual([4, 4, 4, 4]);
+    expect(lstm.allWeights[1][0]).toBe(lstm.namedParameters()[4][1]);
   });
 
   it('initialises every parameter from U(-1/sqrt(hidden), 1/sqrt(hidden))', () => {

@@ -14,6 +14,8 @@ import { startServer, type RunningServer } from '../examples/browser/server.js';
 type Build = 'plain' | 'relaxed';
 const reference = {} as Record<Build, SmokeResult>;
 const matrix: string[] = [];
+// A test may run up to three runtime processes, each with its own 60 s limit.
+const RUNTIME_TIMEOUT = 200_000;
 
 /**
  * Relaxed SIMD lets an engine lower f32x4.relaxed_madd fused (one rounding, V8 on FMA hardware) or
@@ -67,7 +69,7 @@ describe('Node 20', () => {
   it('CJS (require) gives the same results, plain and threaded relaxed', async () => {
     expectMatchesNode(await nodeCjs({ simd: 'plain', threads: 1 }), 'plain');
     expectMatchesNode(await nodeCjs({ simd: 'relaxed', threads: 2 }), 'relaxed', 2);
-  });
+  }, RUNTIME_TIMEOUT);
 });
 
 describeRuntime('Deno', skipReason('deno'), () => {
@@ -75,7 +77,7 @@ describeRuntime('Deno', skipReason('deno'), () => {
     expectMatchesNode(await deno({}), 'relaxed');
     expectMatchesNode(await deno({ simd: 'plain' }), 'plain');
     expectMatchesNode(await deno({ threads: 2 }), 'relaxed', 2);
-  });
+  }, RUNTIME_TIMEOUT);
 });
 
 describeRuntime('Bun', skipReason('bun'), () => {
@@ -83,7 +85,7 @@ describeRuntime('Bun', skipReason('bun'), () => {
     expectMatchesNode(await bun({ threads: 1 }), 'relaxed');
     expectMatchesNode(await bun({ simd: 'plain', threads: 1 }), 'plain');
     expectMatchesNode(await bun({ threads: 2 }), 'relaxed', 2);
-  });
+  }, RUNTIME_TIMEOUT);
 });
 
 describeRuntime('Chromium (headless)', chromiumUnavailable(), () => {
@@ -97,7 +99,7 @@ describeRuntime('Chromium (headless)', chromiumUnavailable(), () => {
     expectMatchesNode(await chromiumPage(page, server.url, {}), 'relaxed');
     expectMatchesNode(await chromiumPage(page, server.url, { simd: 'plain' }), 'plain');
     await page.close();
-  });
+  }, RUNTIME_TIMEOUT);
   it('a module Worker on a cross-origin-isolated page runs 2 threads with the same bits', async () => {
     const page = await browser.context.newPage();
     expectMatchesNode(await chromiumPage(page, server.url, { worker: 2 }), 'relaxed', 2);

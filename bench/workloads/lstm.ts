@@ -46,7 +46,8 @@ export const workload: Workload = {
   description: `LSTM ${CASE}: ms per training step (forward + BPTT + SGD) and per inference forward`,
   async run(ctx: BenchContext): Promise<Row[]> {
     const rows: Row[] = [];
-    const opts = { warmup: 3, minRuns: ctx.quick ? 5 : 10, maxRuns: 60, minSeconds: ctx.quick ? 0.5 : 1.5 };
+    // A generous warm-up: V8 tiers hot wasm functions up from its baseline compiler only after many calls.
+    const opts = { warmup: 15, minRuns: ctx.quick ? 5 : 10, maxRuns: 60, minSeconds: ctx.quick ? 0.5 : 1.5 };
     const impl = `wasmgrad ${ctx.simd}${ctx.threads > 1 ? ` x${ctx.threads}` : ''}`;
     const ms = (samples: number[]) => summarize(samples.map((s) => s * 1000));
     const row = (c: string, who: string, samples: number[]): Row =>
@@ -61,7 +62,7 @@ export const workload: Workload = {
     if (ctx.compareTfjs) {
       const missing = await tfjsAvailable();
       if (missing) return [...rows, { workload: 'lstm', case: 'tfjs', impl: 'tfjs', metric: '', higherIsBetter: false, stats: { median: 0, min: 0, max: 0, runs: 0 }, note: missing }];
-      const tfOpts = { warmup: 2, minRuns: ctx.quick ? 3 : 5, maxRuns: 20, minSeconds: ctx.quick ? 0.5 : 1.5 };
+      const tfOpts = { warmup: 3, minRuns: ctx.quick ? 3 : 5, maxRuns: 20, minSeconds: ctx.quick ? 0.5 : 1.5 };
       ctx.progress.update('lstm: tfjs-layers wasm train', 0.4);
       const peer = await tfjsSetup(ctx.threads);
       rows.push(row(`train ${CASE}`, 'tfjs-layers wasm', await timeIt(peer.train, tfOpts)));

@@ -95,6 +95,11 @@ export abstract class RNNBase extends Module {
 
   get numDirections(): number { return this.bidirectional ? 2 : 1; }
 
+  /** The parameters of every layer and direction, [weight_ih, weight_hh, bias_ih?, bias_hh?] each (PyTorch all_weights). */
+  get allWeights(): Tensor[][] {
+    return this._weightNames.flat().map((names) => names.map((n) => this._parameters.get(n)!).filter(Boolean));
+  }
+
   resetParameters(): void { uniformInit(this.parameters(), this.hiddenSize); }
 
   /** @internal The four tensors of one layer and direction. */

@@ -71,7 +71,6 @@ export class DBN extends Module {
   get nVisible(): number { return this.rbms[0].nVisible; }
 
   checkVisible(v: Tensor, op: string): void { this.rbms[0].checkVisible(v, op); }
-  visibleMeansAtRest(): Tensor { return this.rbms[0].visibleMeansAtRest(); }
 
   /**
    * Greedy layer-wise pretraining: RBM 0 on the data, then each RBM on the hidden probabilities of

@@ -203,7 +203,11 @@ export class RBM extends Module {
   sample(n: number, k = 1000, opts: { init?: Tensor } = {}): Tensor {
     checkSize(n, 'n', 'RBM.sample');
     checkSteps(k, 'RBM.sample');
-    if (opts.init) this.checkVisible(opts.init, 'sample');
+    if (opts.init) {
+      this.checkVisible(opts.init, 'sample');
+      const rows = opts.init.size / this.nVisible;
+      if (rows !== n) throw new Error(`RBM.sample: init holds ${rows} visible vectors but n = ${n}`);
+    }
     return noGrad(() => tidy(() => {
       let x = opts.init ? opts.init.reshape([-1, this.nVisible]) : this.randomVisible(n);
       let probs: Tensor | null = null;
@@ -223,7 +227,7 @@ export class RBM extends Module {
 
   /**
    * Fills in the unknown visible units of v: units where mask is 1 (or true) stay clamped to v,
-   * the others start at P(v | h = 0) and are updated by up-down passes. Returns the completed [.., nVisible].
+   * the others start at 0 and are updated by up-down passes. Returns the completed [.., nVisible].
    */
   complete(v: Tensor, mask: Tensor, opts: CompleteOptions = {}): Tensor {
     const steps = checkSteps(opts.steps ?? 30, 'RBM.complete', 'steps');
@@ -231,11 +235,6 @@ export class RBM extends Module {
       const h = this.hiddenProbs(x);
       return this.visibleProbs(sampled ? drawUnits(h, this.hiddenType) : h);
     });
-  }
-
-  /** P(v | h = 0): σ(b) for Bernoulli visible units, b for Gaussian ones (where completion starts). */
-  visibleMeansAtRest(): Tensor {
-    return noGrad(() => (this.visibleType === 'bernoulli' ? this.visibleBias.sigmoid() : this.visibleBias.clone()));
   }
 
   /** Trains with CD-k or persistent CD; see FitOptions. Returns one EpochStats per epoch. */
@@ -265,7 +264,7 @@ export function drawUnits(mean: Tensor, type: UnitType, disposeMean = true): Ten
  * The clamped up-down loop shared by RBM.complete and DBN.complete. `pass(x, sampled)` maps a
  * visible batch to new visible means (sampling the hidden layers when `sampled`).
  */
-export function completeVisible(model: { nVisible: number; checkVisible(v: Tensor, op: string): void; visibleMeansAtRest(): Tensor }, name: string,
+export function completeVisible(model: { nVisible: number; checkVisible(v: Tensor, op: string): void }, name: string,
   v: Tensor, mask: Tensor, steps: number, sampled: boolean, pass: (x: Tensor, sampled: boolean) => Tensor): Tensor {
   const op = `${name}.complete`;
   model.checkVisible(v, 'complete');
@@ -275,18 +274,17 @@ export function completeVisible(model: { nVisible: number; checkVisible(v: Tenso
   }
   return noGrad(() => tidy(() => {
     const known = mask.float().ne(0).float();
-    // Unknown units start at the model's guess with no information: P(v | h = 0) of the bottom layer.
-    const start = where(known, v, model.visibleMeansAtRest().expand(v.shape));
-    let x = start;
+    const clampedZero = v.mul(known);
+    let x = clampedZero;
     // Sampled passes are averaged over the second half of the steps (a Monte-Carlo mean).
     const averaged = sampled ? zerosLike(v) : null;
     let count = 0;
     for (let s = 0; s < steps; s++) {
       const next = tidy(() => where(known, v, pass(x, sampled)));
-      if (x !== start) x.dispose();
+      if (x !== clampedZero) x.dispose();
       x = next;
       if (averaged && s >= steps >> 1) { averaged.addInPlace_(x); count++; }
     }
-    return averaged ? averaged.mulScalar_(1 / count) : x;
+    return averaged ? where(known, v, averaged.mulScalar_(1 / count)) : x; // re-clamp: the average rounds
   }));
 }
