@@ -3,9 +3,10 @@
 
 Used both ways of the PyTorch <-> wasmgrad interop proof:
   - scripts/fixtures/io.py imports the model builders and the safetensors reader/writer from here;
-  - tests/io.test.ts runs it on files saved by wasmgrad:
-      /usr/bin/python3 scripts/check_safetensors_in_torch.py <model> <file.safetensors>  < input.json
-    where input.json is {"shape": [...], "data": [...]}; it prints {"outputs": [{"shape", "data"}, ...]}.
+  - tests/io.test.ts runs it once on all the files it saved (one torch start-up):
+      /usr/bin/python3 scripts/check_safetensors_in_torch.py  < jobs.json
+    where jobs.json is [{"model": "mlp", "file": "x.safetensors", "input": {"shape": [...], "data": [...]}}, ...];
+    it prints [{"outputs": [{"shape", "data"}, ...]}, ...], one entry per job.
 
 The `safetensors` Python package is not needed: the format is an 8-byte little-endian header length,
 a JSON header {name: {dtype, shape, data_offsets}, "__metadata__": {...}} and the raw little-endian
@@ -103,15 +104,18 @@ def enc(t):
     return {'shape': list(t.shape), 'data': [float(f'{v:.7g}') for v in t.reshape(-1).tolist()]}
 
 
-def main():
-    kind, path = sys.argv[1], sys.argv[2]
-    spec = json.load(sys.stdin)
-    model = MODELS[kind][0]()
-    state, _ = read_safetensors(path)
+def run_job(job):
+    model = MODELS[job['model']][0]()
+    state, _ = read_safetensors(job['file'])
     model.load_state_dict(state, strict=True)
     model.eval()
+    spec = job['input']
     x = torch.tensor(spec['data'], dtype=torch.float32).reshape(spec['shape'])
-    print(json.dumps({'outputs': [enc(y) for y in outputs_of(model, x)]}))
+    return {'outputs': [enc(y) for y in outputs_of(model, x)]}
+
+
+def main():
+    print(json.dumps([run_job(job) for job in json.load(sys.stdin)]))
 
 
 if __name__ == '__main__':

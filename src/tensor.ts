@@ -60,7 +60,7 @@ export class Tensor {
     this.dtype = dtype;
     this._ephemeral = ephemeral;
     this.handle = new Handle(storage);
-    finalizer?.register(this, this.handle, this.handle);
+    if (!ephemeral) finalizer?.register(this, this.handle, this.handle);
     lifetimes.track(this);
   }
 

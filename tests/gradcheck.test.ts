@@ -2,8 +2,8 @@
 // generator marked as smooth (no kink or tie within the step) and small.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init, gradcheck, concat, Tensor } from '../src/index.js';
-import { OP_FAMILIES, applyView, runOp, type OpCase, type OpFixture } from './op-table.js';
 import { fromSpec, loadFixture } from './helpers.js';
+import { OP_FAMILIES, applyView, runOp, type OpCase, type OpFixture } from './op-table.js';
 
 beforeAll(async () => { await init(); });
 

@@ -73,33 +73,40 @@ function trainABit(model: nn.Module, inputShape: number[]): void {
   model.eval();
 }
 
-function torchOutputs(name: string, file: string, input: Tensor): TensorSpec[] {
-  const spec = { shape: input.shape, data: Array.from(input.data()) };
-  const r = spawnSync(PYTHON, [CHECK_SCRIPT, name, file], { input: JSON.stringify(spec), encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`check_safetensors_in_torch.py ${name} failed:\n${r.stderr}`);
-  return JSON.parse(r.stdout).outputs;
+// Runs every job in one Python process (importing torch takes seconds).
+function torchOutputs(jobs: { model: string; file: string; input: TensorSpec }[]): TensorSpec[][] {
+  const r = spawnSync(PYTHON, [CHECK_SCRIPT], { input: JSON.stringify(jobs), encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(`check_safetensors_in_torch.py failed:\n${r.stderr}`);
+  return (JSON.parse(r.stdout) as { outputs: TensorSpec[] }[]).map((j) => j.outputs);
 }
 
-describe('wasmgrad -> PyTorch: files saved here load in torch and reproduce our outputs', () => {
-  let dir: string;
+describe.skipIf(!hasTorch)('wasmgrad -> PyTorch: files saved here load in torch and reproduce our outputs', () => {
+  const ours = new Map<string, TensorSpec[]>(); // plain values: later training releases intermediate tensors
+  const theirs = new Map<string, TensorSpec[]>();
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'wasmgrad-io-'));
-    return () => rmSync(dir, { recursive: true, force: true });
+    const dir = mkdtempSync(join(tmpdir(), 'wasmgrad-io-'));
+    try {
+      const jobs = Object.entries(MODELS).map(([name, { build, inputShape }]) => {
+        manualSeed(1234);
+        const model = build();
+        trainABit(model, inputShape);
+        const file = join(dir, `${name}.safetensors`);
+        writeFileSync(file, save(model, { producer: 'wasmgrad' }));
+        const x = randn(inputShape);
+        ours.set(name, evalOutputs(model, x).map((y) => ({ shape: y.shape.slice(), data: Array.from(y.data()) })));
+        return { model: name, file, input: { shape: x.shape, data: Array.from(x.data()) } };
+      });
+      torchOutputs(jobs).forEach((outs, i) => theirs.set(jobs[i].model, outs));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   for (const name of Object.keys(MODELS)) {
-    it.skipIf(!hasTorch)(name, () => {
-      manualSeed(1234);
-      const { build, inputShape } = MODELS[name];
-      const model = build();
-      trainABit(model, inputShape);
-      const file = join(dir, `${name}.safetensors`);
-      writeFileSync(file, save(model, { producer: 'wasmgrad' }));
-      const x = randn(inputShape);
-      const ours = evalOutputs(model, x);
-      const theirs = torchOutputs(name, file, x);
-      expect(theirs.length).toBe(ours.length);
-      ours.forEach((y, i) => expectClose(theirs[i], y, 1e-4, 1e-5, `${name} output ${i} (torch vs wasmgrad)`));
+    it(name, () => {
+      const mine = ours.get(name)!, torchSide = theirs.get(name)!;
+      expect(torchSide.length).toBe(mine.length);
+      mine.forEach((y, i) => expectClose(torchSide[i], y, 1e-4, 1e-5, `${name} output ${i} (torch vs wasmgrad)`));
     });
   }
 });

@@ -12,8 +12,16 @@ function weightsFor(out: Tensor): Tensor {
 }
 
 export function checkCase(c: OpCase): void {
-  const rtol = c.rtol ?? RTOL, atol = c.atol ?? ATOL;
   const { leaves, args } = buildInputs(c);
+  try {
+    checkOutputsAndGrads(c, leaves, args);
+  } finally {
+    for (const t of leaves) t.dispose();
+  }
+}
+
+function checkOutputsAndGrads(c: OpCase, leaves: Tensor[], args: Tensor[]): void {
+  const rtol = c.rtol ?? RTOL, atol = c.atol ?? ATOL;
   const outs = runOp(c, args);
   expect(outs.length, 'number of outputs').toBe(c.outputs.length);
   outs.forEach((o, i) => {
@@ -38,7 +46,6 @@ export function checkCase(c: OpCase): void {
       expectClose(leaf.grad!, want, rtol, atol, `grad of input ${i}`);
     }
   });
-  for (const t of leaves) t.dispose();
 }
 
 /** Registers one vitest case per fixture case, grouped by family, under the expected SIMD build. */

@@ -3,7 +3,7 @@
 import { Tensor, type DType } from '../tensor.js';
 import { backend } from '../runtime/backend.js';
 import { Binary, Unary, type BinaryName, type UnaryName } from '../runtime/opcodes.js';
-import { writeMeta } from '../runtime/scratch.js';
+import { writeMeta, writeMeta3 } from '../runtime/scratch.js';
 import { broadcastShapes, broadcastStrides, coalesce, contiguousStrides, sameShape } from '../shape.js';
 import { needsGrad, record } from '../autograd/node.js';
 import { sumToShape } from './grad-utils.js';
@@ -19,6 +19,12 @@ export function binaryRaw(op: BinaryName, a: Tensor, b: Tensor, opName: string):
   const out = Tensor._empty(shape);
   if (out.size === 0) return out;
   const pa = a.ptr(opName), pb = b.ptr(opName);
+  if (a.isContiguous() && b.isContiguous() && (a.size === out.size || a.size === 1) && (b.size === out.size || b.size === 1)) {
+    // Hot path (same-shape or scalar operands): one flat row, no stride bookkeeping.
+    const meta = writeMeta3(out.size, a.size === 1 ? 0 : 1, b.size === 1 ? 0 : 1);
+    k().ew_binary(Binary[op], pa, pb, out.ptr(), 1, meta);
+    return out;
+  }
   const full = shape.length ? shape : [1];
   const sa = shape.length ? broadcastStrides(a.shape, a.strides, shape) : [0];
   const sb = shape.length ? broadcastStrides(b.shape, b.strides, shape) : [0];

@@ -28,3 +28,11 @@ export function scratchBytes(): number {
   for (const b of blocks.values()) n += b.bytes;
   return n;
 }
+
+/** writeMeta for the common 1-D case (shape, stride a, stride b + one scratch word), without arrays. */
+export function writeMeta3(n: number, sa: number, sb: number): number {
+  const ptr = scratch('meta', 64);
+  const i32 = backend.i32, at = ptr >> 2;
+  i32[at] = n; i32[at + 1] = sa; i32[at + 2] = sb;
+  return ptr;
+}
