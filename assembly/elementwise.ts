@@ -438,3 +438,48 @@ export function ew_copy_2d(src: usize, srcStride: i32, dst: usize, dstStride: i3
     memory.copy(dst + (<usize>(r * dstStride) << 2), src + (<usize>(r * srcStride) << 2), bytes);
   }
 }
+
+// Fused backward of act(x·Wᵀ + b) for a [rows, cols] output: dpre = dy * act'(y) (skipped when
+// act < 0: dpre is dy itself) and, in the same pass, dbias[j] = sum_i dpre[i, j] (overwritten
+// when dbias != 0). act is a unary op code: relu, leaky relu (slope), sigmoid or tanh.
+export function ew_linear_act_backward(act: i32, dy: usize, y: usize, dpre: usize, rows: i32, cols: i32, slope: f32, dbias: usize): void {
+  if (dbias) memory.fill(dbias, 0, <usize>cols << 2);
+  const zero = f32x4.splat(0), one = f32x4.splat(1), sl = f32x4.splat(slope);
+  const c4 = cols & ~3;
+  for (let r = 0; r < rows; r++) {
+    const row = <usize>(r * cols) << 2;
+    let j = 0;
+    for (; j < c4; j += 4) {
+      const o = row + (<usize>j << 2);
+      const g = v128.load(dy + o);
+      let d: v128;
+      if (act < 0) d = g;
+      else {
+        const v = v128.load(y + o);
+        if (act == U_RELU) d = v128.and(g, f32x4.gt(v, zero));
+        else if (act == U_LEAKY) d = v128.bitselect(g, f32x4.mul(g, sl), f32x4.gt(v, zero));
+        else if (act == U_SIGMOID) d = f32x4.mul(g, f32x4.mul(v, f32x4.sub(one, v)));
+        else d = f32x4.mul(g, f32x4.sub(one, f32x4.mul(v, v)));
+        v128.store(dpre + o, d);
+      }
+      if (dbias) {
+        const bp = dbias + (<usize>j << 2);
+        v128.store(bp, f32x4.add(v128.load(bp), d));
+      }
+    }
+    for (; j < cols; j++) {
+      const o = row + (<usize>j << 2);
+      const g = load<f32>(dy + o);
+      let d: f32 = g;
+      if (act >= 0) {
+        const v = load<f32>(y + o);
+        if (act == U_RELU) d = v > 0 ? g : 0;
+        else if (act == U_LEAKY) d = v > 0 ? g : g * slope;
+        else if (act == U_SIGMOID) d = g * v * (1.0 - v);
+        else d = g * (1.0 - v * v);
+        store<f32>(dpre + o, d);
+      }
+      if (dbias) store<f32>(dbias + (<usize>j << 2), load<f32>(dbias + (<usize>j << 2)) + d);
+    }
+  }
+}

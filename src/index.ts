@@ -20,3 +20,4 @@ export { clipGradNorm, clipGradValue } from './optim/clip-grad.js';
 export * as rbm from './rbm/index.js';
 export { save, load, loadMetadata } from './io/state-dict-io.js';
 export { encodeSafetensors, decodeSafetensors, SafetensorsError } from './io/safetensors.js';
+export { exportOnnx, type ExportOnnxOptions } from './io/onnx.js';

@@ -8,7 +8,6 @@ import { needsGrad, record } from '../autograd/node.js';
 import { broadcastShapes, contiguousStrides } from '../shape.js';
 import * as views from './views.js';
 import { sumToShape } from './grad-utils.js';
-import { sum } from './reduce.js';
 
 /** A 2-D operand as the GEMM sees it: base pointer, whether it is stored transposed, row stride. */
 export interface Mat { ptr: number; rows: number; cols: number; trans: 0 | 1; ld: number }
@@ -182,14 +181,17 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null, ac
     const saved = act === 'none' ? [x, weight] : [x, weight, y];
     record(y, act === 'none' ? 'AddmmBackward0' : `Linear${act[0].toUpperCase()}${act.slice(1)}Backward`, [x, weight, bias], (g) => {
       let gp = g.contiguous();
-      if (act !== 'none' && gp.size) {
-        // d(pre-activation) from the saved output (relu/sigmoid/tanh) or sign of the output (leaky: same sign as input).
-        const dpre = Tensor._empty(y.shape);
-        backend.k.ew_unary_backward(ACT_UNARY[act], gp.ptr(), y.ptr(), y.ptr(), dpre.ptr(), y.size, slope, 0);
-        gp = dpre;
-      }
+      // One pass gives both d(pre-activation) (from the saved output) and the bias gradient's column sums.
+      const wantBias = !!bias && bias.requiresGrad;
+      const gb = wantBias ? Tensor._empty([outF]) : null;
+      if ((act !== 'none' || gb) && gp.size) {
+        const dpre = act === 'none' ? null : Tensor._empty(y.shape);
+        backend.k.ew_linear_act_backward(act === 'none' ? -1 : ACT_UNARY[act], gp.ptr(), act === 'none' ? 0 : y.ptr(),
+          dpre ? dpre.ptr() : 0, rows, outF, slope, gb ? gb.ptr() : 0);
+        if (dpre) gp = dpre;
+      } else if (gb && gb.size) backend.k.ew_fill(gb.ptr(), outF, 0);
       const G = asMat(gp, op);
-      let gx: Tensor | null = null, gw: Tensor | null = null, gb: Tensor | null = null;
+      let gx: Tensor | null = null, gw: Tensor | null = null;
       if (x.requiresGrad) { gx = Tensor._empty(x.shape); if (gx.size) gemm(G, asMat(weight, op), gx.ptr(), inF); }
       if (weight.requiresGrad) {
         gw = Tensor._empty(weight.shape);
@@ -198,7 +200,6 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null, ac
           else backend.k.ew_fill(gw.ptr(), gw.size, 0);
         }
       }
-      if (bias && bias.requiresGrad) gb = sum(gp, [0]);
       return [gx, gw, gb];
     }, saved);
   }

@@ -29,6 +29,7 @@ export interface Kernels {
   ew_gather(src: Ptr, idx: Ptr, dst: Ptr, outer: number, nsrc: number, nidx: number, inner: number): number;
   ew_scatter_add(src: Ptr, idx: Ptr, dst: Ptr, outer: number, nsrc: number, nidx: number, inner: number): void;
   ew_count_nonfinite(x: Ptr, n: number): number;
+  ew_linear_act_backward(act: number, dy: Ptr, y: Ptr, dpre: Ptr, rows: number, cols: number, slope: number, dbias: Ptr): void;
   ew_copy_2d(src: Ptr, srcStride: number, dst: Ptr, dstStride: number, rows: number, cols: number): void;
   // reduce.ts
   red_sum(x: Ptr, y: Ptr, outer: number, n: number, inner: number, scale: number): void;
