@@ -64,7 +64,8 @@ function erf64(x: f64): f64 {
 @inline function softplusf(x: f32, beta: f32, threshold: f32): f32 {
   const bx = beta * x;
   if (bx > threshold) return x;
-  return (bx > 0 ? bx + Mathf.log(1.0 + Mathf.exp(-bx)) : Mathf.log(1.0 + Mathf.exp(bx))) / beta;
+  // log1p, not log(1 + e): for bx < 0 the sum 1 + e rounds away most of e's digits (PyTorch uses log1p too).
+  return (bx > 0 ? bx + <f32>Math.log1p(<f64>Mathf.exp(-bx)) : <f32>Math.log1p(<f64>Mathf.exp(bx))) / beta;
 }
 
 @inline function unaryScalar(op: i32, x: f32, p1: f32, p2: f32): f32 {

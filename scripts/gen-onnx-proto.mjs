@@ -1,8 +1,9 @@
 // Generates src/io/onnx-proto.ts from src/io/onnx.proto: protobufjs parses the schema (field
 // numbers, types, packing, nesting) and this script writes a static, dependency-free encoder for it,
 // so the library ships no protobuf runtime and no eval-based codegen (CSP-safe in browsers).
-// Fields are written in field-number order with protobufjs's presence rules (a scalar when it is not
-// null/undefined, a repeated field when non-empty), so the bytes equal protobufjs's own encoding
+// Fields are written in field-number order with protobufjs's presence rules (proto3: a scalar unless
+// it is null or its default, a oneof member or sub-message unless null, a repeated field when
+// non-empty), so the bytes equal protobufjs's own encoding
 // (tests/onnx.test.ts checks that, and that this file is up to date).
 //   node scripts/gen-onnx-proto.mjs            (rewrites src/io/onnx-proto.ts)
 import protobuf from 'protobufjs';
@@ -34,7 +35,12 @@ function fieldCode(f) {
   const kind = rt instanceof protobuf.Enum || VARINT.has(f.type) ? 'varint'
     : f.type === 'float' ? 'float' : f.type === 'string' ? 'string' : f.type === 'bytes' ? 'bytes' : null;
   if (!kind) throw new Error(`gen-onnx-proto: field ${f.fullName} has unsupported type ${f.type}`);
-  if (!f.repeated) return `if (${v} != null) w.${kind}(${f.id}, ${v});`;
+  if (!f.repeated) {
+    // proto3 implicit presence: a scalar equal to its default is not written (a oneof member always is).
+    const notDefault = f.hasPresence ? '' : kind === 'string' ? ` && ${v} !== ''` : kind === 'bytes' ? ` && ${v}.length`
+      : kind === 'float' ? ` && !Object.is(${v}, 0)` : ` && ${v} !== 0`;
+    return `if (${v} != null${notDefault}) w.${kind}(${f.id}, ${v});`;
+  }
   if (f.packed && (kind === 'varint' || kind === 'float')) {
     return `if (${v} != null && ${v}.length) w.${kind === 'varint' ? 'packedVarints' : 'packedFloats'}(${f.id}, ${v});`;
   }

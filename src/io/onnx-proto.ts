@@ -120,16 +120,16 @@ export interface AttributeProto {
 }
 
 export function encodeAttributeProto(m: AttributeProto, w: ProtoWriter): void {
-  if (m.name != null) w.string(1, m.name);
-  if (m.f != null) w.float(2, m.f);
-  if (m.i != null) w.varint(3, m.i);
-  if (m.s != null) w.bytes(4, m.s);
+  if (m.name != null && m.name !== '') w.string(1, m.name);
+  if (m.f != null && !Object.is(m.f, 0)) w.float(2, m.f);
+  if (m.i != null && m.i !== 0) w.varint(3, m.i);
+  if (m.s != null && m.s.length) w.bytes(4, m.s);
   if (m.t != null) { w.fork(); encodeTensorProto(m.t, w); w.ldelim(5); }
   if (m.floats != null && m.floats.length) w.packedFloats(7, m.floats);
   if (m.ints != null && m.ints.length) w.packedVarints(8, m.ints);
   if (m.strings != null) for (const x of m.strings) w.bytes(9, x);
-  if (m.docString != null) w.string(13, m.docString);
-  if (m.type != null) w.varint(20, m.type);
+  if (m.docString != null && m.docString !== '') w.string(13, m.docString);
+  if (m.type != null && m.type !== 0) w.varint(20, m.type);
 }
 
 export const AttributeProto_AttributeType = {
@@ -155,9 +155,9 @@ export interface ValueInfoProto {
 }
 
 export function encodeValueInfoProto(m: ValueInfoProto, w: ProtoWriter): void {
-  if (m.name != null) w.string(1, m.name);
+  if (m.name != null && m.name !== '') w.string(1, m.name);
   if (m.type != null) { w.fork(); encodeTypeProto(m.type, w); w.ldelim(2); }
-  if (m.docString != null) w.string(3, m.docString);
+  if (m.docString != null && m.docString !== '') w.string(3, m.docString);
 }
 
 export interface NodeProto {
@@ -173,11 +173,11 @@ export interface NodeProto {
 export function encodeNodeProto(m: NodeProto, w: ProtoWriter): void {
   if (m.input != null) for (const x of m.input) w.string(1, x);
   if (m.output != null) for (const x of m.output) w.string(2, x);
-  if (m.name != null) w.string(3, m.name);
-  if (m.opType != null) w.string(4, m.opType);
+  if (m.name != null && m.name !== '') w.string(3, m.name);
+  if (m.opType != null && m.opType !== '') w.string(4, m.opType);
   if (m.attribute != null) for (const x of m.attribute) { w.fork(); encodeAttributeProto(x, w); w.ldelim(5); }
-  if (m.docString != null) w.string(6, m.docString);
-  if (m.domain != null) w.string(7, m.domain);
+  if (m.docString != null && m.docString !== '') w.string(6, m.docString);
+  if (m.domain != null && m.domain !== '') w.string(7, m.domain);
 }
 
 export interface ModelProto {
@@ -193,12 +193,12 @@ export interface ModelProto {
 }
 
 export function encodeModelProto(m: ModelProto, w: ProtoWriter): void {
-  if (m.irVersion != null) w.varint(1, m.irVersion);
-  if (m.producerName != null) w.string(2, m.producerName);
-  if (m.producerVersion != null) w.string(3, m.producerVersion);
-  if (m.domain != null) w.string(4, m.domain);
-  if (m.modelVersion != null) w.varint(5, m.modelVersion);
-  if (m.docString != null) w.string(6, m.docString);
+  if (m.irVersion != null && m.irVersion !== 0) w.varint(1, m.irVersion);
+  if (m.producerName != null && m.producerName !== '') w.string(2, m.producerName);
+  if (m.producerVersion != null && m.producerVersion !== '') w.string(3, m.producerVersion);
+  if (m.domain != null && m.domain !== '') w.string(4, m.domain);
+  if (m.modelVersion != null && m.modelVersion !== 0) w.varint(5, m.modelVersion);
+  if (m.docString != null && m.docString !== '') w.string(6, m.docString);
   if (m.graph != null) { w.fork(); encodeGraphProto(m.graph, w); w.ldelim(7); }
   if (m.opsetImport != null) for (const x of m.opsetImport) { w.fork(); encodeOperatorSetIdProto(x, w); w.ldelim(8); }
   if (m.metadataProps != null) for (const x of m.metadataProps) { w.fork(); encodeStringStringEntryProto(x, w); w.ldelim(14); }
@@ -210,8 +210,8 @@ export interface StringStringEntryProto {
 }
 
 export function encodeStringStringEntryProto(m: StringStringEntryProto, w: ProtoWriter): void {
-  if (m.key != null) w.string(1, m.key);
-  if (m.value != null) w.string(2, m.value);
+  if (m.key != null && m.key !== '') w.string(1, m.key);
+  if (m.value != null && m.value !== '') w.string(2, m.value);
 }
 
 export interface GraphProto {
@@ -226,9 +226,9 @@ export interface GraphProto {
 
 export function encodeGraphProto(m: GraphProto, w: ProtoWriter): void {
   if (m.node != null) for (const x of m.node) { w.fork(); encodeNodeProto(x, w); w.ldelim(1); }
-  if (m.name != null) w.string(2, m.name);
+  if (m.name != null && m.name !== '') w.string(2, m.name);
   if (m.initializer != null) for (const x of m.initializer) { w.fork(); encodeTensorProto(x, w); w.ldelim(5); }
-  if (m.docString != null) w.string(10, m.docString);
+  if (m.docString != null && m.docString !== '') w.string(10, m.docString);
   if (m.input != null) for (const x of m.input) { w.fork(); encodeValueInfoProto(x, w); w.ldelim(11); }
   if (m.output != null) for (const x of m.output) { w.fork(); encodeValueInfoProto(x, w); w.ldelim(12); }
   if (m.valueInfo != null) for (const x of m.valueInfo) { w.fork(); encodeValueInfoProto(x, w); w.ldelim(13); }
@@ -247,13 +247,13 @@ export interface TensorProto {
 
 export function encodeTensorProto(m: TensorProto, w: ProtoWriter): void {
   if (m.dims != null && m.dims.length) w.packedVarints(1, m.dims);
-  if (m.dataType != null) w.varint(2, m.dataType);
+  if (m.dataType != null && m.dataType !== 0) w.varint(2, m.dataType);
   if (m.floatData != null && m.floatData.length) w.packedFloats(4, m.floatData);
   if (m.int32Data != null && m.int32Data.length) w.packedVarints(5, m.int32Data);
   if (m.int64Data != null && m.int64Data.length) w.packedVarints(7, m.int64Data);
-  if (m.name != null) w.string(8, m.name);
-  if (m.rawData != null) w.bytes(9, m.rawData);
-  if (m.docString != null) w.string(12, m.docString);
+  if (m.name != null && m.name !== '') w.string(8, m.name);
+  if (m.rawData != null && m.rawData.length) w.bytes(9, m.rawData);
+  if (m.docString != null && m.docString !== '') w.string(12, m.docString);
 }
 
 export const TensorProto_DataType = {
@@ -293,7 +293,7 @@ export interface TensorShapeProto_Dimension {
 export function encodeTensorShapeProto_Dimension(m: TensorShapeProto_Dimension, w: ProtoWriter): void {
   if (m.dimValue != null) w.varint(1, m.dimValue);
   if (m.dimParam != null) w.string(2, m.dimParam);
-  if (m.denotation != null) w.string(3, m.denotation);
+  if (m.denotation != null && m.denotation !== '') w.string(3, m.denotation);
 }
 
 export interface TypeProto {
@@ -303,7 +303,7 @@ export interface TypeProto {
 
 export function encodeTypeProto(m: TypeProto, w: ProtoWriter): void {
   if (m.tensorType != null) { w.fork(); encodeTypeProto_Tensor(m.tensorType, w); w.ldelim(1); }
-  if (m.denotation != null) w.string(6, m.denotation);
+  if (m.denotation != null && m.denotation !== '') w.string(6, m.denotation);
 }
 
 export interface TypeProto_Tensor {
@@ -312,7 +312,7 @@ export interface TypeProto_Tensor {
 }
 
 export function encodeTypeProto_Tensor(m: TypeProto_Tensor, w: ProtoWriter): void {
-  if (m.elemType != null) w.varint(1, m.elemType);
+  if (m.elemType != null && m.elemType !== 0) w.varint(1, m.elemType);
   if (m.shape != null) { w.fork(); encodeTensorShapeProto(m.shape, w); w.ldelim(2); }
 }
 
@@ -322,8 +322,8 @@ export interface OperatorSetIdProto {
 }
 
 export function encodeOperatorSetIdProto(m: OperatorSetIdProto, w: ProtoWriter): void {
-  if (m.domain != null) w.string(1, m.domain);
-  if (m.version != null) w.varint(2, m.version);
+  if (m.domain != null && m.domain !== '') w.string(1, m.domain);
+  if (m.version != null && m.version !== 0) w.varint(2, m.version);
 }
 
 /** Serialises a ModelProto to protobuf bytes (an .onnx file). */

@@ -199,11 +199,7 @@ function emitModule(g: GraphBuilder, m: Module, path: string, x: Value, xt: unkn
   }
   const result = m.forward(xt);
   const yt: Tensor = Array.isArray(result) ? result[0] : result; // recurrent layers: [output, state]
-  const y = emitLeaf(g, m, path, x, yt.shape);
-  if (!Array.isArray(y.shape) || y.shape.join() !== yt.shape.join()) {
-    throw new Error(`exportOnnx: internal shape mismatch at ${describe(m, path)}: [${y.shape}] vs [${yt.shape}]`);
-  }
-  return { value: y, tensor: result };
+  return { value: emitLeaf(g, m, path, x, yt.shape), tensor: result };
 }
 
 const describe = (m: Module, path: string) => `${m.constructor.name}${path ? ` '${path}'` : ''}`;

@@ -8,7 +8,6 @@ import { scratch } from '../runtime/scratch.js';
 import { GemmBias } from '../runtime/opcodes.js';
 import { needsGrad, record } from '../autograd/node.js';
 import { gemm, type Mat } from './matmul.js';
-import { sum } from './reduce.js';
 import * as views from './views.js';
 
 export type Pair = number | readonly [number, number];
@@ -227,11 +226,24 @@ function convolution(x: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv2
         // Nothing flows: an empty batch or output, or no input channels.
         for (const t of [dx, dw]) if (t && t.size) backend.k.ew_fill(t.ptr(), t.size, 0);
       }
-      const db = bias && bias.requiresGrad ? sum(dy, [0, 2, 3]) : null;
+      const db = bias && bias.requiresGrad ? biasGrad(dy, g) : null;
       return [dx, dw, db];
     }, [xc, wc]);
   }
   return y;
+}
+
+// Sum of dy [N, O, L] over N and L, as two contiguous reductions (a sum over dims [0, 2, 3] at once
+// would first copy dy into [O, N, L] order).
+function biasGrad(dy: Tensor, g: Geometry): Tensor {
+  const k = backend.k, L = g.outH * g.outW;
+  const db = Tensor._empty([g.O]);
+  if (g.N * L === 0) { k.ew_fill(db.ptr(), g.O, 0); return db; }
+  const rows = Tensor._empty([g.N, g.O]);
+  k.red_sum(dy.ptr('conv2d backward'), rows.ptr(), g.N * g.O, L, 1, 1);
+  k.red_sum(rows.ptr(), db.ptr(), 1, g.N, g.O, 1);
+  rows._release();
+  return db;
 }
 
 // No input channels: every output is just the bias (or 0).

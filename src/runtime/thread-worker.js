@@ -20,9 +20,13 @@ async function start(port, { module, memory, control, index, names }) {
     const slot = SLOT_BASE + index * SLOT_INTS;
     const fn = Atomics.load(ctl, slot);
     if (fn >= 0) {
-      const argc = ctl[slot + 1];
-      const args = new Float64Array(memory.buffer, control + (slot + 4) * 4, argc);
-      try { fns[fn](...args); } catch (e) { /* the main thread checks results; never hang it */ }
+      // Nothing may escape this block: a dead worker would leave the main thread waiting forever.
+      try {
+        const argc = ctl[slot + 1];
+        fns[fn](...new Float64Array(memory.buffer, control + (slot + 4) * 4, argc));
+      } catch (e) {
+        console.error('wasmgrad thread worker:', e);
+      }
       Atomics.store(ctl, slot, -1);
     }
     if (Atomics.sub(ctl, REMAINING, 1) === 1) Atomics.notify(ctl, REMAINING);

@@ -91,12 +91,20 @@ export class ThreadPool {
     Atomics.store(this.ctl, REMAINING, this.size - 1);
     Atomics.add(this.ctl, SEQ, 1);
     Atomics.notify(this.ctl, SEQ);
-    if (jobs[0]) fn(...jobs[0]);
+    // Always wait for the workers, even if this thread's slice throws: returning early would let a
+    // late decrement from this call corrupt the next call's count (and hang it).
+    let failure: unknown = null;
+    try {
+      if (jobs[0]) fn(...jobs[0]);
+    } catch (e) {
+      failure = e;
+    }
     for (;;) {
       const left = Atomics.load(this.ctl, REMAINING);
-      if (left === 0) break;
+      if (left <= 0) break;
       Atomics.wait(this.ctl, REMAINING, left);
     }
+    if (failure) throw failure;
   }
 
   terminate(): void {

@@ -1,0 +1,8 @@
+// Elementwise property tests under the default (relaxed SIMD) build; elementwise-plain.test.ts runs the same under plain SIMD.
+import { beforeAll } from 'vitest';
+import { init } from '../../src/index.js';
+import { elementwiseProperties } from './elementwise.suite.js';
+
+beforeAll(async () => { await init({ simd: 'relaxed' }); });
+
+elementwiseProperties('relaxed');
