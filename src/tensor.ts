@@ -3,6 +3,7 @@
 import { backend, requireReady } from './runtime/backend.js';
 import { finalizer, lifetimes, touch } from './lifetime.js';
 import type { Node } from './autograd/node.js';
+import { isGradEnabled } from './autograd/grad-mode.js';
 import * as ew from './ops/elementwise.js';
 import * as red from './ops/reduce.js';
 import * as views from './ops/views.js';
@@ -60,7 +61,9 @@ export class Tensor {
     this.dtype = dtype;
     this._ephemeral = ephemeral;
     this.handle = new Handle(storage);
-    if (!ephemeral) finalizer?.register(this, this.handle, this.handle);
+    // Training-step intermediates are released by step generations; everything else (caller-owned
+    // tensors, inference results under noGrad) gets the garbage-collection safety net.
+    if (!ephemeral || !isGradEnabled()) finalizer?.register(this, this.handle, this.handle);
     lifetimes.track(this);
   }
 

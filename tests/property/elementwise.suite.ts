@@ -98,7 +98,7 @@ const BINARY: BinaryOp[] = [
   { name: 'le', apply: (a, b) => a.le(b), f: (x, y) => Number(x <= y) },
   { name: 'gt', apply: (a, b) => a.gt(b), f: (x, y) => Number(x > y) },
   { name: 'ge', apply: (a, b) => a.ge(b), f: (x, y) => Number(x >= y) },
-  { name: 'pow', apply: (a, b) => a.pow(b), f: powC, cond: (x, y, fxy) => Math.abs(fxy) * (1 + Math.abs(y) + (Math.abs(y * Math.log(Math.abs(x))) || 0)) },
+  { name: 'pow', apply: (a, b) => a.pow(b), f: powC, cond: (x, y, fxy) => fxy === 0 ? 0 : Math.abs(fxy) * (1 + Math.abs(y) + (Math.abs(y * Math.log(Math.abs(x))) || 0)) },
 ];
 
 // Abramowitz-Stegun would be too coarse for a reference: series / continued fraction in float64.
@@ -136,7 +136,7 @@ function checkUnary(op: UnaryOp, c: TensorCase): void {
 }
 
 // For ops whose sign of zero is unspecified: map -0 to +0 on both sides before the exact comparison.
-function unsign(a: ArrayLike<number>): Float64Array { return Float64Array.from(a, (v) => v || 0); }
+function unsign(a: ArrayLike<number>): Float64Array { return Float64Array.from(a, (v) => (v === 0 ? 0 : v)); }
 
 export function elementwiseProperties(build_: 'relaxed' | 'plain'): void {
   describe(`elementwise properties (${build_} SIMD)`, () => {

@@ -1,4 +1,4 @@
-// Elementwise property tests under the default (relaxed SIMD) build; elementwise-plain.test.ts runs the same under plain SIMD.
+// Elementwise property tests under the relaxed SIMD build (elementwise-plain.test.ts: the same under plain SIMD).
 import { beforeAll } from 'vitest';
 import { init } from '../../src/index.js';
 import { elementwiseProperties } from './elementwise.suite.js';
