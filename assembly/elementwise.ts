@@ -78,7 +78,7 @@ function erf64(x: f64): f64 {
     case U_ABS: return Mathf.abs(x);
     case U_SIGMOID: return sigmoidf(x);
     case U_TANH: return Mathf.tanh(x);
-    case U_RELU: return x > 0 ? x : 0;
+    case U_RELU: return x < 0 ? 0 : x; // NaN propagates, as in the SIMD lanes and PyTorch
     case U_LEAKY: return x > 0 ? x : x * p1;
     case U_ELU: return x > 0 ? x : p1 * (Mathf.exp(x) - 1.0);
     case U_GELU: return <f32>(<f64>x * 0.5 * (1.0 + erf64(<f64>x * 0.7071067811865476)));
@@ -131,7 +131,8 @@ export function ew_unary(op: i32, x: usize, y: usize, n: i32, p1: f32, p2: f32):
         case U_MULS: r = f32x4.mul(v, a); break;
         case U_NEG: r = f32x4.neg(v); break;
         case U_ABS: r = f32x4.abs(v); break;
-        case U_CLAMP: case U_HARDTANH: r = f32x4.pmin(b, f32x4.pmax(a, v)); break;
+        // pmax(v, a) / pmin(m, b) return their first operand when it is NaN: clamp(NaN) = NaN like PyTorch.
+        case U_CLAMP: case U_HARDTANH: r = f32x4.pmin(f32x4.pmax(v, a), b); break;
         case U_AFFINE: r = f32x4.add(f32x4.mul(v, a), b); break;
         case U_SQUARE: r = f32x4.mul(v, v); break;
         case U_SQRT: r = f32x4.sqrt(v); break;

@@ -103,7 +103,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   // Batched: fold a's batch into rows when b is a plain matrix; otherwise loop over broadcast batches.
   if (b.ndim === 2) {
     const lead = a.shape.slice(0, -1);
-    const flat = views.reshape(a, [-1, ka]);
+    // An explicit row count, not -1: -1 is ambiguous (and rejected) when K is 0.
+    const flat = views.reshape(a, [lead.reduce((n, d) => n * d, 1), ka]);
     return views.reshape(matmul(flat, b), [...lead, b.shape[1]]);
   }
   return batched(a, b);
@@ -166,7 +167,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null, ac
   if (bias && (bias.ndim !== 1 || bias.shape[0] !== outF)) throw new Error(`linear: bias shape [${bias.shape}] should be [${outF}]`);
   if (x.ndim !== 2) {
     const lead = x.shape.slice(0, -1);
-    return views.reshape(linear(views.reshape(x, [-1, inF]), weight, bias, act, slope), [...lead, outF]);
+    return views.reshape(linear(views.reshape(x, [lead.reduce((n, d) => n * d, 1), inF]), weight, bias, act, slope), [...lead, outF]);
   }
   const rows = x.shape[0];
   const y = Tensor._empty([rows, outF]);
