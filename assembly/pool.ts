@@ -158,12 +158,13 @@ export function pool_max2d_bwd(dy: usize, idx: usize, NC: i32, H: i32, W: i32, o
 }
 
 // PyTorch avg_pool2d divisor for a window starting at (ih0, iw0): the window clipped to the
-// padded input when countIncludePad, else clipped to the input; divisorOverride > 0 wins.
+// padded input when countIncludePad, else clipped to the input; a non-zero divisorOverride wins
+// (negative ones too, as in PyTorch; 0 means none).
 @inline function avgDivisor(
   ih0: i32, iw0: i32, H: i32, W: i32, kH: i32, kW: i32, padH: i32, padW: i32,
   countIncludePad: bool, divisorOverride: i32,
 ): i32 {
-  if (divisorOverride > 0) return divisorOverride;
+  if (divisorOverride != 0) return divisorOverride;
   if (countIncludePad) return (min(ih0 + kH, H + padH) - ih0) * (min(iw0 + kW, W + padW) - iw0);
   return (min(ih0 + kH, H) - max(ih0, 0)) * (min(iw0 + kW, W) - max(iw0, 0));
 }
@@ -180,7 +181,7 @@ export function pool_max2d_bwd(dy: usize, idx: usize, NC: i32, H: i32, W: i32, o
 
 // pool_avg2d_fwd(src, NC, H, W, kH, kW, padH, padW, strideH, strideW, outH, outW, countIncludePad, divisorOverride, dst)
 //   src f32 [NC, H, W]; dst f32 [NC, outH, outW] OVERWRITTEN with the window sum / divisor, where the
-//   divisor follows PyTorch exactly (divisorOverride <= 0 means none); an all-padding window gives 0.
+//   divisor follows PyTorch exactly (divisorOverride 0 means none); an all-padding window gives 0.
 //   ceilMode only changes outH/outW (pool_out_size); its clipped last windows are handled here.
 export function pool_avg2d_fwd(
   src: usize, NC: i32, H: i32, W: i32, kH: i32, kW: i32, padH: i32, padW: i32,

@@ -29,7 +29,9 @@ export function transposed(m: Mat): Mat {
 export interface Epilogue { bias?: number; biasKind?: number; act?: number; actParam?: number }
 
 // Below this many multiply-adds a GEMM stays on one thread (waking workers costs more than it saves).
-const PARALLEL_MIN_MACS = 1 << 19;
+let PARALLEL_MIN_MACS = 1 << 19;
+/** @internal For bench/threads-crossover.ts: the multiply-add count from which GEMMs are split. */
+export function _setParallelThreshold(macs: number): void { PARALLEL_MIN_MACS = macs; }
 // Thread slices start on multiples of the micro-kernel tiles, so every element is computed by the same
 // code path (same summation order) as on one thread: threaded results are bit-identical.
 const ROW_ALIGN = 24, COL_ALIGN = 16;
