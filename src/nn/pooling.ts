@@ -15,25 +15,28 @@ export interface MaxPoolModuleOptions { stride?: Pair | null; padding?: Pair; di
 export interface AvgPool2dModuleOptions { stride?: Pair | null; padding?: Pair; ceilMode?: boolean; countIncludePad?: boolean; divisorOverride?: number | null }
 export interface AvgPool1dModuleOptions { stride?: number | null; padding?: number; ceilMode?: boolean; countIncludePad?: boolean }
 
-/** Max over kernelSize windows of [N, C, H, W] (or [C, H, W]); stride defaults to the kernel size. */
-export class MaxPool2d extends Module {
-  readonly stride: Pair;
-  readonly padding: Pair;
-  readonly dilation: Pair;
+// MaxPool1d and MaxPool2d differ only in the op they call and the kernel-size type.
+type MaxPoolFn<K> = (x: Tensor, k: K, o: { stride: K; padding: K; dilation: K; ceilMode: boolean; returnIndices?: boolean }) => any;
+
+abstract class MaxPoolNd<K extends Pair> extends Module {
+  readonly stride: K;
+  readonly padding: K;
+  readonly dilation: K;
   readonly ceilMode: boolean;
   readonly returnIndices: boolean;
-  constructor(readonly kernelSize: Pair, opts: MaxPoolModuleOptions = {}) {
+  constructor(readonly kernelSize: K, opts: { stride?: K | null; padding?: K; dilation?: K; ceilMode?: boolean; returnIndices?: boolean },
+              private readonly pool: MaxPoolFn<K>) {
     super();
     this.stride = opts.stride ?? kernelSize;
-    this.padding = opts.padding ?? 0;
-    this.dilation = opts.dilation ?? 1;
+    this.padding = opts.padding ?? (0 as K);
+    this.dilation = opts.dilation ?? (1 as K);
     this.ceilMode = opts.ceilMode ?? false;
     this.returnIndices = opts.returnIndices ?? false;
   }
   /** The pooled tensor, or [pooled, indices] when returnIndices was set. */
   forward(x: Tensor): any {
     const o = { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode };
-    return this.returnIndices ? maxPool2d(x, this.kernelSize, { ...o, returnIndices: true }) : maxPool2d(x, this.kernelSize, o);
+    return this.pool(x, this.kernelSize, this.returnIndices ? { ...o, returnIndices: true } : o);
   }
   override extraRepr(): string {
     return `kernel_size=${py(this.kernelSize)}, stride=${py(this.stride)}, padding=${py(this.padding)}, ` +
@@ -41,28 +44,15 @@ export class MaxPool2d extends Module {
   }
 }
 
+/** Max over kernelSize windows of [N, C, H, W] (or [C, H, W]); stride defaults to the kernel size. */
+export class MaxPool2d extends MaxPoolNd<Pair> {
+  constructor(kernelSize: Pair, opts: MaxPoolModuleOptions = {}) { super(kernelSize, opts, maxPool2d as MaxPoolFn<Pair>); }
+}
+
 /** Max over windows of [N, C, L] (or [C, L]). */
-export class MaxPool1d extends Module {
-  readonly stride: number;
-  readonly padding: number;
-  readonly dilation: number;
-  readonly ceilMode: boolean;
-  readonly returnIndices: boolean;
-  constructor(readonly kernelSize: number, opts: { stride?: number | null; padding?: number; dilation?: number; ceilMode?: boolean; returnIndices?: boolean } = {}) {
-    super();
-    this.stride = opts.stride ?? kernelSize;
-    this.padding = opts.padding ?? 0;
-    this.dilation = opts.dilation ?? 1;
-    this.ceilMode = opts.ceilMode ?? false;
-    this.returnIndices = opts.returnIndices ?? false;
-  }
-  forward(x: Tensor): any {
-    const o = { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode };
-    return this.returnIndices ? maxPool1d(x, this.kernelSize, { ...o, returnIndices: true }) : maxPool1d(x, this.kernelSize, o);
-  }
-  override extraRepr(): string {
-    return `kernel_size=${py(this.kernelSize)}, stride=${py(this.stride)}, padding=${py(this.padding)}, ` +
-      `dilation=${py(this.dilation)}, ceil_mode=${pyBool(this.ceilMode)}`;
+export class MaxPool1d extends MaxPoolNd<number> {
+  constructor(kernelSize: number, opts: { stride?: number | null; padding?: number; dilation?: number; ceilMode?: boolean; returnIndices?: boolean } = {}) {
+    super(kernelSize, opts, maxPool1d as MaxPoolFn<number>);
   }
 }
 
