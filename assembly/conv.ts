@@ -1,5 +1,7 @@
-// Convolution helpers, NCHW, one image at a time (the TS layer loops over batch and groups).
-// Dense conv is im2col + gemm (gemm.ts); col2im is its adjoint for the input gradient.
+// Convolution helpers, NCHW. Dense conv is im2col + gemm (gemm.ts): the TS layer lays the columns
+// of a whole (sub)batch side by side ([C*kH*kW, N*outH*outW], one im2col call per image with a row
+// stride) so each group is ONE GEMM; conv_scatter_nchw / conv_gather_act_backward move the GEMM's
+// [O, N*outH*outW] result / gradient to and from NCHW. col2im is im2col's adjoint for the input gradient.
 // Depthwise (groups == channels) has direct kernels: im2col would multiply by a 1-row matrix.
 // All pointers are byte offsets into the imported memory; tensors are float32, row-major.
 
@@ -94,21 +96,26 @@
 
 // ---- im2col / col2im ----
 
-// conv_im2col(src, C, H, W, kH, kW, padH, padW, strideH, strideW, dilH, dilW, outH, outW, dst)
-//   src: f32 [C, H, W] (one image). dst: f32 [C*kH*kW, outH*outW], OVERWRITTEN.
+// conv_im2col(src, C, H, W, kH, kW, padH, padW, strideH, strideW, dilH, dilW, outH, outW, dst, ldDst)
+//   src: f32 [C, H, W] (one image). dst: f32 [C*kH*kW rows, outH*outW columns] with row stride
+//   ldDst >= outH*outW (elements), OVERWRITTEN (only the outH*outW columns of each row are touched,
+//   so a batch's images can sit side by side in one wider matrix).
 //   Row r = (c*kH + ki)*kW + kj (PyTorch weight order), column oh*outW + ow holds
 //   src[c, oh*strideH - padH + ki*dilH, ow*strideW - padW + kj*dilW], or 0 outside (zero padding).
 //   outH/outW are the caller's conv output size (floor((H + 2p - dil*(k-1) - 1)/s) + 1).
 export function conv_im2col(
   src: usize, C: i32, H: i32, W: i32, kH: i32, kW: i32, padH: i32, padW: i32,
-  strideH: i32, strideW: i32, dilH: i32, dilW: i32, outH: i32, outW: i32, dst: usize,
+  strideH: i32, strideW: i32, dilH: i32, dilW: i32, outH: i32, outW: i32, dst: usize, ldDst: i32,
 ): void {
   const L = outH * outW;
+  const ldBytes = <usize>ldDst << 2;
   if (kH == 1 && kW == 1 && padH == 0 && padW == 0 && strideH == 1 && strideW == 1 && outH == H && outW == W) {
-    rowCopy(dst, src, C * L); // 1x1 conv: the column matrix is the image itself
+    // 1x1 conv: the column matrix is the image itself
+    if (ldDst == L) rowCopy(dst, src, C * L);
+    else for (let c = 0; c < C; c++) rowCopy(dst + <usize>c * ldBytes, f32p(src, c * L), L);
     return;
   }
-  let d = dst;
+  let rowStart = dst;
   const rowBytes = <usize>outW << 2;
   for (let c = 0; c < C; c++) {
     const plane = f32p(src, c * H * W);
@@ -120,6 +127,7 @@ export function conv_im2col(
         const offW = kj * dilW - padW;
         const lo = lowOut(offW, strideW, outW);
         const hi = highOut(offW, strideW, W, lo, outW);
+        let d = rowStart;
         rowZero(d, ohLo * outW);
         d += <usize>ohLo * rowBytes;
         for (let oh = ohLo; oh < ohHi; oh++) {
@@ -134,22 +142,25 @@ export function conv_im2col(
           d += rowBytes;
         }
         rowZero(d, (outH - ohHi) * outW);
-        d += <usize>(outH - ohHi) * rowBytes;
+        rowStart += ldBytes;
       }
     }
   }
 }
 
-// conv_col2im(src, C, H, W, kH, kW, padH, padW, strideH, strideW, dilH, dilW, outH, outW, dst)
-//   Adjoint of conv_im2col: src f32 [C*kH*kW, outH*outW] (column gradients),
-//   dst f32 [C, H, W] is ACCUMULATED into (caller zeroes it); padding taps are dropped.
+// conv_col2im(src, C, H, W, kH, kW, padH, padW, strideH, strideW, dilH, dilW, outH, outW, dst, ldSrc)
+//   Adjoint of conv_im2col: src f32 [C*kH*kW rows, outH*outW columns] (column gradients) with row
+//   stride ldSrc >= outH*outW (elements); dst f32 [C, H, W] is ACCUMULATED into (caller zeroes it);
+//   padding taps are dropped.
 export function conv_col2im(
   src: usize, C: i32, H: i32, W: i32, kH: i32, kW: i32, padH: i32, padW: i32,
-  strideH: i32, strideW: i32, dilH: i32, dilW: i32, outH: i32, outW: i32, dst: usize,
+  strideH: i32, strideW: i32, dilH: i32, dilW: i32, outH: i32, outW: i32, dst: usize, ldSrc: i32,
 ): void {
   const L = outH * outW;
+  const ldBytes = <usize>ldSrc << 2;
   if (kH == 1 && kW == 1 && padH == 0 && padW == 0 && strideH == 1 && strideW == 1 && outH == H && outW == W) {
-    rowAdd(dst, src, C * L);
+    if (ldSrc == L) rowAdd(dst, src, C * L);
+    else for (let c = 0; c < C; c++) rowAdd(f32p(dst, c * L), src + <usize>c * ldBytes, L);
     return;
   }
   let s = src;
@@ -177,7 +188,80 @@ export function conv_col2im(
           }
           sr += rowBytes;
         }
-        s += <usize>L << 2;
+        s += ldBytes;
+      }
+    }
+  }
+}
+
+// ---- batched-GEMM layout <-> NCHW ----
+
+// conv_scatter_nchw(src, O, N, L, dst)
+//   src f32 [O, N*L] (the batched GEMM's output: image n at columns n*L..n*L+L-1)
+//   -> dst f32 [N, O, L] (NCHW), OVERWRITTEN.
+export function conv_scatter_nchw(src: usize, O: i32, N: i32, L: i32, dst: usize): void {
+  const ld = <usize>(N * L) << 2, lb = <usize>L << 2;
+  let d = dst;
+  for (let n = 0; n < N; n++) {
+    let s = src + <usize>n * lb;
+    for (let o = 0; o < O; o++) {
+      rowCopy(d, s, L);
+      d += lb;
+      s += ld;
+    }
+  }
+}
+
+// Activation codes of the GEMM epilogue (gemm.ts), whose backward this file fuses.
+const ACT_RELU: i32 = 1, ACT_LEAKY: i32 = 2, ACT_SIGMOID: i32 = 3, ACT_TANH: i32 = 4;
+
+// conv_gather_act_backward(act, dy, y, N, O, L, slope, dst, ldDst, dbias)
+//   dy, y f32 [N, O, L] (NCHW: output gradient and the saved output act(z)); for each element
+//   d = dy * act'(z) computed from y (act: GEMM epilogue code, 0 = none: d = dy, y unused), written to
+//   dst[o*ldDst + n*L + l] (ldDst = N*L gives the batched GEMM's [O, N*L] layout; N = 1, ldDst = L
+//   keeps NCHW) and, when dbias != 0, ACCUMULATED into dbias[o] (caller zeroes it).
+export function conv_gather_act_backward(
+  act: i32, dy: usize, y: usize, N: i32, O: i32, L: i32, slope: f32, dst: usize, ldDst: i32, dbias: usize,
+): void {
+  const zero = f32x4.splat(0), one = f32x4.splat(1), sl = f32x4.splat(slope);
+  const lb = <usize>L << 2, ldb = <usize>ldDst << 2;
+  for (let n = 0; n < N; n++) {
+    for (let o = 0; o < O; o++) {
+      const src = <usize>(n * O + o) * lb;
+      const g = dy + src, v = y + src;
+      const d = dst + <usize>o * ldb + <usize>n * lb;
+      let acc = zero;
+      let l = 0;
+      for (; l + 4 <= L; l += 4) {
+        const off = <usize>l << 2;
+        const gv = v128.load(g + off);
+        let r = gv;
+        if (act == ACT_RELU) r = v128.and(gv, f32x4.gt(v128.load(v + off), zero));
+        else if (act == ACT_LEAKY) r = v128.bitselect(gv, f32x4.mul(gv, sl), f32x4.gt(v128.load(v + off), zero));
+        else if (act == ACT_SIGMOID) { const yv = v128.load(v + off); r = f32x4.mul(gv, f32x4.mul(yv, f32x4.sub(one, yv))); }
+        else if (act == ACT_TANH) { const yv = v128.load(v + off); r = f32x4.mul(gv, f32x4.sub(one, f32x4.mul(yv, yv))); }
+        v128.store(d + off, r);
+        acc = f32x4.add(acc, r);
+      }
+      let sum: f32 = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) +
+                     f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+      for (; l < L; l++) {
+        const off = <usize>l << 2;
+        const gv = load<f32>(g + off);
+        let r = gv;
+        if (act != 0) {
+          const yv = load<f32>(v + off);
+          if (act == ACT_RELU) r = yv > 0 ? gv : 0;
+          else if (act == ACT_LEAKY) r = yv > 0 ? gv : gv * slope;
+          else if (act == ACT_SIGMOID) r = gv * yv * (1.0 - yv);
+          else r = gv * (1.0 - yv * yv);
+        }
+        store<f32>(d + off, r);
+        sum += r;
+      }
+      if (dbias) {
+        const bp = f32p(dbias, o);
+        store<f32>(bp, load<f32>(bp) + sum);
       }
     }
   }

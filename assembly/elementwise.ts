@@ -68,6 +68,14 @@ function erf64(x: f64): f64 {
   return (bx > 0 ? bx + <f32>Math.log1p(<f64>Mathf.exp(-bx)) : <f32>Math.log1p(<f64>Mathf.exp(bx))) / beta;
 }
 
+// C's powf special cases (what PyTorch returns) where AssemblyScript's Mathf.pow gives NaN:
+// 1^y = 1 and x^0 = 1 for any y / x (NaN included), (-1)^±inf = 1.
+@inline function powC(x: f32, y: f32): f32 {
+  if (x == 1 || y == 0) return 1;
+  if (x == -1 && Mathf.abs(y) == Infinity) return 1;
+  return Mathf.pow(x, y);
+}
+
 @inline function unaryScalar(op: i32, x: f32, p1: f32, p2: f32): f32 {
   switch (op) {
     case U_COPY: return x;
@@ -84,7 +92,7 @@ function erf64(x: f64): f64 {
     case U_GELU: return <f32>(<f64>x * 0.5 * (1.0 + erf64(<f64>x * 0.7071067811865476)));
     case U_SOFTPLUS: return softplusf(x, p1, p2);
     case U_CLAMP: return x < p1 ? p1 : (x > p2 ? p2 : x);
-    case U_POWS: return Mathf.pow(x, p1);
+    case U_POWS: return powC(x, p1);
     case U_ADDS: return x + p1;
     case U_MULS: return x * p1;
     case U_RSUBS: return p1 - x;
@@ -222,7 +230,7 @@ export function ew_unary_backward(op: i32, dy: usize, x: usize, y: usize, dx: us
     case B_SUB: return a - b;
     case B_MUL: return a * b;
     case B_DIV: return a / b;
-    case B_POW: return Mathf.pow(a, b);
+    case B_POW: return powC(a, b);
     case B_MAX: return (a != a || b != b) ? NaN : (a > b ? a : b);
     case B_MIN: return (a != a || b != b) ? NaN : (a < b ? a : b);
     case B_EQ: return b2f(a == b);

@@ -77,36 +77,38 @@ export function rng_normal(dst: usize, n: i32, mean: f32, std: f32): void {
 // cover it, and results are a pure function of that state (integer ops only: identical everywhere).
 export function rng_bernoulli(p: usize, dst: usize, n: i32): void {
   if (n <= 0) return;
-  let a = laneSeeds(), b = laneSeeds(), c = laneSeeds(), d = laneSeeds();
-  const one = f32x4.splat(1), unit = f32x4.splat(1.0 / 16777216.0);
-  let i = 0;
-  for (; i < n; i += 4) {
-    // xoshiro128** in each lane (as nextU32 above).
-    const r = vrotl(i32x4.mul(vrotl(i32x4.mul(b, i32x4.splat(5)), 7), i32x4.splat(9)), 0);
+  // Lane streams never start from the all-zero state (odd first word).
+  let a = v128.or(laneSeeds(), i32x4.splat(1)), b = laneSeeds(), c = laneSeeds(), d = laneSeeds();
+  const one = f32x4.splat(1), unit = f32x4.splat(1.0 / 16777216.0), five = i32x4.splat(5), nine = i32x4.splat(9);
+  for (let i = 0; i < n; i += 4) {
+    // xoshiro128** in each lane, exactly as nextU32; then 24-bit uniforms in [0, 1) as nextUnit.
+    const r = i32x4.mul(vrotl(i32x4.mul(b, five), 7), nine);
     const t = i32x4.shl(b, 9);
     c = v128.xor(c, a); d = v128.xor(d, b); b = v128.xor(b, c); a = v128.xor(a, d);
     c = v128.xor(c, t);
     d = vrotl(d, 11);
     const u = f32x4.mul(f32x4.convert_i32x4_u(i32x4.shr_u(r, 8)), unit);
-    const bits = v128.and(f32x4.lt(u, v128.load(p + (<usize>i << 2))), one);
+    const o = <usize>i << 2;
     if (i + 4 <= n) {
-      v128.store(dst + (<usize>i << 2), bits);
-    } else {
-      for (let j = 0; i + j < n; j++) store<f32>(dst + (<usize>(i + j) << 2), f32x4.extract_lane(bits, 0) * <f32>(j == 0) + f32x4.extract_lane(bits, 1) * <f32>(j == 1) + f32x4.extract_lane(bits, 2) * <f32>(j == 2));
+      v128.store(dst + o, v128.and(f32x4.lt(u, v128.load(p + o)), one));
+    } else { // the last 1-3 units: no reads or writes past the arrays
+      store<f32>(dst + o, f32x4.extract_lane(u, 0) < load<f32>(p + o) ? 1.0 : 0.0);
+      if (i + 1 < n) store<f32>(dst + o, f32x4.extract_lane(u, 1) < load<f32>(p + o, 4) ? 1.0 : 0.0, 4);
+      if (i + 2 < n) store<f32>(dst + o, f32x4.extract_lane(u, 2) < load<f32>(p + o, 8) ? 1.0 : 0.0, 8);
     }
   }
 }
 
 @inline function vrotl(x: v128, k: i32): v128 {
-  return k == 0 ? x : v128.or(i32x4.shl(x, k), i32x4.shr_u(x, 32 - k));
+  return v128.or(i32x4.shl(x, k), i32x4.shr_u(x, 32 - k));
 }
 
 // One state word for each of the four lane streams, expanded from the scalar generator by splitmix.
 @inline function laneSeeds(): v128 {
-  const x = i32x4.splat(0);
-  const w = i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(x,
-    0, splitmix(nextU32())), 1, splitmix(nextU32())), 2, splitmix(nextU32())), 3, splitmix(nextU32()));
-  return v128.or(w, i32x4(1, 0, 0, 0)); // lane streams never start from the all-zero state
+  let w = i32x4.splat(splitmix(nextU32()));
+  w = i32x4.replace_lane(w, 1, splitmix(nextU32()));
+  w = i32x4.replace_lane(w, 2, splitmix(nextU32()));
+  return i32x4.replace_lane(w, 3, splitmix(nextU32()));
 }
 
 // dst[i] = 1 with fixed probability p (dropout masks, scaled by `scale` when kept).

@@ -14,6 +14,16 @@ export interface Releasable {
   _gen: number;
   _ephemeral: boolean;
   _release(): void;
+  readonly grad?: Releasable | null;
+  readonly isLeaf?: boolean;
+}
+
+// What tidy does to a tensor it frees: like dispose(), a leaf takes its (kept) gradient with it,
+// unless the scope returns that gradient.
+function releaseInScope(t: Releasable, keepers: Set<unknown>): void {
+  const g = t.grad;
+  if (g && t.isLeaf && !g._released && !keepers.has(g)) g._release();
+  t._release();
 }
 
 class Lifetimes {
@@ -75,7 +85,7 @@ export function tidy<T>(fn: () => T): T {
   } catch (e) {
     // A throwing scope returns nothing: release all it made before passing the error on.
     lifetimes.scopes.pop();
-    for (const t of scope) if (!t._kept && !t._released) t._release();
+    for (const t of scope) if (!t._kept && !t._released) releaseInScope(t, new Set());
     throw e;
   }
   lifetimes.scopes.pop();
@@ -87,7 +97,7 @@ export function tidy<T>(fn: () => T): T {
   const outer = lifetimes.scopes[lifetimes.scopes.length - 1];
   for (const t of scope) {
     if (keepers.has(t)) { if (outer) outer.add(t); continue; }
-    if (!t._kept && !t._released) t._release();
+    if (!t._kept && !t._released) releaseInScope(t, keepers);
   }
   // A kept result's storage survives; grads of kept params are not in the scope set's ownership.
   return result!;

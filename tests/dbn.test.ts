@@ -75,16 +75,20 @@ describe('on MNIST digits (subset)', () => {
     const mask = tensor(Array.from({ length: 784 }, (_, i) => (i < 392 ? 1 : 0))).reshape([1, 784]).expand([300, 784]).contiguous();
     const unknown = mask.rsub(1);
     const err = (x: Tensor) => x.sub(test).square().mul(unknown).sum().item() / unknown.sum().item();
-    const meanErr = err(train.mean(0, true).expand([300, 784]));
-    // Gibbs sampling with the top half clamped, averaging P(v | h) over 30 samples: a posterior mean.
-    const sampled = dbn.complete(test, mask, { steps: 60, sample: true });
-    expect(err(sampled)).toBeLessThan(0.92 * meanErr);
-    // Deterministic mean-field passes land on one guess per digit: better than the mean image too.
-    const meanField = dbn.complete(test, mask, { steps: 30 });
-    expect(err(meanField)).toBeLessThan(meanErr);
+    const meanImage = train.mean(0, true);
+    const meanErr = err(meanImage.expand([300, 784]));
+    // The posterior-mean estimate: 8 Gibbs chains with the top half clamped, P(v | h) averaged after burn-in.
+    const averaged = dbn.complete(test, mask, { steps: 20, sample: true, chains: 8, burnIn: 5, init: meanImage });
+    const errs = { averaged: err(averaged), meanImage: meanErr };
+    console.log('DBN 784-200-200 bottom-half completion MSE', errs);
+    expect(errs.averaged).toBeLessThan(0.9 * meanErr);
+    // A single chain's last pass is one sharp guess, not the mean: it is allowed to lose to the mean image.
+    const single = dbn.complete(test, mask, { steps: 20, sample: true, estimate: 'sample', init: meanImage });
     // The visible half is returned unchanged.
-    expect(meanField.sub(test).mul(mask).abs().max().item()).toBe(0);
-    expect(sampled.sub(test).mul(mask).abs().max().item()).toBe(0);
+    for (const x of [averaged, single, dbn.complete(test, mask, { steps: 10 })]) {
+      expect(x.shape).toEqual([300, 784]);
+      expect(x.sub(test).mul(mask).abs().max().item()).toBe(0);
+    }
   });
 
   it('generates digit-like images and transforms to the top layer', () => {

@@ -222,6 +222,29 @@ describe('completion', () => {
     expect(err(completed)).toBeLessThan(0.5 * err(meanFill));
     const sampled = m.complete(test, mask, { steps: 40, sample: true });
     expect(err(sampled)).toBeLessThan(err(meanFill));
+    // The posterior mean over several chains, started from the mean pattern.
+    const averaged = m.complete(test, mask, { steps: 20, sample: true, chains: 8, burnIn: 5, init: train.mean(0, true) });
+    expect(averaged.shape).toEqual([64, 24]);
+    expect(err(averaged)).toBeLessThan(0.5 * err(meanFill));
+    // One chain's last pass: a single completion, still clamped and in [0, 1].
+    const single = m.complete(test, mask, { steps: 20, sample: true, estimate: 'sample' });
+    expect(single.sub(test).mul(mask).abs().max().item()).toBe(0);
+    expect(single.min().item()).toBeGreaterThanOrEqual(0);
+    expect(single.max().item()).toBeLessThanOrEqual(1);
+  });
+
+  it('is deterministic for a seed and rejects bad options', () => {
+    const m = new rbm.RBM(6, 4, { initStd: 0.5 });
+    const v = rand([3, 6]), mask = tensor([[1, 1, 1, 0, 0, 0]]);
+    manualSeed(2);
+    const a = m.complete(v, mask, { steps: 5, sample: true, chains: 3 }).data();
+    manualSeed(2);
+    expect(m.complete(v, mask, { steps: 5, sample: true, chains: 3 }).data()).toEqual(a);
+    expect(() => m.complete(v, mask, { steps: 5, sample: true, burnIn: 5 })).toThrow(/burnIn must be an integer in \[0, steps - 1\] = \[0, 4\], got 5/);
+    expect(() => m.complete(v, mask, { sample: true, chains: 0 })).toThrow(/chains must be an integer >= 1, got 0/);
+    expect(() => m.complete(v, mask, { chains: 4 })).toThrow(/apply to Gibbs sampling; pass \{ sample: true \}/);
+    expect(() => m.complete(v, mask, { sample: true, estimate: 'mode' as any })).toThrow(/estimate must be 'mean' or 'sample', got "mode"/);
+    expect(() => m.complete(v, mask, { init: zeros([2, 6]) })).toThrow(/init must be a Tensor whose shape \[2,6\] matches/);
   });
 });
 

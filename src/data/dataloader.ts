@@ -92,7 +92,12 @@ export class DataLoader<B = Tensor[]> implements Iterable<B> {
         const start = b * this.batchSize;
         const size = Math.min(this.batchSize, n - start);
         if (fast) {
-          yield this.dataset.getBatch!(order.narrow(0, start, size)) as B;
+          // The index view is done once the batch is gathered; freeing it now lets order.dispose()
+          // below return the storage even in loops that never call backward() (RBM.fit, inference).
+          const index = order.narrow(0, start, size);
+          const batch = this.dataset.getBatch!(index) as B;
+          if (!index._savedRefs) index.dispose();
+          yield batch;
         } else {
           const samples = new Array(size);
           for (let j = 0; j < size; j++) samples[j] = this.dataset.get(orderJs![start + j]);

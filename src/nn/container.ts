@@ -4,6 +4,7 @@ import type { Tensor } from '../tensor.js';
 import type { LinearActivation } from '../ops/matmul.js';
 import { Module } from './module.js';
 import { Linear } from './linear.js';
+import { Conv1d, Conv2d } from './conv.js';
 import { ReLU, LeakyReLU, Sigmoid, Tanh } from './activation.js';
 
 function checkModule(m: unknown, op: string, where: string): Module {
@@ -85,9 +86,10 @@ export class Sequential extends IndexedContainer {
     let x = input;
     for (let i = 0; i < mods.length; i++) {
       const m = mods[i];
-      // Linear followed by a plain activation: one GEMM with the activation in its epilogue.
-      const fused = m.constructor === Linear ? fusedActivation(mods[i + 1]) : null;
-      if (fused) { x = (m as Linear)._forwardFused(x as Tensor, fused.act, fused.slope); i++; continue; }
+      // Linear or Conv followed by a plain activation: one op with the activation in the GEMM epilogue.
+      const c = m.constructor;
+      const fused = c === Linear || c === Conv2d || c === Conv1d ? fusedActivation(mods[i + 1]) : null;
+      if (fused) { x = (m as Linear | Conv2d | Conv1d)._forwardFused(x as Tensor, fused.act, fused.slope); i++; continue; }
       x = m.forward(x);
     }
     return x;

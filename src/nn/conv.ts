@@ -3,7 +3,7 @@
 import type { Tensor } from '../tensor.js';
 import { empty } from '../ops/creation.js';
 import { noGrad } from '../autograd/grad-mode.js';
-import { conv1d, conv2d, pair, type ConvPadding, type Pair } from '../ops/conv.js';
+import { conv1d, conv2d, pair, type ConvActivation, type ConvPadding, type Pair } from '../ops/conv.js';
 import { Module, pyBool } from './module.js';
 import { Parameter } from './parameter.js';
 import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from './init.js';
@@ -106,7 +106,14 @@ export class Conv2d extends ConvNd {
   }
 
   forward(x: Tensor): Tensor {
-    return conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+    return this._forwardFused(x, 'none');
+  }
+
+  /** @internal forward() followed by an activation, in one op (nn.Sequential uses this for Conv2d + ReLU). */
+  _forwardFused(x: Tensor, activation: ConvActivation, negativeSlope = 0.01): Tensor {
+    return conv2d(x, this.weight, this.bias, {
+      stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups, activation, negativeSlope,
+    });
   }
 }
 
@@ -129,9 +136,15 @@ export class Conv1d extends ConvNd {
   }
 
   forward(x: Tensor): Tensor {
+    return this._forwardFused(x, 'none');
+  }
+
+  /** @internal forward() followed by an activation, in one op (nn.Sequential uses this for Conv1d + ReLU). */
+  _forwardFused(x: Tensor, activation: ConvActivation, negativeSlope = 0.01): Tensor {
     const p = this.padding;
     return conv1d(x, this.weight, this.bias, {
       stride: this.stride[0], padding: typeof p === 'string' ? p : p[0], dilation: this.dilation[0], groups: this.groups,
+      activation, negativeSlope,
     });
   }
 }

@@ -28,6 +28,11 @@ export interface PretrainOptions extends FitOptions {
   onLayer?: (layer: number, history: EpochStats[]) => void;
 }
 
+export interface DBNCompleteOptions extends CompleteOptions {
+  /** Gibbs only: steps in the top RBM per pass (default 1); a few more let the chains move between digits. */
+  topSteps?: number;
+}
+
 export class DBN extends Module {
   readonly rbms: RBM[];
 
@@ -69,6 +74,7 @@ export class DBN extends Module {
   /** Units per layer, bottom to top ([784, 500, 500]). */
   get sizes(): number[] { return [this.rbms[0].nVisible, ...this.rbms.map((r) => r.nHidden)]; }
   get nVisible(): number { return this.rbms[0].nVisible; }
+  get visibleType(): UnitType { return this.rbms[0].visibleType; }
 
   checkVisible(v: Tensor, op: string): void { this.rbms[0].checkVisible(v, op); }
 
@@ -131,20 +137,25 @@ export class DBN extends Module {
   }
 
   /**
-   * Fills in the unknown pixels of v (mask 1 = known, 0 = unknown): repeated up-passes to the top of
-   * the stack and down-passes back, with the known units clamped after every pass.
-   * With { sample: true } the hidden layers are sampled and the result averages the later passes.
+   * Fills in the unknown pixels of v (mask 1 = known, 0 = unknown) with the known ones clamped; see
+   * CompleteOptions. Mean-field passes go up the stack with probabilities and back down. Gibbs passes
+   * (sample: true) follow the DBN's generative model: sample up to the penultimate layer, run `topSteps`
+   * Gibbs steps in the top RBM (the DBN's prior), then sample down and return P(v | h₁).
    */
-  complete(v: Tensor, mask: Tensor, opts: CompleteOptions = {}): Tensor {
-    const steps = checkSteps(opts.steps ?? 30, 'DBN.complete', 'steps');
-    const L = this.rbms.length;
-    return completeVisible(this, 'DBN', v, mask, steps, !!opts.sample, (x, sampled) => {
+  complete(v: Tensor, mask: Tensor, opts: DBNCompleteOptions = {}): Tensor {
+    const { topSteps: topOpt, ...rest } = opts;
+    const topSteps = checkSteps(topOpt ?? 1, 'DBN.complete', 'topSteps');
+    const L = this.rbms.length, top = this.rbms[L - 1];
+    return completeVisible(this, 'DBN', v, mask, rest, (x, sampled) => {
+      if (!sampled) return this.down(this.up(x, L), L);
+      if (L === 1) return top.visibleProbs(drawUnits(top.hiddenProbs(x), top.hiddenType));
       let h = x;
-      for (let i = 0; i < L; i++) {
-        h = this.rbms[i].hiddenProbs(h);
-        if (sampled) h = drawUnits(h, this.rbms[i].hiddenType);
+      for (let i = 0; i < L - 1; i++) h = drawUnits(this.rbms[i].hiddenProbs(h), this.rbms[i].hiddenType);
+      for (let s = 0; s < topSteps; s++) {
+        h = drawUnits(top.visibleProbs(drawUnits(top.hiddenProbs(h), top.hiddenType)), top.visibleType);
       }
-      return this.down(h, L);
+      for (let i = L - 2; i > 0; i--) h = drawUnits(this.rbms[i].visibleProbs(h), this.rbms[i].visibleType);
+      return this.rbms[0].visibleProbs(h);
     });
   }
 

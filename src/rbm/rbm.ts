@@ -28,11 +28,29 @@ export interface RBMOptions {
 }
 
 export interface CompleteOptions {
-  /** Up-down passes with the known units clamped (default 30). */
+  /** Up-down passes per chain (default 30). */
   steps?: number;
-  /** false (default): deterministic mean-field passes. true: Gibbs sampling, averaging P(v | h) over the second half of the steps. */
+  /**
+   * false (default): deterministic mean-field passes (they settle on one confident guess).
+   * true: Gibbs sampling with the known units clamped; the hidden and unknown visible units are sampled.
+   */
   sample?: boolean;
+  /** Gibbs only: independent chains per input, run side by side as one batch (default 1). */
+  chains?: number;
+  /** Gibbs only: passes discarded before averaging (default floor(steps / 2)). */
+  burnIn?: number;
+  /**
+   * Gibbs only. 'mean' (default): the posterior-mean estimate, P(v | h) averaged over every chain and
+   * every pass after burn-in (Rao-Blackwellised; lowest expected squared error, but blurry where the
+   * model is unsure). 'sample': P(v | h) of the last pass of the first chain, one plausible, sharper completion.
+   */
+  estimate?: 'mean' | 'sample';
+  /** Starting values of the unknown units (broadcast to the data, e.g. the mean training image); default 0. */
+  init?: Tensor;
 }
+
+/** One clamped pass: the visible means P(v | ·) computed from a visible batch. */
+export type CompletionPass = (x: Tensor, sampled: boolean) => Tensor;
 
 const UNIT_TYPES: readonly UnitType[] = ['bernoulli', 'gaussian'];
 
@@ -226,12 +244,12 @@ export class RBM extends Module {
   }
 
   /**
-   * Fills in the unknown visible units of v: units where mask is 1 (or true) stay clamped to v,
-   * the others start at 0 and are updated by up-down passes. Returns the completed [.., nVisible].
+   * Fills in the unknown visible units of v: units where mask is 1 (or true) stay clamped to v, the
+   * others start at `init` (default 0) and are updated by up-down passes; see CompleteOptions.
+   * Returns the completed batch, shaped like v.
    */
   complete(v: Tensor, mask: Tensor, opts: CompleteOptions = {}): Tensor {
-    const steps = checkSteps(opts.steps ?? 30, 'RBM.complete', 'steps');
-    return completeVisible(this, 'RBM', v, mask, steps, !!opts.sample, (x, sampled) => {
+    return completeVisible(this, 'RBM', v, mask, opts, (x, sampled) => {
       const h = this.hiddenProbs(x);
       return this.visibleProbs(sampled ? drawUnits(h, this.hiddenType) : h);
     });
@@ -264,27 +282,49 @@ export function drawUnits(mean: Tensor, type: UnitType, disposeMean = true): Ten
  * The clamped up-down loop shared by RBM.complete and DBN.complete. `pass(x, sampled)` maps a
  * visible batch to new visible means (sampling the hidden layers when `sampled`).
  */
-export function completeVisible(model: { nVisible: number; checkVisible(v: Tensor, op: string): void }, name: string,
-  v: Tensor, mask: Tensor, steps: number, sampled: boolean, pass: (x: Tensor, sampled: boolean) => Tensor): Tensor {
+export function completeVisible(model: { nVisible: number; visibleType: UnitType; checkVisible(v: Tensor, op: string): void }, name: string,
+  v: Tensor, mask: Tensor, opts: CompleteOptions, pass: CompletionPass): Tensor {
   const op = `${name}.complete`;
+  const steps = checkSteps(opts.steps ?? 30, op, 'steps');
+  const sampled = !!opts.sample;
+  const chains = checkSteps(opts.chains ?? 1, op, 'chains');
+  const burnIn = opts.burnIn ?? steps >> 1;
+  if (!Number.isInteger(burnIn) || burnIn < 0 || burnIn >= steps) throw new Error(`${op}: burnIn must be an integer in [0, steps - 1] = [0, ${steps - 1}], got ${burnIn}`);
+  const estimate = opts.estimate ?? 'mean';
+  if (estimate !== 'mean' && estimate !== 'sample') throw new Error(`${op}: estimate must be 'mean' or 'sample', got ${JSON.stringify(estimate)}`);
+  if (!sampled && (opts.chains !== undefined || opts.burnIn !== undefined || opts.estimate !== undefined)) {
+    throw new Error(`${op}: chains, burnIn and estimate apply to Gibbs sampling; pass { sample: true } (mean-field passes are deterministic)`);
+  }
   model.checkVisible(v, 'complete');
+  const fits = (t: Tensor) => t.shape.length === v.shape.length && t.shape.every((d, i) => d === v.shape[i] || d === 1);
   if (!(mask instanceof Tensor)) throw new Error(`${op}: mask must be a Tensor (1 = known, 0 = to fill in), got ${mask === null ? 'null' : typeof mask}`);
-  if (mask.shape.length !== v.shape.length || mask.shape.some((d, i) => d !== v.shape[i] && d !== 1)) {
-    throw new Error(`${op}: mask shape [${mask.shape}] must match (or broadcast to) the data shape [${v.shape}]`);
+  if (!fits(mask)) throw new Error(`${op}: mask shape [${mask.shape}] must match (or broadcast to) the data shape [${v.shape}]`);
+  if (opts.init !== undefined && (!(opts.init instanceof Tensor) || !fits(opts.init))) {
+    throw new Error(`${op}: init must be a Tensor whose shape [${opts.init instanceof Tensor ? opts.init.shape : typeof opts.init}] matches (or broadcasts to) the data shape [${v.shape}]`);
   }
   return noGrad(() => tidy(() => {
-    const known = mask.float().ne(0).float();
-    const clampedZero = v.mul(known);
-    let x = clampedZero;
-    // Sampled passes are averaged over the second half of the steps (a Monte-Carlo mean).
-    const averaged = sampled ? zerosLike(v) : null;
-    let count = 0;
+    // Chains run side by side as extra rows: [chains * rows, nVisible].
+    const rows = v.size / model.nVisible;
+    const tile = (t: Tensor) => t.expand(v.shape).reshape([1, rows, model.nVisible]).expand([chains, rows, model.nVisible]).reshape([chains * rows, model.nVisible]);
+    const target = tile(v).contiguous();
+    const known = tile(mask.float().ne(0).float()).contiguous();
+    const clamp = (x: Tensor) => where(known, target, x);
+    let x = clamp(opts.init ? tile(opts.init) : zerosLike(target));
+    const averaged = sampled && estimate === 'mean' ? zerosLike(target) : null;
+    let probs: Tensor | null = null;
     for (let s = 0; s < steps; s++) {
-      const next = tidy(() => where(known, v, pass(x, sampled)));
-      if (x !== clampedZero) x.dispose();
+      if (probs) probs.dispose();
+      probs = tidy(() => pass(x, sampled));
+      if (averaged && s >= burnIn) averaged.addInPlace_(probs);
+      // Gibbs chains continue from a sample of the unknown units; mean-field from their means.
+      const next = tidy(() => clamp(sampled ? drawUnits(probs!, model.visibleType, false) : probs!));
+      x.dispose();
       x = next;
-      if (averaged && s >= steps >> 1) { averaged.addInPlace_(x); count++; }
     }
-    return averaged ? where(known, v, averaged.mulScalar_(1 / count)) : x; // re-clamp: the average rounds
+    x.dispose();
+    let out: Tensor;
+    if (averaged) out = averaged.reshape([chains, rows, model.nVisible]).sum(0).mulScalar_(1 / (chains * (steps - burnIn)));
+    else out = probs!.narrow(0, 0, rows); // mean-field: every chain is the same; 'sample': the first chain
+    return where(known.narrow(0, 0, rows), target.narrow(0, 0, rows), out).reshape(v.shape);
   }));
 }

@@ -26,7 +26,7 @@ export function conv2dProperties(simd: 'relaxed' | 'plain'): void {
     propertySuite('conv2d', simd, [
       {
         name: 'conv2d with random stride/padding/dilation/groups matches float64',
-        runs: 1500,
+        runs: 3000,
         property: tensorProperty(
           problems.chain((p) => fc.tuple(
             fc.constant(p),

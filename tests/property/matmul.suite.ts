@@ -42,7 +42,7 @@ export function matmulProperties(simd: 'relaxed' | 'plain'): void {
     propertySuite('matmul', simd, [
       {
         name: 'matmul of random shapes, ranks and layouts is within the float32 dot-product bound',
-        runs: 1500,
+        runs: 3000,
         property: tensorProperty(operandShapes.chain(([sa, sb]) => fc.tuple(tensorCase(sa, values), tensorCase(sb, values))), ([a, b]) => {
           const what = `matmul([${a.shape}] ${describeLayout(a.layout)}, [${b.shape}] ${describeLayout(b.layout)})`;
           const got = matmul(build(a), build(b));

@@ -32,7 +32,7 @@ export function rnnCellProperties(simd: 'relaxed' | 'plain'): void {
     propertySuite('rnn cells', simd, [
       {
         name: 'RNNCell / LSTMCell / GRUCell forward match float64',
-        runs: 2000,
+        runs: 3000,
         property: tensorProperty(
           problems.chain((p) => {
             const lead = p.B < 0 ? [] : [p.B];
