@@ -67,9 +67,14 @@ class Lifetimes {
 
 export const lifetimes = new Lifetimes();
 
+let useClock = 0;
+/** A counter that advances on every tensor access (to tell whether a tensor was used since a moment). */
+export function useClockNow(): number { return useClock; }
+
 /** Marks a tensor as used now, so step generations keep it (called on every op input). */
-export function touch(t: Releasable): void {
+export function touch(t: Releasable & { _lastUse?: number }): void {
   t._gen = lifetimes.gen;
+  t._lastUse = ++useClock;
 }
 
 /**

@@ -51,6 +51,7 @@ export class Tensor {
   /** @internal */ _gen = 0;
   /** @internal */ _ephemeral: boolean;
   /** @internal */ _retainGrad = false;
+  /** @internal */ _lastUse = 0;
 
   /** @internal Use the factories (tensor, zeros, ...) instead. */
   constructor(storage: Storage, shape: number[], strides: number[], offset: number, dtype: DType, ephemeral: boolean) {

@@ -4,6 +4,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { init, manualSeed, randn, tensor, zeros, gradcheck, backendInfo, type Tensor } from '../src/index.js';
 import { conv1d, conv2d, _setConvAlgo } from '../src/ops/conv.js';
 import { Conv1d, Conv2d } from '../src/nn/conv.js';
+import { Sequential } from '../src/nn/container.js';
+import { LeakyReLU, ReLU, Sigmoid, Tanh } from '../src/nn/activation.js';
 import { BatchNorm2d } from '../src/nn/batchnorm2d.js';
 import { Dropout2d, dropout2d } from '../src/nn/dropout2d.js';
 import { expectClose, fromSpec, loadFixture, type TensorSpec } from './helpers.js';
@@ -94,6 +96,91 @@ describe('conv shapes and edge cases', () => {
     const before = backendInfo().memory.inUse;
     for (let i = 0; i < 20; i++) step();
     expect(backendInfo().memory.inUse).toBeLessThanOrEqual(before);
+  });
+});
+
+describe('conv with a fused activation and batched GEMMs', () => {
+  afterEach(() => { _setConvAlgo('auto'); });
+  type Act = 'relu' | 'leakyRelu' | 'sigmoid' | 'tanh';
+  const unfused = (y: Tensor, act: Act, slope: number) =>
+    act === 'relu' ? y.relu() : act === 'leakyRelu' ? y.leakyRelu(slope) : act === 'sigmoid' ? y.sigmoid() : y.tanh();
+
+  // Fused forward and all gradients equal conv2d followed by the separate activation op.
+  function compareFused(xs: number[], ws: number[], args: Record<string, unknown>, act: Act, slope = 0.2): void {
+    manualSeed(11);
+    const x = randn(xs, { requiresGrad: true }), w = randn(ws, { requiresGrad: true }), b = randn([ws[0]], { requiresGrad: true });
+    const ref = unfused(conv2d(x, w, b, args), act, slope);
+    const gy = randn(ref.shape);
+    ref.backward(gy);
+    const [gx, gw, gb] = [x.grad!, w.grad!, b.grad!];
+    x.grad = null; w.grad = null; b.grad = null;
+    const y = conv2d(x, w, b, { ...args, activation: act, negativeSlope: slope });
+    expect(y.gradFn!.name).toMatch(/^Convolution.+Backward$/);
+    expectClose(y, ref, 1e-5, 1e-6, `${act} output`);
+    y.backward(gy);
+    expectClose(x.grad!, gx, 1e-4, 1e-5, `${act} input grad`);
+    expectClose(w.grad!, gw, 1e-4, 1e-5, `${act} weight grad`);
+    expectClose(b.grad!, gb, 1e-4, 1e-5, `${act} bias grad`);
+  }
+  for (const act of ['relu', 'leakyRelu', 'sigmoid', 'tanh'] as const) {
+    it(`${act}: dense conv (im2col + GEMM epilogue) matches conv2d then ${act}`, () => compareFused([3, 4, 7, 6], [6, 4, 3, 3], { padding: 1, stride: [1, 2] }, act));
+  }
+  it('relu on the pointwise, depthwise and grouped paths, and with no input channels', () => {
+    compareFused([2, 5, 4, 6], [3, 5, 1, 1], {}, 'relu');
+    compareFused([2, 4, 6, 5], [4, 1, 3, 3], { groups: 4, padding: 1 }, 'relu');
+    compareFused([2, 6, 5, 5], [4, 3, 3, 2], { groups: 2, dilation: [1, 2] }, 'leakyRelu');
+    compareFused([2, 0, 4, 4], [3, 0, 3, 3], {}, 'tanh');
+    _setConvAlgo('im2col');
+    compareFused([2, 5, 4, 6], [3, 5, 1, 1], {}, 'sigmoid');
+  });
+  it('passes gradcheck with tanh and sigmoid fused (conv1d too)', () => {
+    // Smooth activations only: finite differences straddle ReLU's kink (relu is checked against the unfused op above).
+    manualSeed(9);
+    const x = randn([2, 3, 5, 4], { requiresGrad: true }), w = randn([4, 3, 3, 3], { requiresGrad: true }), b = randn([4], { requiresGrad: true });
+    expect(gradcheck((x, w, b) => conv2d(x, w, b, { padding: 1, activation: 'tanh' }), [x, w, b]).ok).toBe(true);
+    const x1 = randn([2, 2, 7], { requiresGrad: true }), w1 = randn([3, 2, 3], { requiresGrad: true }), b1 = randn([3], { requiresGrad: true });
+    expect(gradcheck((x, w, b) => conv1d(x, w, b, { padding: 1, activation: 'sigmoid' }), [x1, w1, b1]).ok).toBe(true);
+  });
+  it('a batch split into several sub-batches equals the images convolved one at a time', () => {
+    // 16 channels of 20x20 with a 3x3 kernel: ~230 KB of columns per image, so 24 images need several GEMM chunks.
+    manualSeed(5);
+    const x = randn([24, 16, 20, 20], { requiresGrad: true }), w = randn([8, 16, 3, 3], { requiresGrad: true }), b = randn([8], { requiresGrad: true });
+    const y = conv2d(x, w, b, { padding: 1, activation: 'relu' });
+    const gy = randn(y.shape);
+    y.backward(gy);
+    let gw = zeros([8, 16, 3, 3]), gb = zeros([8]);
+    for (const n of [0, 7, 8, 15, 23]) {
+      const xn = x.detach().at(n).unsqueeze(0).requiresGrad_(), wn = w.detach().requiresGrad_(), bn = b.detach().requiresGrad_();
+      const yn = conv2d(xn, wn, bn, { padding: 1, activation: 'relu' });
+      expectClose(y.at(n), yn.at(0), 1e-5, 1e-6, `image ${n} output`);
+      yn.backward(gy.at(n).unsqueeze(0));
+      expectClose(x.grad!.at(n), xn.grad!.at(0), 1e-5, 1e-6, `image ${n} input grad`);
+    }
+    for (let n = 0; n < 24; n++) {
+      const wn = w.detach().requiresGrad_(), bn = b.detach().requiresGrad_();
+      conv2d(x.detach().at(n).unsqueeze(0), wn, bn, { padding: 1, activation: 'relu' }).backward(gy.at(n).unsqueeze(0));
+      gw = gw.add(wn.grad!); gb = gb.add(bn.grad!);
+    }
+    expectClose(w.grad!, gw, 1e-4, 1e-4, 'weight grad summed over images');
+    expectClose(b.grad!, gb, 1e-4, 1e-4, 'bias grad summed over images');
+  });
+  it('nn.Sequential runs Conv2d / Conv1d + activation as one fused op with the same result', () => {
+    manualSeed(2);
+    for (const [act, name] of [[new ReLU(), 'Relu'], [new LeakyReLU(0.1), 'LeakyRelu'], [new Sigmoid(), 'Sigmoid'], [new Tanh(), 'Tanh']] as const) {
+      const conv = new Conv2d(3, 5, 3, { padding: 1 });
+      const x = randn([2, 3, 6, 6]);
+      const y = new Sequential(conv, act).forward(x);
+      expect(y.gradFn!.name).toBe(`Convolution${name}Backward`);
+      expectClose(y, act.forward(conv.forward(x)), 1e-5, 1e-6);
+    }
+    const c1 = new Conv1d(2, 4, 3);
+    const x1 = randn([3, 2, 9]);
+    const y1 = new Sequential(c1, new ReLU()).forward(x1);
+    expect(y1.gradFn!.inputs[0]!.gradFn!.name).toBe('ConvolutionReluBackward'); // under conv1d's squeeze of the H dim
+    expectClose(y1, conv1d(x1, c1.weight, c1.bias).relu(), 1e-5, 1e-6);
+  });
+  it('rejects an unknown activation', () => {
+    expect(() => conv2d(randn([1, 1, 3, 3]), randn([1, 1, 3, 3]), null, { activation: 'gelu' as any })).toThrow(/conv2d: activation must be one of .*got "gelu"/);
   });
 });
 
