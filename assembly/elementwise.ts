@@ -1,5 +1,6 @@
 // Elementwise maps: unary ops (+ their derivatives), broadcasting binary ops over strided
 // inputs, strided copies, casts and gathers. Op codes are mirrored in src/runtime/opcodes.ts.
+import { vsigmoid, vtanh, sigmoid1, tanh1 } from './simd-math';
 
 // ---- unary op codes ----
 const U_COPY: i32 = 0, U_NEG: i32 = 1, U_EXP: i32 = 2, U_LOG: i32 = 3, U_SQRT: i32 = 4, U_ABS: i32 = 5;
@@ -84,8 +85,8 @@ function erf64(x: f64): f64 {
     case U_LOG: return Mathf.log(x);
     case U_SQRT: return Mathf.sqrt(x);
     case U_ABS: return Mathf.abs(x);
-    case U_SIGMOID: return sigmoidf(x);
-    case U_TANH: return Mathf.tanh(x);
+    case U_SIGMOID: return sigmoid1(x); // the vector body's code, so tails match it
+    case U_TANH: return tanh1(x);
     case U_RELU: return x < 0 ? 0 : x; // NaN propagates, as in the SIMD lanes and PyTorch
     case U_LEAKY: return x > 0 ? x : x * p1;
     case U_ELU: return x > 0 ? x : p1 * (Mathf.exp(x) - 1.0);
@@ -148,6 +149,10 @@ export function ew_unary(op: i32, x: usize, y: usize, n: i32, p1: f32, p2: f32):
       }
       v128.store(y + (<usize>i << 2), r);
     }
+  } else if (op == U_SIGMOID) {
+    for (; i < n4; i += 4) v128.store(y + (<usize>i << 2), vsigmoid(v128.load(x + (<usize>i << 2))));
+  } else if (op == U_TANH) {
+    for (; i < n4; i += 4) v128.store(y + (<usize>i << 2), vtanh(v128.load(x + (<usize>i << 2))));
   }
   for (; i < n; i++) put(y, i, unaryScalar(op, f(x, i), p1, p2));
 }

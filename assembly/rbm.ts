@@ -1,6 +1,7 @@
 // Fused helpers for contrastive-divergence training (src/rbm). The heavy lifting is the GEMM
 // (gemm.ts) and the Bernoulli sampler (random.ts); these cover the small reductions around them
 // so one CD step makes no tensor allocations.
+import { vsigmoid, sigmoid1 } from './simd-math';
 
 // Σ (a[i] - b[i])², accumulated in f64 (n can be tens of thousands per mini-batch).
 export function rbm_sq_err(a: usize, b: usize, n: i32): f64 {
@@ -75,35 +76,17 @@ export function rbm_count_outside_unit(x: usize, n: i32): i32 {
   return bad;
 }
 
-// In-place logistic sigmoid, 4 lanes at a time. exp uses Cephes' expf reduction: x = n·ln2 + r with
-// |r| <= ln2/2, a degree-6 polynomial for e^r and 2^n built in the exponent bits (about 2 ulp).
-// The GEMM's scalar epilogue calls the software Mathf.exp per element, which costs as much as the
-// multiply-adds for these shapes; this pass over the L2-resident output is several times cheaper.
-@inline function expv(x: v128): v128 {
-  x = f32x4.min(f32x4.max(x, f32x4.splat(-87.3)), f32x4.splat(88.7));
-  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.44269504088896341)));
-  let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
-  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
-  let p = f32x4.splat(1.9875691500e-4);
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
-  p = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), f32x4.splat(1));
-  const pow2n = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
-  return f32x4.mul(p, pow2n);
-}
-
+// In-place logistic sigmoid, 4 lanes at a time (simd-math.ts). The GEMM's scalar epilogue calls the
+// software Mathf.exp per element, which costs as much as the multiply-adds for these shapes; this
+// pass over the L2-resident output is several times cheaper.
 export function rbm_sigmoid(x: usize, n: i32): void {
-  const one = f32x4.splat(1);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
-    v128.store(x + o, f32x4.div(one, f32x4.add(one, expv(f32x4.neg(v128.load(x + o))))));
+    v128.store(x + o, vsigmoid(v128.load(x + o)));
   }
   for (; i < n; i++) {
     const o = <usize>i << 2;
-    store<f32>(x + o, <f32>1 / (<f32>1 + Mathf.exp(-load<f32>(x + o))));
+    store<f32>(x + o, sigmoid1(load<f32>(x + o)));
   }
 }

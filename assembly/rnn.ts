@@ -1,60 +1,11 @@
 // Fused recurrent-cell kernels (one time step, whole batch). The TS layer does the GEMMs:
 //   gi = x·W_ihᵀ + b_ih, gh = h_prev·W_hhᵀ + b_hh, with PyTorch gate order stacked along the row.
 // Everything here is elementwise: one pass over [B, H], SIMD over the hidden dim, scalar tails.
-// SIMD sigmoid/tanh use a Cephes expf on (-87, 0] only (|rel err| ~3e-7); tails use Mathf.
+// sigmoid/tanh come from simd-math.ts (|rel err| ~3e-7); tails run the same code on one lane.
+import { vsigmoid, vtanh, sigmoid1, tanh1 } from './simd-math';
 
 @inline function f32p(base: usize, i: i32): usize {
   return base + (<usize>i << 2);
-}
-
-// exp(x) for x <= 0 (Cephes expf: range reduction by ln2, degree-6 polynomial, 2^n via exponent bits).
-@inline function vexpNeg(x: v128): v128 {
-  x = f32x4.max(x, f32x4.splat(-87.0)); // keeps 2^n a normal float
-  const fx = f32x4.floor(f32x4.add(f32x4.mul(x, f32x4.splat(1.44269504088896341)), f32x4.splat(0.5)));
-  x = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(0.693359375)));
-  x = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(-2.12194440e-4)));
-  let y = f32x4.splat(1.9875691500e-4);
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(1.3981999507e-3));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(8.3334519073e-3));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(4.1665795894e-2));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(1.6666665459e-1));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(5.0000001201e-1));
-  y = f32x4.add(f32x4.add(f32x4.mul(y, f32x4.mul(x, x)), x), f32x4.splat(1.0));
-  const pow2 = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(fx), i32x4.splat(127)), 23);
-  return f32x4.mul(y, pow2);
-}
-
-// sigmoid via e = exp(-|x|): 1/(1+e) for x >= 0, e/(1+e) for x < 0 (no cancellation, no overflow).
-@inline function vsigmoid(x: v128): v128 {
-  const e = vexpNeg(f32x4.neg(f32x4.abs(x)));
-  const s = f32x4.div(f32x4.splat(1.0), f32x4.add(f32x4.splat(1.0), e));
-  return v128.bitselect(s, f32x4.mul(e, s), f32x4.ge(x, f32x4.splat(0)));
-}
-
-// tanh: Cephes odd polynomial for |x| < 0.625, else sign(x) * (1 - e)/(1 + e) with e = exp(-2|x|).
-@inline function vtanh(x: v128): v128 {
-  const ax = f32x4.abs(x);
-  const e = vexpNeg(f32x4.mul(ax, f32x4.splat(-2.0)));
-  let big = f32x4.div(f32x4.sub(f32x4.splat(1.0), e), f32x4.add(f32x4.splat(1.0), e));
-  big = v128.or(big, v128.and(x, i32x4.splat(<i32>0x80000000))); // copy the sign
-  const z = f32x4.mul(x, x);
-  let p = f32x4.splat(-5.70498872745e-3);
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(2.06390887954e-2));
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-5.37397155531e-2));
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(1.33314422036e-1));
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-3.33332819422e-1));
-  const small = f32x4.add(f32x4.mul(f32x4.mul(p, z), x), x);
-  return v128.bitselect(small, big, f32x4.lt(ax, f32x4.splat(0.625)));
-}
-
-@inline function sigmoid(x: f32): f32 {
-  const e = Mathf.exp(-Mathf.abs(x));
-  const s: f32 = 1.0 / (1.0 + e);
-  return x >= 0 ? s : e * s;
-}
-
-@inline function tanh(x: f32): f32 {
-  return Mathf.tanh(x);
 }
 
 @inline function ld(base: usize, i: i32): v128 {
@@ -87,7 +38,7 @@ export function rnn_elman_fwd(gi: usize, gh: usize, B: i32, H: i32, relu: bool, 
     for (; i < n; i++) sts(h, i, max<f32>(lds(gi, i) + lds(gh, i), 0));
   } else {
     for (; i + 4 <= n; i += 4) st(h, i, vtanh(f32x4.add(ld(gi, i), ld(gh, i))));
-    for (; i < n; i++) sts(h, i, tanh(lds(gi, i) + lds(gh, i)));
+    for (; i < n; i++) sts(h, i, tanh1(lds(gi, i) + lds(gh, i)));
   }
 }
 
@@ -138,14 +89,14 @@ export function rnn_lstm_fwd(gi: usize, gh: usize, cPrev: usize, B: i32, H: i32,
       st(hh, j, f32x4.mul(og, vtanh(cn)));
     }
     for (; j < H; j++) {
-      const ig = sigmoid(lds(xi, j) + lds(hi, j));
-      const fg = sigmoid(lds(xi, H + j) + lds(hi, H + j));
-      const gg = tanh(lds(xi, 2 * H + j) + lds(hi, 2 * H + j));
-      const og = sigmoid(lds(xi, 3 * H + j) + lds(hi, 3 * H + j));
+      const ig = sigmoid1(lds(xi, j) + lds(hi, j));
+      const fg = sigmoid1(lds(xi, H + j) + lds(hi, H + j));
+      const gg = tanh1(lds(xi, 2 * H + j) + lds(hi, 2 * H + j));
+      const og = sigmoid1(lds(xi, 3 * H + j) + lds(hi, 3 * H + j));
       const cn = fg * lds(cp, j) + ig * gg;
       sts(gt, j, ig); sts(gt, H + j, fg); sts(gt, 2 * H + j, gg); sts(gt, 3 * H + j, og);
       sts(cc, j, cn);
-      sts(hh, j, og * tanh(cn));
+      sts(hh, j, og * tanh1(cn));
     }
   }
 }
@@ -181,7 +132,7 @@ export function rnn_lstm_bwd(
     for (; j < H; j++) {
       const ig = lds(gt, j), fg = lds(gt, H + j), gg = lds(gt, 2 * H + j), og = lds(gt, 3 * H + j);
       const g = lds(dhb, j);
-      const tc = tanh(lds(cc, j));
+      const tc = tanh1(lds(cc, j));
       let dct = g * og * (1 - tc * tc);
       if (hasDc) dct += lds(dcb, j);
       sts(dp, j, dct * gg * ig * (1 - ig));
@@ -216,10 +167,10 @@ export function rnn_gru_fwd(gi: usize, gh: usize, hPrev: usize, B: i32, H: i32, 
       st(hh, j, y);
     }
     for (; j < H; j++) {
-      const r: f32 = sigmoid(lds(xi, j) + lds(hi, j));
-      const z: f32 = sigmoid(lds(xi, H + j) + lds(hi, H + j));
+      const r: f32 = sigmoid1(lds(xi, j) + lds(hi, j));
+      const z: f32 = sigmoid1(lds(xi, H + j) + lds(hi, H + j));
       const hn = lds(hi, 2 * H + j);
-      const n: f32 = tanh(lds(xi, 2 * H + j) + r * hn);
+      const n: f32 = tanh1(lds(xi, 2 * H + j) + r * hn);
       const y: f32 = (1 - z) * n + z * lds(hp, j);
       sts(sv, j, r); sts(sv, H + j, z); sts(sv, 2 * H + j, n); sts(sv, 3 * H + j, hn);
       sts(hh, j, y);
