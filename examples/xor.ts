@@ -20,7 +20,7 @@ export async function trainXor(log: (line: string) => void = console.log) {
     loss = l.item();
     if (step % 100 === 0) log(`step ${step}  loss ${loss.toFixed(5)}`);
   }
-  const out = wg.noGrad(() => model.forward(x)).data();
+  const out = wg.noGrad(() => model.forward(x)).data() as Float32Array;
   log(`predictions for (0,0) (0,1) (1,0) (1,1): ${Array.from(out, (v) => v.toFixed(3)).join(' ')}`);
   return { loss, predictions: Array.from(out) };
 }
