@@ -4,6 +4,7 @@
 // backend, and an honest attempt on its WASM backend (which lacks conv backprop kernels).
 import * as wg from '../../src/index.js';
 import { loadMnist } from '../../examples/mnist.js';
+import { trainingRunner } from '../train-loop.js';
 import { buildCnn } from '../../examples/mnist-cnn.js';
 import { summarize, type BenchContext, type Row, type Workload } from '../harness.js';
 import { loadTfjs, tfjsAvailable } from '../peers/tfjs.js';
@@ -23,27 +24,11 @@ function buildSmall() {
 
 /** A function that trains `steps` batches and returns samples/s (the PyTorch-style loop, no disposal). */
 function wasmgradRun(model: InstanceType<typeof wg.nn.Sequential>, optimizer: 'sgd' | 'adam', steps: number): () => number {
-  const { nn, optim, data } = wg;
   const m = loadMnist();
   const x = wg.tensor(m.trainImages, { shape: [m.nTrain, 1, 28, 28] });
   const y = wg.tensor(m.trainLabels, { shape: [m.nTrain] });
-  const opt = optimizer === 'sgd' ? new optim.SGD(model.parameters(), { lr: SGD_LR }) : new optim.Adam(model.parameters(), { lr: 1e-3 });
-  const loader = new data.DataLoader(new data.TensorDataset(x, y), { batchSize: BATCH, shuffle: true, seed: 1, dropLast: true });
-  let it = loader[Symbol.iterator]();
-  model.train();
-  return () => {
-    const t0 = performance.now();
-    for (let s = 0; s < steps; s++) {
-      let next = it.next();
-      if (next.done) { it = loader[Symbol.iterator](); next = it.next(); }
-      const [xb, yb] = next.value as [wg.Tensor, wg.Tensor];
-      opt.zeroGrad();
-      const loss = nn.functional.crossEntropy(model.forward(xb), yb);
-      loss.backward();
-      opt.step();
-    }
-    return (steps * BATCH) / ((performance.now() - t0) / 1000);
-  };
+  const opt = optimizer === 'sgd' ? new wg.optim.SGD(model.parameters(), { lr: SGD_LR }) : new wg.optim.Adam(model.parameters(), { lr: 1e-3 });
+  return trainingRunner(model, opt, x, y, BATCH, steps);
 }
 
 async function tfjsRun(backend: 'wasm' | 'cpu', threads: number, steps: number): Promise<() => Promise<number>> {

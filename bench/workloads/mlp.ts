@@ -2,34 +2,19 @@
 // with --compare tfjs, tfjs-layers on its WASM and CPU backends with the same model, data and batch.
 import * as wg from '../../src/index.js';
 import { loadMnist } from '../../examples/mnist.js';
+import { trainingRunner } from '../train-loop.js';
 import { summarize, type BenchContext, type Row, type Workload } from '../harness.js';
 import { loadTfjs, tfjsAvailable } from '../peers/tfjs.js';
 
 const BATCH = 64, LR = 0.1;
 
 function wasmgradRun(steps: number): () => number {
-  const { nn, optim, data } = wg;
   const m = loadMnist();
   const x = wg.tensor(m.trainImages, { shape: [m.nTrain, 784] });
   const y = wg.tensor(m.trainLabels, { shape: [m.nTrain] });
+  const { nn } = wg;
   const model = new nn.Sequential(new nn.Linear(784, 128), new nn.ReLU(), new nn.Linear(128, 64), new nn.ReLU(), new nn.Linear(64, 10));
-  const opt = new optim.SGD(model.parameters(), { lr: LR });
-  const loader = new data.DataLoader(new data.TensorDataset(x, y), { batchSize: BATCH, shuffle: true, seed: 1, dropLast: true });
-  let it = loader[Symbol.iterator]();
-  // Returns samples/s over `steps` training steps.
-  return () => {
-    const t0 = performance.now();
-    for (let s = 0; s < steps; s++) {
-      let next = it.next();
-      if (next.done) { it = loader[Symbol.iterator](); next = it.next(); }
-      const [xb, yb] = next.value as [wg.Tensor, wg.Tensor];
-      opt.zeroGrad();
-      const loss = nn.functional.crossEntropy(model.forward(xb), yb);
-      loss.backward();
-      opt.step();
-    }
-    return (steps * BATCH) / ((performance.now() - t0) / 1000);
-  };
+  return trainingRunner(model, new wg.optim.SGD(model.parameters(), { lr: LR }), x, y, BATCH, steps);
 }
 
 async function tfjsRun(backend: 'wasm' | 'cpu', threads: number, steps: number): Promise<() => Promise<number>> {
