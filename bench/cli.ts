@@ -50,7 +50,7 @@ async function main() {
   const machine = `${os.cpus()[0]?.model ?? 'cpu'} (${os.cpus().length} cores), ${info.runtime}, ${os.platform()} ${os.arch()}`;
   const header = `wasmgrad-bench — ${machine}\nwasmgrad build: ${info.simd} SIMD, ${info.threads} thread(s)` +
     (opts.compare ? '; peers: tfjs 4.22 (wasm backend single-threaded unless --threads)' : '');
-  const progress = new Progress(!opts.json && process.stderr.isTTY !== false);
+  const progress = new Progress(!opts.json && process.stderr.isTTY === true);
   const ctx: BenchContext = { compareTfjs: opts.compare, threads: info.threads, simd: info.simd, quick: opts.quick, progress };
   const rows: Row[] = [];
   const notes: string[] = [];

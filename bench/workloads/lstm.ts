@@ -1,6 +1,6 @@
 // One LSTM layer (seq 32, batch 32, input 32, hidden 128): ms per training step (forward, backward
 // through time, SGD) and per inference forward; with --compare tfjs, tf.layers.lstm on tfjs's WASM
-// backend (model.trainOnBatch / model.predict) with the same shapes, loss and optimizer, same run.
+// backend (model.fit / model.predict) with the same shapes, loss and optimizer, same run.
 import * as wg from '../../src/index.js';
 import { summarize, timeIt, type BenchContext, type Row, type Workload } from '../harness.js';
 import { loadTfjs, tfjsAvailable } from '../peers/tfjs.js';
@@ -35,7 +35,8 @@ async function tfjsSetup(threads: number) {
   model.compile({ optimizer: tf.train.sgd(LR), loss: 'meanSquaredError' });
   // tfjs-layers is batch-major: [batch, seq, feature].
   const x = tf.randomNormal([BATCH, SEQ, INPUT]), y = tf.randomNormal([BATCH, HIDDEN]);
-  const train = async () => { await model.trainOnBatch(x, y); };
+  // One fit() epoch of one batch: tfjs-layers' training path (its trainOnBatch measured slower for the MLP).
+  const train = async () => { await model.fit(x, y, { batchSize: BATCH, epochs: 1, shuffle: false, verbose: 0 }); };
   const infer = () => { const out = model.predict(x); out.dataSync(); out.dispose(); };
   const dispose = () => { x.dispose(); y.dispose(); model.dispose(); };
   return { train, infer, dispose };
