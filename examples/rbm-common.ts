@@ -1,5 +1,5 @@
 // Shared by the RBM / DBN examples and tests: MNIST as tensors, supervised training of a classifier
-// with cross-entropy and Adam, and test accuracy.
+// with cross-entropy (Adam unless told otherwise), and test accuracy.
 import * as wg from '../src/index.js';
 import { loadMnist } from './mnist.js';
 
@@ -39,11 +39,24 @@ export function accuracy(model: wg.nn.Module, x: wg.Tensor, y: wg.Tensor): numbe
   }));
 }
 
-export interface TrainOptions { epochs: number; lr: number; batchSize?: number; seed?: number; onEpoch?: (epoch: number, loss: number) => void }
+export interface TrainOptions {
+  epochs: number;
+  /** Adam's learning rate when no `optimizer` is given. */
+  lr?: number;
+  batchSize?: number;
+  seed?: number;
+  /** Builds the optimizer for the model's parameters; Adam with `lr` by default. */
+  optimizer?: (params: wg.Tensor[]) => wg.optim.Optimizer<{ lr: number }>;
+  /** Builds a learning-rate scheduler stepped once per epoch (e.g. optim.CosineAnnealingLR). */
+  scheduler?: (opt: wg.optim.Optimizer<{ lr: number }>) => { step(): void };
+  onEpoch?: (epoch: number, loss: number) => void;
+}
 
-/** Cross-entropy training with Adam over shuffled mini-batches; returns the last epoch's mean loss. */
+/** Cross-entropy training over shuffled mini-batches; returns the last epoch's mean loss. */
 export function trainClassifier(model: wg.nn.Module, x: wg.Tensor, y: wg.Tensor, opts: TrainOptions): number {
-  const opt = new optim.Adam(model.parameters(), { lr: opts.lr });
+  const params = model.parameters();
+  const opt = opts.optimizer ? opts.optimizer(params) : new optim.Adam(params, { lr: opts.lr ?? 1e-3 });
+  const scheduler = opts.scheduler?.(opt);
   const loader = new data.DataLoader(new data.TensorDataset(x, y), { batchSize: opts.batchSize ?? 64, shuffle: true, seed: opts.seed ?? 0 });
   let last = NaN;
   for (let epoch = 1; epoch <= opts.epochs; epoch++) {
@@ -56,6 +69,7 @@ export function trainClassifier(model: wg.nn.Module, x: wg.Tensor, y: wg.Tensor,
       sum += loss.item() * xb.shape[0];
       rows += xb.shape[0];
     }
+    scheduler?.step();
     last = sum / rows;
     opts.onEpoch?.(epoch, last);
   }

@@ -187,7 +187,7 @@ describe.each(['simd', 'relaxed'])('conv (%s build)', (variant) => {
       const x = randn(c.C * c.H * c.W);
       const n = c.C * c.kH * c.kW * c.oH * c.oW;
       const px = conv.f32(x), pd = conv.f32(randn(n)); // dst prefilled with junk: must be overwritten
-      conv.fn.conv_im2col(px, ...convArgs(c), pd);
+      conv.fn.conv_im2col(px, ...convArgs(c), pd, c.oH * c.oW); // one image: row stride = its column count
       close(conv.read(pd, n), refIm2col(x, c), `im2col ${cfgStr(c)}`, 0, 0);
       expect(conv.guardIntact(pd, n), `im2col overrun ${cfgStr(c)}`).toBe(true);
     }
@@ -199,7 +199,7 @@ describe.each(['simd', 'relaxed'])('conv (%s build)', (variant) => {
       const n = c.C * c.kH * c.kW * c.oH * c.oW, m = c.C * c.H * c.W;
       const col = randn(n), init = randn(m);
       const pc = conv.f32(col), pd = conv.f32(init);
-      conv.fn.conv_col2im(pc, ...convArgs(c), pd);
+      conv.fn.conv_col2im(pc, ...convArgs(c), pd, c.oH * c.oW);
       close(conv.read(pd, m), refCol2im(col, c, init), `col2im ${cfgStr(c)}`);
       expect(conv.guardIntact(pd, m), `col2im overrun ${cfgStr(c)}`).toBe(true);
     }
