@@ -1,5 +1,6 @@
 // sgemm GFLOP/s: square sizes and training-shaped products, for both SIMD builds, a plain-JS
 // i-k-j loop and (with --compare tfjs) TensorFlow.js's WASM backend, all in one run.
+import * as wg from '../../src/index.js';
 import { instantiateBuild, type RawModule } from '../raw-kernels.js';
 import { throughput, timeIt, type BenchContext, type Row, type Workload } from '../harness.js';
 import { loadTfjs, tfjsAvailable } from '../peers/tfjs.js';
@@ -78,6 +79,20 @@ export const workload: Workload = {
       const run = gemmCase(builds[0][1], s, ta, tb);
       rows.push({ workload: 'gemm', case: `n=512 ${label}`, impl: 'wasmgrad relaxed', metric: 'GFLOP/s', higherIsBetter: true,
         stats: throughput(await timeIt(run, { minRuns: 5, minSeconds: 0.4 }), (2 * 512 ** 3) / 1e9) });
+    }
+    // Thread scaling through the library's own matmul (the worker pool over shared memory).
+    if (ctx.threads > 1) {
+      for (const n of ctx.quick ? [512] : [512, 1024]) {
+        const a = wg.randn([n, n]), b = wg.randn([n, n]);
+        for (const t of [1, ctx.threads]) {
+          wg.setNumThreads(t);
+          ctx.progress.update(`gemm n=${n} matmul, ${t} thread(s)`, 0.95);
+          rows.push({ workload: 'gemm', case: `n=${n} matmul, threads`, impl: `wasmgrad ${ctx.simd} x${t}`, metric: 'GFLOP/s', higherIsBetter: true,
+            stats: throughput(await timeIt(() => wg.tidy(() => { a.matmul(b); }), { minRuns: 5, minSeconds: 0.6 }), (2 * n ** 3) / 1e9) });
+        }
+        a.dispose(); b.dispose();
+      }
+      wg.setNumThreads(ctx.threads);
     }
     if (tfMissing) rows.push({ workload: 'gemm', case: 'tfjs', impl: 'tfjs-wasm', metric: '', higherIsBetter: true, stats: { median: 0, min: 0, max: 0, runs: 0 }, note: tfMissing });
     return rows;

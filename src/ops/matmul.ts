@@ -28,8 +28,10 @@ export function transposed(m: Mat): Mat {
 
 export interface Epilogue { bias?: number; biasKind?: number; act?: number; actParam?: number }
 
-// Below this many multiply-adds a GEMM stays on one thread (waking workers costs more than it saves).
-let PARALLEL_MIN_MACS = 1 << 19;
+// Below this many multiply-adds a GEMM stays on one thread (handing out work costs more than it
+// saves): bench/threads-crossover.ts measured 2 threads at 0.8-1.0x up to n = 96 (0.9M MACs),
+// 1.16x at n = 128 (2.1M) and 1.4-1.8x from n = 192 on 2 cores.
+let PARALLEL_MIN_MACS = 1 << 21;
 /** @internal For bench/threads-crossover.ts: the multiply-add count from which GEMMs are split. */
 export function _setParallelThreshold(macs: number): void { PARALLEL_MIN_MACS = macs; }
 // Thread slices start on multiples of the micro-kernel tiles, so every element is computed by the same

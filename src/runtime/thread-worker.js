@@ -2,7 +2,7 @@
 // threads build over the shared memory it is given and runs the jobs the main thread posts
 // through a control block in that memory, blocking with Atomics.wait between jobs.
 /* eslint-disable */
-const SEQ = 0, REMAINING = 1, SLOT_BASE = 4, SLOT_INTS = 64;
+const SEQ = 0, REMAINING = 1, SLOT_BASE = 4, SLOT_INTS = 64, SPIN = 200000;
 
 async function start(port, { module, memory, control, index, names }) {
   const instance = await WebAssembly.instantiate(module, {
@@ -13,6 +13,9 @@ async function start(port, { module, memory, control, index, names }) {
   port.postMessage('ready');
   let seen = Atomics.load(ctl, SEQ);
   for (;;) {
+    // Spin briefly before blocking: training steps issue GEMMs back to back, and waking a blocked
+    // thread costs tens of microseconds, as much as a small GEMM.
+    for (let i = 0; i < SPIN && Atomics.load(ctl, SEQ) === seen; i++);
     Atomics.wait(ctl, SEQ, seen);
     seen = Atomics.load(ctl, SEQ);
     if (seen < 0) return; // shutdown
