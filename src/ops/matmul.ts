@@ -36,7 +36,7 @@ let PARALLEL_MIN_MACS = 1 << 21;
 export function _setParallelThreshold(macs: number): void { PARALLEL_MIN_MACS = macs; }
 // Thread slices start on multiples of the micro-kernel tiles, so every element is computed by the same
 // code path (same summation order) as on one thread: threaded results are bit-identical.
-const ROW_ALIGN = 24, COL_ALIGN = 16;
+const ROW_ALIGN = 6, COL_ALIGN = 8; // the threads build's micro-tile (relaxed SIMD, 6x8)
 
 /** C (contiguous rows, row stride ldc) = A·B (+ beta·C), then the epilogue. */
 export function gemm(A: Mat, B: Mat, C: number, ldc: number, beta = 0, ep: Epilogue = {}): void {
