@@ -21,9 +21,12 @@ export function summarize(samples: number[]): Stats {
 }
 
 /** Times fn (seconds per call) after warm-up; runs until both minRuns and minSeconds are met. */
-export async function timeIt(fn: () => unknown | Promise<unknown>, opts: { warmup?: number; minRuns?: number; maxRuns?: number; minSeconds?: number } = {}): Promise<number[]> {
-  const { warmup = 2, minRuns = 5, maxRuns = 50, minSeconds = 0.5 } = opts;
-  for (let i = 0; i < warmup; i++) await fn();
+export async function timeIt(fn: () => unknown | Promise<unknown>, opts: { warmup?: number; warmupSeconds?: number; minRuns?: number; maxRuns?: number; minSeconds?: number } = {}): Promise<number[]> {
+  const { warmup = 2, warmupSeconds = 0.15, minRuns = 5, maxRuns = 50, minSeconds = 0.5 } = opts;
+  // Warm up by count and by time: V8 compiles wasm with a baseline tier first and only later swaps
+  // in optimized code, which tiny problems would otherwise be timed before.
+  const w0 = performance.now();
+  for (let i = 0; i < warmup || performance.now() - w0 < warmupSeconds * 1000; i++) await fn();
   const samples: number[] = [];
   const start = performance.now();
   while (samples.length < maxRuns && (samples.length < minRuns || performance.now() - start < minSeconds * 1000)) {

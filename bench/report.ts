@@ -5,11 +5,13 @@ const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v
 
 export function renderTable(rows: Row[]): string {
   const head = ['workload', 'case', 'implementation', 'median', 'min', 'max', 'unit'];
-  const body = rows.map((r) => [r.workload, r.case, r.impl,
-    r.note && !r.stats.runs ? r.note : fmt(r.stats.median), r.stats.runs ? fmt(r.stats.min) : '', r.stats.runs ? fmt(r.stats.max) : '', r.metric]);
+  const measured = rows.filter((r) => r.stats.runs);
+  const body = measured.map((r) => [r.workload, r.case, r.impl, fmt(r.stats.median), fmt(r.stats.min), fmt(r.stats.max), r.metric]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => String(b[i]).length)));
   const line = (cells: string[]) => '| ' + cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ') + ' |';
-  return [line(head), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|', ...body.map(line)].join('\n');
+  // Rows that could not be measured (a peer that cannot run a workload) are notes under the table.
+  const notes = rows.filter((r) => !r.stats.runs).map((r) => `note: ${r.workload} ${r.case}, ${r.impl}: ${r.note ?? 'not measured'}`);
+  return [line(head), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|', ...body.map(line), ...(notes.length ? ['', ...notes] : [])].join('\n');
 }
 
 /** For each workload/case: wasmgrad's best figure divided by each peer's (inverted for lower-is-better). */
