@@ -1,7 +1,7 @@
 // Pretrains a 784-500-500 DBN on the MNIST training digits (greedy, CD-1, no labels), fine-tunes it
 // with a 10-way head by backprop, and prints its test accuracy next to the same network (Linear +
 // Sigmoid, 784-500-500-10) trained from random initialisation with the same optimizer and data.
-// Settings measured in docs/rbm.md: 30 pretraining epochs per layer give better features than 10, and
+// Settings measured in the README (RBMs and DBNs): 30 pretraining epochs per layer give better features than 10, and
 // Adam at 2e-3, cosine-annealed to 0, refines them; smaller steps (Adam 1e-4..3e-4) underfit in 15
 // epochs, and SGD with momentum at the steps that suit the pretrained net stalls the random-init one.
 // Run: npx tsx examples/dbn-mnist.ts [--pretrain-epochs 30] [--epochs 15] [--lr 2e-3]

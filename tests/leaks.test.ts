@@ -105,7 +105,7 @@ describe('training loops with no manual disposal run in flat memory', () => {
   it('RBM: contrastive divergence (CD-1) through RBM.fit, 2,000 updates', () => {
     // fit() is the RBM's training loop. (A hand-written loop of ContrastiveDivergence.step over
     // DataLoader batches never calls backward(), so its batches wait for the garbage collector:
-    // see docs/reliability.md.)
+    // see the README, Reliability.)
     manualSeed(4);
     const model = new rbm.RBM(16, 8);
     const visible = rand([64, 16]).gt(0.5).float().keep();
