@@ -7,7 +7,7 @@ import { loadMnist } from '../../examples/mnist.js';
 import { trainingRunner } from '../train-loop.js';
 import { buildCnn } from '../../examples/mnist-cnn.js';
 import { summarize, type BenchContext, type Row, type Workload } from '../harness.js';
-import { loadTfjs, tfjsAvailable } from '../peers/tfjs.js';
+import { loadTfjs, tfjsAvailable, tfjsFitRunner } from '../peers/tfjs.js';
 
 const BATCH = 64, SGD_LR = 0.05;
 const SMALL = 'small conv8-conv16-fc b64 SGD';
@@ -44,15 +44,7 @@ async function tfjsRun(backend: 'wasm' | 'cpu', threads: number, steps: number):
   model.add(L.dense({ units: 10 }));
   model.compile({ optimizer: tf.train.sgd(SGD_LR), loss: (yt: any, yp: any) => tf.losses.softmaxCrossEntropy(yt, yp) });
   const xs = tf.tensor4d(m.trainImages, [m.nTrain, 28, 28, 1]); // one channel: NCHW and NHWC coincide
-  const ys = tf.cast(tf.oneHot(tf.tensor1d(m.trainLabels, 'int32'), 10), 'float32');
-  // model.fit over steps*BATCH samples is tfjs-layers' fastest training path (trainOnBatch per step
-  // measured ~10x slower here), so the peer is timed at its best.
-  const xsub = tf.slice(xs, 0, steps * BATCH), ysub = tf.slice(ys, 0, steps * BATCH);
-  return async () => {
-    const t0 = performance.now();
-    await model.fit(xsub, ysub, { batchSize: BATCH, epochs: 1, shuffle: false, verbose: 0 });
-    return (steps * BATCH) / ((performance.now() - t0) / 1000);
-  };
+  return tfjsFitRunner(tf, model, xs, m.trainLabels, BATCH, steps);
 }
 
 async function measure(fn: () => number | Promise<number>, runs: number): Promise<number[]> {
