@@ -5,7 +5,7 @@ import { isNode, nodeModule } from './platform.js';
 
 const SEQ = 0, REMAINING = 1, SLOT_BASE = 4, SLOT_INTS = 64, MAX_THREADS = 64;
 // Polls before blocking (see thread-worker.js): the other slices usually finish within microseconds.
-const SPIN = 200000;
+const SPIN = 2000;
 export const CONTROL_BYTES = (SLOT_BASE + SLOT_INTS * MAX_THREADS) * 4;
 
 /** The kernels workers may run (indices are sent instead of names). */
