@@ -94,7 +94,7 @@ describe('threads', () => {
       console.log('[determinism] only one thread available: threaded comparison not applicable');
       return;
     }
-    // 64 x 512 x 1024 = 2^25 multiply-adds per forward GEMM, far above the 2^19 split threshold.
+    // 64 x 512 x 1024 = 2^25 multiply-adds per forward GEMM, far above the 2^21 split threshold.
     const wide = () => {
       const model = new nn.Sequential(new nn.Linear(512, 1024), new nn.ReLU(), new nn.Linear(1024, 10));
       return { model, x: randn([64, 512]), y: randint(0, 10, [64]), loss: F.crossEntropy, forward: (x: Tensor) => model.forward(x) };
