@@ -12,6 +12,8 @@
 // Register tile. Relaxed build: relaxed_madd is one fused instruction, so 6×8 uses 12 accumulators
 // + 2 B vectors + 1 A splat = 15 of the 16 xmm registers. Plain build: mul+add needs a temporary
 // and V8 reserves one xmm as scratch, so 6×8 spills; MR=5 (10 accumulators) is the largest that fits.
+import { sigmoid1, tanh1, vsigmoid, vtanh } from './simd-math';
+
 const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 5;
 const NR: i32 = 8;
 // Cache blocking for Zen 4 (L1d 32K, L2 1M): an A strip (MR·KC·4 = 6K) and a B strip
@@ -207,8 +209,8 @@ function packB(transB: i32, B: usize, ldb: i32, p0: i32, j0: i32, kc: i32, nc: i
 @inline function actScalar(x: f32, act: i32, slope: f32): f32 {
   if (act == 1) return x < 0 ? 0 : x; // NaN passes through, as in PyTorch
   if (act == 2) return x < 0 ? x * slope : x;
-  if (act == 3) return 1 / (1 + Mathf.exp(-x));
-  if (act == 4) return Mathf.tanh(x);
+  if (act == 3) return sigmoid1(x); // the SIMD formula, so fused and unfused activations agree bit for bit
+  if (act == 4) return tanh1(x);
   return x;
 }
 
@@ -221,7 +223,7 @@ function epilogue(Cp: usize, ldc: i32, i0: i32, j0: i32, rows: i32, cols: i32,
     const rowBias: f32 = biasKind == 2 ? load<f32>(bias + (<usize>(i0 + r) << 2)) : 0;
     const colBias = bias + (<usize>j0 << 2);
     let j = 0;
-    if (act <= 2) { // bias, relu, leaky relu: 4 lanes at a time
+    { // 4 lanes at a time
       const vrb = f32x4.splat(rowBias);
       for (; j + 4 <= cols; j += 4) {
         const p = row + (<usize>j << 2);
@@ -230,6 +232,8 @@ function epilogue(Cp: usize, ldc: i32, i0: i32, j0: i32, rows: i32, cols: i32,
         else if (biasKind == 2) v = f32x4.add(v, vrb);
         if (act == 1) v = v128.bitselect(zero, v, f32x4.lt(v, zero));
         else if (act == 2) v = v128.bitselect(f32x4.mul(v, vslope), v, f32x4.lt(v, zero));
+        else if (act == 3) v = vsigmoid(v);
+        else if (act == 4) v = vtanh(v);
         v128.store(p, v);
       }
     }
