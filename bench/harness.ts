@@ -37,6 +37,14 @@ export async function timeIt(fn: () => unknown | Promise<unknown>, opts: { warmu
   return samples;
 }
 
+/** Calls fn (which reports its own throughput) once to warm up, then `runs` times. */
+export async function throughputRuns(fn: () => number | Promise<number>, runs: number): Promise<number[]> {
+  await fn();
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) out.push(await fn());
+  return out;
+}
+
 /** Converts per-call seconds into a throughput: work units per second. */
 export function throughput(secondsPerCall: number[], unitsPerCall: number): Stats {
   return summarize(secondsPerCall.map((s) => unitsPerCall / s));

@@ -49,20 +49,25 @@ function batches(x: Tensor, y: Tensor, batchSize: number): () => Tensor[] {
   };
 }
 
+// One PyTorch-style classification step: no dispose(), and the loss read back like a real loop would.
+function classifierStep(model: { forward(x: Tensor): Tensor }, opt: { zeroGrad(): void; step(): void }, next: () => Tensor[]) {
+  return () => {
+    const [xb, yb] = next();
+    opt.zeroGrad();
+    const loss = F.crossEntropy(model.forward(xb), yb);
+    loss.backward();
+    opt.step();
+    loss.item();
+  };
+}
+
 describe('training loops with no manual disposal run in flat memory', () => {
   it('MLP: Linear, BatchNorm1d, ReLU, Dropout with Adam', () => {
     manualSeed(1);
     const model = new nn.Sequential(new nn.Linear(8, 16), new nn.BatchNorm1d(16), new nn.ReLU(), new nn.Dropout(0.2), new nn.Linear(16, 3));
     const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
     const next = batches(randn([64, 8]), randint(0, 3, [64]), 8);
-    runLoop('MLP (Linear/BatchNorm1d/ReLU/Dropout, Adam)', 1500, () => {
-      const [xb, yb] = next();
-      opt.zeroGrad();
-      const loss = F.crossEntropy(model.forward(xb), yb);
-      loss.backward();
-      opt.step();
-      loss.item();
-    });
+    runLoop('MLP (Linear/BatchNorm1d/ReLU/Dropout, Adam)', 1500, classifierStep(model, opt, next));
   });
 
   it('CNN: Conv2d, BatchNorm2d, MaxPool2d, AvgPool2d with SGD + momentum', () => {
@@ -73,14 +78,7 @@ describe('training loops with no manual disposal run in flat memory', () => {
     );
     const opt = new optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
     const next = batches(randn([32, 1, 8, 8]), randint(0, 3, [32]), 4);
-    runLoop('CNN (Conv2d/BatchNorm2d/MaxPool2d/AvgPool2d, SGD momentum)', 800, () => {
-      const [xb, yb] = next();
-      opt.zeroGrad();
-      const loss = F.crossEntropy(model.forward(xb), yb);
-      loss.backward();
-      opt.step();
-      loss.item();
-    });
+    runLoop('CNN (Conv2d/BatchNorm2d/MaxPool2d/AvgPool2d, SGD momentum)', 800, classifierStep(model, opt, next));
   });
 
   for (const kind of ['LSTM', 'GRU', 'RNN'] as const) {

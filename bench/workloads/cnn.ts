@@ -6,7 +6,7 @@ import * as wg from '../../src/index.js';
 import { loadMnist } from '../../examples/mnist.js';
 import { trainingRunner } from '../train-loop.js';
 import { buildCnn } from '../../examples/mnist-cnn.js';
-import { summarize, type BenchContext, type Row, type Workload } from '../harness.js';
+import { summarize, type BenchContext, type Row, type Workload, throughputRuns } from '../harness.js';
 import { loadTfjs, tfjsAvailable, tfjsFitRunner } from '../peers/tfjs.js';
 
 const BATCH = 64, SGD_LR = 0.05;
@@ -47,13 +47,6 @@ async function tfjsRun(backend: 'wasm' | 'cpu', threads: number, steps: number):
   return tfjsFitRunner(tf, model, xs, m.trainLabels, BATCH, steps);
 }
 
-async function measure(fn: () => number | Promise<number>, runs: number): Promise<number[]> {
-  await fn(); // warm-up
-  const out: number[] = [];
-  for (let i = 0; i < runs; i++) out.push(await fn());
-  return out;
-}
-
 const noteRow = (c: string, impl: string, note: string): Row =>
   ({ workload: 'cnn', case: c, impl, metric: '', higherIsBetter: true, stats: { median: 0, min: 0, max: 0, runs: 0 }, note });
 
@@ -67,21 +60,21 @@ export const workload: Workload = {
     wg.manualSeed(0);
     ctx.progress.update('cnn: wasmgrad small model', 0.05);
     rows.push({ workload: 'cnn', case: SMALL, impl: ours, metric: 'samples/s', higherIsBetter: true,
-      stats: summarize(await measure(wasmgradRun(buildSmall(), 'sgd', ctx.quick ? 20 : 40), runs)) });
+      stats: summarize(await throughputRuns(wasmgradRun(buildSmall(), 'sgd', ctx.quick ? 20 : 40), runs)) });
     ctx.progress.update('cnn: wasmgrad example model', 0.3);
     rows.push({ workload: 'cnn', case: EXAMPLE, impl: ours, metric: 'samples/s', higherIsBetter: true,
-      stats: summarize(await measure(wasmgradRun(buildCnn(), 'adam', ctx.quick ? 8 : 16), runs)) });
+      stats: summarize(await throughputRuns(wasmgradRun(buildCnn(), 'adam', ctx.quick ? 8 : 16), runs)) });
     if (ctx.compareTfjs) {
       const missing = await tfjsAvailable();
       if (missing) return [...rows, noteRow(SMALL, 'tfjs-layers', missing)];
       ctx.progress.update('cnn: tfjs-layers cpu', 0.6);
       rows.push({ workload: 'cnn', case: SMALL, impl: 'tfjs-layers cpu', metric: 'samples/s', higherIsBetter: true,
-        stats: summarize(await measure(await tfjsRun('cpu', ctx.threads, ctx.quick ? 4 : 8), Math.min(runs, 3))) });
+        stats: summarize(await throughputRuns(await tfjsRun('cpu', ctx.threads, ctx.quick ? 4 : 8), Math.min(runs, 3))) });
       ctx.progress.update('cnn: tfjs-layers wasm', 0.9);
       try {
         const run = await tfjsRun('wasm', ctx.threads, 2);
         rows.push({ workload: 'cnn', case: SMALL, impl: 'tfjs-layers wasm', metric: 'samples/s', higherIsBetter: true,
-          stats: summarize(await measure(run, Math.min(runs, 3))) });
+          stats: summarize(await throughputRuns(run, Math.min(runs, 3))) });
       } catch (e) {
         rows.push(noteRow(SMALL, 'tfjs-layers wasm', `cannot train: ${(e as Error).message.split('\n')[0]}`));
       }

@@ -3,7 +3,7 @@
 import * as wg from '../../src/index.js';
 import { loadMnist } from '../../examples/mnist.js';
 import { trainingRunner } from '../train-loop.js';
-import { summarize, type BenchContext, type Row, type Workload } from '../harness.js';
+import { summarize, type BenchContext, type Row, type Workload, throughputRuns } from '../harness.js';
 import { loadTfjs, tfjsAvailable, tfjsFitRunner } from '../peers/tfjs.js';
 
 const BATCH = 64, LR = 0.1;
@@ -29,13 +29,6 @@ async function tfjsRun(backend: 'wasm' | 'cpu', threads: number, steps: number):
   return tfjsFitRunner(tf, model, xs, m.trainLabels, BATCH, steps);
 }
 
-async function measure(fn: () => number | Promise<number>, runs: number): Promise<number[]> {
-  await fn(); // warm-up
-  const out: number[] = [];
-  for (let i = 0; i < runs; i++) out.push(await fn());
-  return out;
-}
-
 export const workload: Workload = {
   name: 'mlp',
   description: 'MNIST MLP 784-128-64-10 training samples/s (SGD, batch 64)',
@@ -44,14 +37,14 @@ export const workload: Workload = {
     const runs = ctx.quick ? 3 : 7;
     ctx.progress.update('mlp: wasmgrad', 0.1);
     rows.push({ workload: 'mlp', case: '784-128-64-10 b64 SGD', impl: `wasmgrad ${ctx.simd}${ctx.threads > 1 ? ` x${ctx.threads}` : ''}`,
-      metric: 'samples/s', higherIsBetter: true, stats: summarize(await measure(wasmgradRun(ctx.quick ? 60 : 125), runs)) });
+      metric: 'samples/s', higherIsBetter: true, stats: summarize(await throughputRuns(wasmgradRun(ctx.quick ? 60 : 125), runs)) });
     if (ctx.compareTfjs) {
       const missing = await tfjsAvailable();
       if (missing) return [...rows, { workload: 'mlp', case: 'tfjs', impl: 'tfjs', metric: '', higherIsBetter: true, stats: { median: 0, min: 0, max: 0, runs: 0 }, note: missing }];
       for (const backend of ['wasm', 'cpu'] as const) {
         ctx.progress.update(`mlp: tfjs-layers (${backend})`, backend === 'wasm' ? 0.4 : 0.7);
         rows.push({ workload: 'mlp', case: '784-128-64-10 b64 SGD', impl: `tfjs-layers ${backend}`, metric: 'samples/s', higherIsBetter: true,
-          stats: summarize(await measure(await tfjsRun(backend, ctx.threads, backend === 'wasm' ? 40 : 15), Math.min(runs, 5))) });
+          stats: summarize(await throughputRuns(await tfjsRun(backend, ctx.threads, backend === 'wasm' ? 40 : 15), Math.min(runs, 5))) });
       }
     }
     return rows;

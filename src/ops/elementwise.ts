@@ -141,9 +141,7 @@ export function pow(a: Tensor, exponent: Tensor | number): Tensor {
       }
       if (b.requiresGrad) {
         // PyTorch masks the a == 0 case (where log a = -inf) to a zero gradient.
-        const loga = unaryRaw(a, 'log');
-        const safe = binaryRaw('mul', loga, unaryRaw(a, 'neScalar', 0), 'PowBackward1');
-        const fixed = where(unaryRaw(a, 'neScalar', 0), safe, 0, true);
+        const fixed = where(unaryRaw(a, 'neScalar', 0), unaryRaw(a, 'log'), 0, true);
         gb = sumToShape(binaryRaw('mul', g, binaryRaw('mul', out, fixed, 'PowBackward1'), 'PowBackward1'), b.shape);
       }
       return [ga, gb];

@@ -4,6 +4,7 @@ import { Tensor } from '../tensor.js';
 import { backend } from '../runtime/backend.js';
 import { sameShape } from '../shape.js';
 import * as red from './reduce.js';
+import { binaryRaw } from './elementwise.js';
 
 export function onesLike(t: Tensor): Tensor {
   const o = Tensor._empty(t.shape);
@@ -23,13 +24,9 @@ export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
   return s.reshape(shape as number[]);
 }
 
+/** a + b for two gradients of the same shape (any strides), in one kernel pass. */
 export function addGrads(a: Tensor, b: Tensor): Tensor {
-  const out = Tensor._empty(a.shape);
-  const ac = a.contiguous(), bc = b.contiguous();
-  backend.k.ew_fill(out.ptr(), out.size, 0);
-  backend.k.ew_axpy(out.ptr(), ac.ptr(), out.size, 1);
-  backend.k.ew_axpy(out.ptr(), bc.ptr(), out.size, 1);
-  return out;
+  return binaryRaw('add', a, b, 'backward');
 }
 
 function ownable(g: Tensor): boolean {

@@ -5,7 +5,7 @@ import { backend } from '../runtime/backend.js';
 import { scratch } from '../runtime/scratch.js';
 import { GemmAct, GemmBias, Unary } from '../runtime/opcodes.js';
 import { needsGrad, record } from '../autograd/node.js';
-import { broadcastShapes, contiguousStrides } from '../shape.js';
+import { broadcastShapes } from '../shape.js';
 import * as views from './views.js';
 import { sumToShape } from './grad-utils.js';
 
@@ -211,4 +211,3 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null, ac
   return y;
 }
 
-export { contiguousStrides };

@@ -57,10 +57,9 @@ class Backend {
 export const backend = new Backend();
 let initPromise: Promise<void> | null = null;
 
-function requireReady(): void {
+export function requireReady(): void {
   if (!backend.ready) throw new Error('wasmgrad: call `await init()` before using tensors');
 }
-export { requireReady };
 
 async function readBuild(build: SimdBuild | 'threads', dir?: string | URL): Promise<{ bytes?: ArrayBuffer; response?: Response }> {
   const dirs = dir ? [String(dir)] : SEARCH_DIRS;
