@@ -148,6 +148,19 @@ export function conv_im2col(
   }
 }
 
+// conv_im2col_images(src, imageStride, count, C, ..., dst, ldDst): conv_im2col of `count` images
+//   (src advancing by imageStride elements) into column blocks side by side (dst advancing by
+//   outH*outW columns); a thread slice of a batch is one call.
+export function conv_im2col_images(
+  src: usize, imageStride: i32, count: i32, C: i32, H: i32, W: i32, kH: i32, kW: i32, padH: i32, padW: i32,
+  strideH: i32, strideW: i32, dilH: i32, dilW: i32, outH: i32, outW: i32, dst: usize, ldDst: i32,
+): void {
+  for (let i = 0; i < count; i++) {
+    conv_im2col(f32p(src, i * imageStride), C, H, W, kH, kW, padH, padW, strideH, strideW, dilH, dilW, outH, outW,
+      f32p(dst, i * outH * outW), ldDst);
+  }
+}
+
 // conv_col2im(src, C, H, W, kH, kW, padH, padW, strideH, strideW, dilH, dilW, outH, outW, dst, ldSrc)
 //   Adjoint of conv_im2col: src f32 [C*kH*kW rows, outH*outW columns] (column gradients) with row
 //   stride ldSrc >= outH*outW (elements); dst f32 [C, H, W] is ACCUMULATED into (caller zeroes it);

@@ -316,13 +316,20 @@ export function gemm(transA: i32, transB: i32, M: i32, N: i32, K: i32,
   }
 }
 
+// Each element is merged with the same operation storeRow applies to a full tile (beta·C + acc as
+// one madd), so an element's value does not depend on whether it fell in an edge tile: thread
+// slices may then start anywhere and still reproduce the one-thread result bit for bit.
 function mergeEdge(edge: usize, Cp: usize, ldcB: usize, mr: i32, nr: i32, beta: f32): void {
+  const vb = f32x4.splat(beta);
   for (let r = 0; r < mr; r++) {
     const src = edge + (<usize>(r * NR) << 2), dst = Cp + <usize>r * ldcB;
     for (let j = 0; j < nr; j++) {
       const o = <usize>j << 2;
       const v = load<f32>(src + o);
-      store<f32>(dst + o, beta == 0 ? v : v + beta * load<f32>(dst + o));
+      let out = v;
+      if (beta == 1) out = load<f32>(dst + o) + v;
+      else if (beta != 0) out = f32x4.extract_lane(madd(vb, f32x4.splat(load<f32>(dst + o)), f32x4.splat(v)), 0);
+      store<f32>(dst + o, out);
     }
   }
 }

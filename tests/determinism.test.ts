@@ -109,3 +109,71 @@ describe('threads', () => {
     expect(two).toEqual(one);
   });
 });
+
+describe('every threaded kernel reproduces one thread bit for bit', () => {
+  const F2 = nn.functional;
+  /** Runs `make` (from the same seed) on 1 and on 2 threads and returns both results' values. */
+  const both = (make: () => Tensor[]): [number[][], number[][]] => {
+    const max = getNumThreads();
+    const run = (t: number) => { setNumThreads(t); manualSeed(5); return make().map((r) => Array.from(r.data() as Float32Array | Int32Array)); };
+    const one = run(1), two = run(2);
+    setNumThreads(max);
+    return [one, two];
+  };
+  const check = (name: string, make: () => Tensor[]) => it(name, () => {
+    if (backendInfo().threads < 2) { console.log('[determinism] only one thread: not applicable'); return; }
+    const [one, two] = both(make);
+    expect(one.length).toBeGreaterThan(0);
+    // A summary per result, not the arrays themselves (a diff of 100k numbers takes minutes to print).
+    const diffs = one.map((a, i) => {
+      const b = two[i];
+      const bad = a.findIndex((v, j) => !Object.is(v, b[j]));
+      return a.length === 0 ? `result ${i} is empty` : a.length !== b.length ? `result ${i}: ${a.length} vs ${b.length} values`
+        : bad < 0 ? 'same' : `result ${i}: first difference at ${bad}: ${a[bad]} vs ${b[bad]}`;
+    });
+    expect(diffs).toEqual(one.map(() => 'same'));
+  });
+  /** Gradients of x and of each extra leaf from sum(f(x) * r) (a random weighting, so dx is not constant). */
+  const grads = (f: (x: Tensor) => Tensor, shape: number[], ...leaves: Tensor[]) => {
+    const x = randn(shape).requiresGrad_();
+    const y = f(x).keep(); // held across the next backward() of the same check
+    y.mul(randn(y.shape)).sum().backward();
+    return [y, x.grad!, ...leaves.map((l) => l.grad!)];
+  };
+
+  check('matmul split by rows and by columns, sizes off the tile grid', () => [
+    randn([301, 257]).matmul(randn([257, 283])), // rows
+    randn([13, 700]).matmul(randn([700, 611])), // short and wide: columns
+  ]);
+  check('linear with bias and fused activation, forward and backward (column and row splits)', () => {
+    const w = randn([130, 300]).requiresGrad_(), b = randn([130]).requiresGrad_();
+    return grads((x) => F2.linear(x, w, b).relu(), [70, 300], w, b);
+  });
+  check('elementwise maps and their derivatives (200,003 elements)', () => grads((x) => F2.gelu(x).tanh().mul(3), [200003]));
+  check('softmax / log-softmax over rows, forward and backward', () => [
+    ...grads((x) => F2.softmax(x, 1), [3001, 40]), ...grads((x) => F2.logSoftmax(x, 1), [3001, 40]),
+  ]);
+  check('sums over an inner dim', () => [randn([5003, 30]).sum(1), randn([700, 33, 9]).sum(1)]);
+  check('conv2d + max/avg pooling, forward and backward', () => {
+    const w = randn([8, 3, 3, 3]).requiresGrad_(), b = randn([8]).requiresGrad_();
+    return [
+      ...grads((x) => F2.maxPool2d(F2.conv2d(x, w, b, { padding: 1 }), 2), [12, 3, 30, 30], w, b),
+      ...grads((x) => F2.avgPool2d(x, 3, { stride: 2, padding: 1 }), [9, 16, 31, 29]),
+    ];
+  });
+  check('optimizer updates (SGD momentum, Adam, RMSprop, Adagrad) on a 300x400 weight', () => {
+    const out: Tensor[] = [];
+    for (const make of [
+      (p: Tensor[]) => new optim.SGD(p, { lr: 0.1, momentum: 0.9, nesterov: true }),
+      (p: Tensor[]) => new optim.Adam(p, { lr: 0.01, amsgrad: true, weightDecay: 0.1 }),
+      (p: Tensor[]) => new optim.RMSprop(p, { lr: 0.01, centered: true, momentum: 0.5 }),
+      (p: Tensor[]) => new optim.Adagrad(p, { lr: 0.1 }),
+    ]) {
+      const p = randn([300, 400]).requiresGrad_();
+      const opt = make([p]);
+      for (let i = 0; i < 3; i++) { opt.zeroGrad(); p.mul(randn([300, 400])).square().sum().backward(); opt.step(); }
+      out.push(p);
+    }
+    return out;
+  });
+});

@@ -1,6 +1,7 @@
 // Activations (fused SIMD kernels forward and backward) and numerically stable softmax / log-softmax.
 import { Tensor } from '../tensor.js';
 import { backend } from '../runtime/backend.js';
+import { MIN_PARALLEL_ELEMENTS, parallelRows } from '../runtime/parallel.js';
 import type { UnaryName } from '../runtime/opcodes.js';
 import { needsGrad, record } from '../autograd/node.js';
 import { normDim } from '../shape.js';
@@ -23,12 +24,21 @@ export function softmax(x: Tensor, dim: number, isLog: boolean): Tensor {
   const n = shape[d];
   const inner = shape.slice(d + 1).reduce((a, b) => a * b, 1);
   const y = Tensor._empty(x.shape);
-  if (y.size) backend.k.red_softmax(xc.ptr(op), y.ptr(), outer, n, inner, isLog ? 1 : 0);
+  // Each outer slice is normalised on its own, so slices of outer may go to different threads.
+  const slice = n * inner * 4, work = outer * n * inner;
+  if (y.size) {
+    const xp = xc.ptr(op), yp = y.ptr();
+    parallelRows('red_softmax', outer, work, MIN_PARALLEL_ELEMENTS, (s, c) => [xp + s * slice, yp + s * slice, c, n, inner, isLog ? 1 : 0]);
+  }
   if (needsGrad(x)) {
     record(y, isLog ? 'LogSoftmaxBackward0' : 'SoftmaxBackward0', [x], (g) => {
       const gc = g.contiguous();
       const dx = Tensor._empty(x.shape);
-      if (dx.size) backend.k.red_softmax_backward(y.ptr(op), gc.ptr(op), dx.ptr(), outer, n, inner, isLog ? 1 : 0);
+      if (dx.size) {
+        const yp = y.ptr(op), gp = gc.ptr(op), dp = dx.ptr();
+        parallelRows('red_softmax_backward', outer, work, MIN_PARALLEL_ELEMENTS, (s, c) =>
+          [yp + s * slice, gp + s * slice, dp + s * slice, c, n, inner, isLog ? 1 : 0]);
+      }
       return [dx];
     }, [y]);
   }

@@ -7,11 +7,13 @@
 // (groups == C == O) use direct kernels (assembly/conv.ts).
 import { Tensor } from '../tensor.js';
 import { backend } from '../runtime/backend.js';
+import { MIN_PARALLEL_ELEMENTS, parallelRows, sumRows } from '../runtime/parallel.js';
 import { scratch, writeMeta } from '../runtime/scratch.js';
-import { GemmAct, GemmBias, Unary } from '../runtime/opcodes.js';
+import { GemmAct, GemmBias } from '../runtime/opcodes.js';
 import { needsGrad, record } from '../autograd/node.js';
 import { gemm, transposed, type LinearActivation, type Mat } from './matmul.js';
 import * as views from './views.js';
+import { unaryKernel } from './elementwise.js';
 
 export type Pair = number | readonly [number, number];
 export type ConvPadding = Pair | 'same' | 'valid';
@@ -170,9 +172,10 @@ function chunkImages(g: Geometry, Kg: number): number {
 
 /** im2col of images n0..n0+nc-1, group gi, side by side into cols [Kg, nc*L]. */
 function im2colChunk(g: Geometry, xp: number, gi: number, n0: number, nc: number, cols: number): void {
-  const k = backend.k, Cg = g.C / g.groups, L = g.outH * g.outW, HW = g.H * g.W;
+  const Cg = g.C / g.groups, L = g.outH * g.outW, HW = g.H * g.W;
   const args = kernelArgs(g, Cg);
-  for (let i = 0; i < nc; i++) k.conv_im2col(xp + f4(((n0 + i) * g.C + gi * Cg) * HW), ...args, cols + f4(i * L), nc * L);
+  parallelRows('conv_im2col_images', nc, nc * Cg * g.kH * g.kW * L, MIN_PARALLEL_ELEMENTS, (s, c) =>
+    [xp + f4(((n0 + s) * g.C + gi * Cg) * HW), g.C * HW, c, ...args, cols + f4(s * L), nc * L]);
 }
 
 function forwardGemm(g: Geometry, x: Tensor, w: Tensor, b: Tensor | null, y: Tensor, act: Act): void {
@@ -297,8 +300,6 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
   return convolution(x, weight, bias, opts, 'conv2d', false);
 }
 
-const ACT_UNARY = { relu: Unary.relu, leakyRelu: Unary.leakyRelu, sigmoid: Unary.sigmoid, tanh: Unary.tanh } as const;
-
 function convolution(x: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv2dOptions, op: string, oneD: boolean): Tensor {
   const g = geometry(x, weight, bias, opts, op, oneD);
   const act = activationOf(opts, op);
@@ -311,7 +312,7 @@ function convolution(x: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv2
     else {
       if (g.C === 0) fillBias(y, bc, g);
       else forwardDepthwise(g, xc, wc, bc, y);
-      if (act.name !== 'none') backend.k.ew_unary(ACT_UNARY[act.name], y.ptr(), y.ptr(), y.size, act.slope, 0);
+      if (act.name !== 'none') unaryKernel(act.name, y.ptr(), y.ptr(), y.size, act.slope);
     }
   }
   if (needsGrad(x, weight, bias)) {
@@ -361,7 +362,7 @@ function biasGrad(dy: Tensor, g: Geometry, db: Tensor): void {
   const k = backend.k, L = g.outH * g.outW;
   if (g.N * L === 0) { k.ew_fill(db.ptr(), g.O, 0); return; }
   const rows = Tensor._empty([g.N, g.O]);
-  k.red_sum(dy.ptr('conv2d backward'), rows.ptr(), g.N * g.O, L, 1, 1);
+  sumRows(dy.ptr('conv2d backward'), rows.ptr(), g.N * g.O, L, 1, 1);
   k.red_sum(rows.ptr(), db.ptr(), 1, g.N, g.O, 1);
   rows._release();
 }

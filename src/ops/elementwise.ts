@@ -7,6 +7,7 @@ import { writeMeta, writeMeta3 } from '../runtime/scratch.js';
 import { broadcastShapes, broadcastStrides, coalesce, contiguousStrides, sameShape } from '../shape.js';
 import { needsGrad, record } from '../autograd/node.js';
 import { sumToShape } from './grad-utils.js';
+import { MIN_PARALLEL_ELEMENTS, parallelRows } from '../runtime/parallel.js';
 
 const k = () => backend.k;
 
@@ -34,11 +35,16 @@ export function binaryRaw(op: BinaryName, a: Tensor, b: Tensor, opName: string):
   return out;
 }
 
+/** ew_unary over n contiguous elements from x into y (may be x), split across threads when large. */
+export function unaryKernel(op: UnaryName, x: number, y: number, n: number, p1 = 0, p2 = 0): void {
+  parallelRows('ew_unary', n, n, MIN_PARALLEL_ELEMENTS, (s, c) => [Unary[op], x + s * 4, y + s * 4, c, p1, p2]);
+}
+
 /** The raw unary kernel call on a contiguous copy of x (no autograd). */
 export function unaryRaw(x: Tensor, op: UnaryName, p1 = 0, p2 = 0): Tensor {
   const xc = asFloat(x).contiguous();
   const out = Tensor._empty(x.shape);
-  if (out.size) k().ew_unary(Unary[op], xc.ptr(op), out.ptr(), out.size, p1, p2);
+  if (out.size) unaryKernel(op, xc.ptr(op), out.ptr(), out.size, p1, p2);
   return out;
 }
 
@@ -61,7 +67,9 @@ export function unary(x: Tensor, op: UnaryName, p1 = 0, p2 = 0): Tensor {
       const gc = g.contiguous();
       const dx = Tensor._empty(x.shape);
       if (dx.size) {
-        k().ew_unary_backward(Unary[op], gc.ptr(name), saveX ? xc.ptr(name) : 0, saveY ? y.ptr(name) : 0, dx.ptr(), dx.size, p1, p2);
+        const [dy, xs, ys] = [gc.ptr(name), saveX ? xc.ptr(name) : 0, saveY ? y.ptr(name) : 0];
+        parallelRows('ew_unary_backward', dx.size, dx.size, MIN_PARALLEL_ELEMENTS, (s, c) =>
+          [Unary[op], dy + s * 4, xs && xs + s * 4, ys && ys + s * 4, dx.ptr() + s * 4, c, p1, p2]);
       }
       return [dx];
     }, saved);
@@ -278,7 +286,7 @@ export function axpy_(y: Tensor, x: Tensor, alpha: number): void {
 }
 export function unaryInPlace_(t: Tensor, op: UnaryName, p1 = 0, p2 = 0): void {
   if (!t.isContiguous()) throw new Error(`${op}_: tensor must be contiguous`);
-  if (t.size) k().ew_unary(Unary[op], t.ptr(op), t.ptr(op), t.size, p1, p2);
+  if (t.size) unaryKernel(op, t.ptr(op), t.ptr(op), t.size, p1, p2);
 }
 export function uniform_(t: Tensor, low: number, high: number): void {
   if (!t.isContiguous()) throw new Error('uniform_: tensor must be contiguous');

@@ -4,6 +4,7 @@
 // (PyTorch); evaluation uses the running statistics. Backward is the closed form, not a taped chain.
 import { Tensor } from '../tensor.js';
 import { backend } from '../runtime/backend.js';
+import { sumRows } from '../runtime/parallel.js';
 import { needsGrad, record } from '../autograd/node.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { contiguousStrides } from '../shape.js';
@@ -25,7 +26,7 @@ function channelSum(x: Tensor, N: number, C: number, L: number): Tensor {
   let rows = x;
   if (L > 1) {
     rows = Tensor._empty([N, C]);
-    k.red_sum(x.ptr(OP), rows.ptr(), N * C, L, 1, 1);
+    sumRows(x.ptr(OP), rows.ptr(), N * C, L, 1, 1);
   }
   k.red_sum(rows.ptr(OP), out.ptr(), 1, N, C, 1);
   return out;

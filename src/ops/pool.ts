@@ -3,6 +3,7 @@
 // (as 2-D with H = 1). Kernels in assembly/pool.ts work on N*C independent planes.
 import { Tensor } from '../tensor.js';
 import { backend } from '../runtime/backend.js';
+import { MIN_PARALLEL_ELEMENTS, parallelRows } from '../runtime/parallel.js';
 import { needsGrad, record } from '../autograd/node.js';
 import * as views from './views.js';
 import { pair, type Pair } from './conv.js';
@@ -79,13 +80,21 @@ function batched(x: Tensor, rank: number, op: string, oneD: boolean, f: (x4: Ten
   return Array.isArray(out) ? out.map(back) : back(out);
 }
 
+// Planes (one image channel each) are pooled independently, so slices of them may run on other threads.
+function byPlanes(kernel: 'pool_max2d_fwd' | 'pool_max2d_bwd' | 'pool_avg2d_fwd' | 'pool_avg2d_bwd', NC: number, w: Window,
+                  args: (start: number, count: number) => number[]): void {
+  parallelRows(kernel, NC, NC * (w.H * w.W + w.outH * w.outW), MIN_PARALLEL_ELEMENTS, args);
+}
+
 function maxPoolCore(x: Tensor, w: Window, op: string): [Tensor, Tensor] {
   const xc = x.contiguous();
   const NC = w.N * w.C;
   const y = Tensor._empty([w.N, w.C, w.outH, w.outW]);
   const idx = Tensor._empty([w.N, w.C, w.outH, w.outW], 'int32');
   if (y.size) {
-    backend.k.pool_max2d_fwd(xc.ptr(op), NC, w.H, w.W, w.kH, w.kW, w.pH, w.pW, w.sH, w.sW, w.dH, w.dW, w.outH, w.outW, y.ptr(), idx.ptr());
+    const xp = xc.ptr(op), yp = y.ptr(), ip = idx.ptr();
+    byPlanes('pool_max2d_fwd', NC, w, (s, c) => [xp + s * w.H * w.W * 4, c, w.H, w.W, w.kH, w.kW, w.pH, w.pW, w.sH, w.sW, w.dH, w.dW,
+      w.outH, w.outW, yp + s * w.outH * w.outW * 4, ip + s * w.outH * w.outW * 4]);
   }
   if (needsGrad(x)) {
     record(y, 'MaxPool2DWithIndicesBackward0', [x], (g) => {
@@ -93,7 +102,8 @@ function maxPoolCore(x: Tensor, w: Window, op: string): [Tensor, Tensor] {
       const dx = Tensor._empty(x.shape);
       if (dx.size) {
         backend.k.ew_fill(dx.ptr(), dx.size, 0);
-        if (gc.size) backend.k.pool_max2d_bwd(gc.ptr(op), idx.ptr(op), NC, w.H, w.W, w.outH, w.outW, dx.ptr());
+        const gp = gc.ptr(op), ip = idx.ptr(op), dp = dx.ptr(), OL = w.outH * w.outW;
+        if (gc.size) byPlanes('pool_max2d_bwd', NC, w, (s, c) => [gp + s * OL * 4, ip + s * OL * 4, c, w.H, w.W, w.outH, w.outW, dp + s * w.H * w.W * 4]);
       }
       return [dx];
     }, [idx]);
@@ -137,14 +147,20 @@ function avgPoolCore(x: Tensor, w: Window, countIncludePad: boolean, divisorOver
   const NC = w.N * w.C;
   const cip = countIncludePad ? 1 : 0, div = divisorOverride ?? 0;
   const y = Tensor._empty([w.N, w.C, w.outH, w.outW]);
-  if (y.size) backend.k.pool_avg2d_fwd(xc.ptr(op), NC, w.H, w.W, w.kH, w.kW, w.pH, w.pW, w.sH, w.sW, w.outH, w.outW, cip, div, y.ptr());
+  if (y.size) {
+    const xp = xc.ptr(op), yp = y.ptr();
+    byPlanes('pool_avg2d_fwd', NC, w, (s, c) => [xp + s * w.H * w.W * 4, c, w.H, w.W, w.kH, w.kW, w.pH, w.pW, w.sH, w.sW, w.outH, w.outW, cip, div,
+      yp + s * w.outH * w.outW * 4]);
+  }
   if (needsGrad(x)) {
     record(y, 'AvgPool2DBackward0', [x], (g) => {
       const gc = g.contiguous();
       const dx = Tensor._empty(x.shape);
       if (dx.size) {
         backend.k.ew_fill(dx.ptr(), dx.size, 0);
-        if (gc.size) backend.k.pool_avg2d_bwd(gc.ptr(op), NC, w.H, w.W, w.kH, w.kW, w.pH, w.pW, w.sH, w.sW, w.outH, w.outW, cip, div, dx.ptr());
+        const gp = gc.ptr(op), dp = dx.ptr();
+        if (gc.size) byPlanes('pool_avg2d_bwd', NC, w, (s, c) => [gp + s * w.outH * w.outW * 4, c, w.H, w.W, w.kH, w.kW, w.pH, w.pW, w.sH, w.sW,
+          w.outH, w.outW, cip, div, dp + s * w.H * w.W * 4]);
       }
       return [dx];
     });

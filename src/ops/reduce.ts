@@ -2,6 +2,7 @@
 // A reduction over several dims permutes them to the end and reduces one flattened axis.
 import { Tensor } from '../tensor.js';
 import { backend } from '../runtime/backend.js';
+import { sumRows } from '../runtime/parallel.js';
 import { needsGrad, record } from '../autograd/node.js';
 import { normDim, normDims } from '../shape.js';
 import { binaryRaw, unaryRaw, cast } from './elementwise.js';
@@ -35,7 +36,7 @@ function sumRaw(x: Tensor, dims: number[], keepdim: boolean, scale: number, op: 
   const out = Tensor._empty(L.outShape);
   if (out.size) {
     if (L.n === 0) k().ew_fill(out.ptr(), out.size, op === 'mean' ? NaN : 0);
-    else k().red_sum(L.src.ptr(op), out.ptr(), L.outer, L.n, L.inner, scale);
+    else sumRows(L.src.ptr(op), out.ptr(), L.outer, L.n, L.inner, scale);
   }
   return out;
 }

@@ -1,6 +1,5 @@
 // Adagrad with learning-rate decay and L2 weight decay (torch.optim.Adagrad).
 import type { Tensor } from '../tensor.js';
-import { backend } from '../runtime/backend.js';
 import { Optimizer, checkBool, checkNonNegative, type ParamGroup, type ParamsInput } from './optimizer.js';
 import { MAXIMIZE } from './flags.js';
 
@@ -34,6 +33,6 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     state.step = step;
     const sum = this.buffer(state, 'sum', p, g.initialAccumulatorValue).ptr(op);
     const clr = g.lr / (1 + (step - 1) * g.lrDecay);
-    backend.k.opt_adagrad(p.ptr(op), grad.ptr(op), sum, p.size, clr, g.weightDecay, g.eps, g.maximize ? MAXIMIZE : 0);
+    this.launch('opt_adagrad', p, [p.ptr(op), grad.ptr(op), sum], [clr, g.weightDecay, g.eps, g.maximize ? MAXIMIZE : 0]);
   }
 }

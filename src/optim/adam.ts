@@ -1,7 +1,6 @@
 // Adam (L2 weight decay added to the gradient) and AdamW (decoupled weight decay), with optional
 // AMSGrad (torch.optim.Adam / AdamW). Bias corrections are computed here in f64 per parameter step.
 import type { Tensor } from '../tensor.js';
-import { backend } from '../runtime/backend.js';
 import { Optimizer, checkBool, checkNonNegative, checkRange, type ParamGroup, type ParamsInput } from './optimizer.js';
 import { AMSGRAD, MAXIMIZE } from './flags.js';
 
@@ -47,7 +46,7 @@ export class Adam extends Optimizer<AdamOptions> {
     const l2 = this.decoupled ? 0 : g.weightDecay;
     const decay = this.decoupled ? 1 - g.lr * g.weightDecay : 1;
     const flags = (g.amsgrad ? AMSGRAD : 0) | (g.maximize ? MAXIMIZE : 0);
-    backend.k.opt_adam(p.ptr(op), grad.ptr(op), m.ptr(op), v.ptr(op), vmax, p.size, beta1, 1 - beta1, beta2, 1 - beta2, g.eps, l2, decay, stepSize, bc2Sqrt, flags);
+    this.launch('opt_adam', p, [p.ptr(op), grad.ptr(op), m.ptr(op), v.ptr(op), vmax], [beta1, 1 - beta1, beta2, 1 - beta2, g.eps, l2, decay, stepSize, bc2Sqrt, flags]);
   }
 }
 

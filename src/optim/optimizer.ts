@@ -5,6 +5,7 @@ import { Tensor, isTensor } from '../tensor.js';
 import { zeros } from '../ops/creation.js';
 import { enableGrad } from '../autograd/grad-mode.js';
 import { sameShape } from '../shape.js';
+import { MIN_PARALLEL_ELEMENTS, parallelRows } from '../runtime/parallel.js';
 
 /** Per-parameter state: tensors under PyTorch's names (exp_avg, momentum_buffer, ...) and the step count. */
 export type ParamState = Record<string, Tensor | number>;
@@ -28,6 +29,8 @@ export interface ZeroGradOptions {
 }
 
 export type Closure = () => number | Tensor;
+
+type UpdateKernel = 'opt_sgd' | 'opt_adam' | 'opt_rmsprop' | 'opt_adagrad';
 
 export abstract class Optimizer<O extends { lr: number }> {
   readonly paramGroups: ParamGroup<O>[] = [];
@@ -101,6 +104,17 @@ export abstract class Optimizer<O extends { lr: number }> {
   }
 
   /** The state of p, created empty on first use. */
+  /**
+   * Runs an update kernel, whose arguments are (pointers..., element count, scalars...). Large
+   * parameters are split by rows across threads: the same rows the Linear GEMMs hand each thread,
+   * so a thread updates the weights whose gradient it just computed (runtime/parallel.ts).
+   */
+  protected launch(kernel: UpdateKernel, p: Tensor, ptrs: number[], scalars: number[]): void {
+    const rows = p.ndim > 0 ? p.shape[0] : 1, rowLen = rows > 0 ? p.size / rows : 0;
+    parallelRows(kernel, rows, p.size, MIN_PARALLEL_ELEMENTS, (start, count) =>
+      [...ptrs.map((q) => (q ? q + start * rowLen * 4 : 0)), count * rowLen, ...scalars]);
+  }
+
   protected stateOf(p: Tensor): ParamState {
     let s = this.state.get(p);
     if (!s) { s = {}; this.state.set(p, s); }

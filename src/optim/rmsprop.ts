@@ -1,6 +1,5 @@
 // RMSprop with optional momentum and the centered variant (torch.optim.RMSprop).
 import type { Tensor } from '../tensor.js';
-import { backend } from '../runtime/backend.js';
 import { Optimizer, checkBool, checkNonNegative, type ParamGroup, type ParamsInput } from './optimizer.js';
 import { CENTERED, HAS_MOMENTUM, MAXIMIZE } from './flags.js';
 
@@ -37,6 +36,6 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     const gavg = g.centered ? this.buffer(state, 'grad_avg', p).ptr(op) : 0;
     const buf = g.momentum > 0 ? this.buffer(state, 'momentum_buffer', p).ptr(op) : 0;
     const flags = (g.centered ? CENTERED : 0) | (g.momentum > 0 ? HAS_MOMENTUM : 0) | (g.maximize ? MAXIMIZE : 0);
-    backend.k.opt_rmsprop(p.ptr(op), grad.ptr(op), sq, gavg, buf, p.size, g.lr, g.alpha, 1 - g.alpha, g.eps, g.weightDecay, g.momentum, flags);
+    this.launch('opt_rmsprop', p, [p.ptr(op), grad.ptr(op), sq, gavg, buf], [g.lr, g.alpha, 1 - g.alpha, g.eps, g.weightDecay, g.momentum, flags]);
   }
 }

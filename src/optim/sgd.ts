@@ -1,7 +1,6 @@
 // Stochastic gradient descent with momentum, dampening, Nesterov momentum and L2 weight decay
 // (torch.optim.SGD). Batch, stochastic and mini-batch gradient descent differ only in the DataLoader's batchSize.
 import type { Tensor } from '../tensor.js';
-import { backend } from '../runtime/backend.js';
 import { Optimizer, checkBool, checkNonNegative, type ParamGroup, type ParamsInput } from './optimizer.js';
 import { FIRST_STEP, HAS_MOMENTUM, MAXIMIZE, NESTEROV } from './flags.js';
 
@@ -41,6 +40,6 @@ export class SGD extends Optimizer<SGDOptions> {
       buf = this.buffer(state, 'momentum_buffer', p).ptr('SGD.step');
       flags |= HAS_MOMENTUM;
     }
-    backend.k.opt_sgd(p.ptr('SGD.step'), grad.ptr('SGD.step'), buf, p.size, g.lr, g.momentum, 1 - g.dampening, g.weightDecay, flags);
+    this.launch('opt_sgd', p, [p.ptr('SGD.step'), grad.ptr('SGD.step'), buf], [g.lr, g.momentum, 1 - g.dampening, g.weightDecay, flags]);
   }
 }

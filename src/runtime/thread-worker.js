@@ -2,7 +2,7 @@
 // threads build over the shared memory it is given and runs the jobs the main thread posts
 // through a control block in that memory, blocking with Atomics.wait between jobs.
 /* eslint-disable */
-const SEQ = 0, REMAINING = 1, SLOT_BASE = 4, SLOT_INTS = 64, SPIN = 2000;
+const SEQ = 0, REMAINING = 1, SLOT_BASE = 4, SLOT_INTS = 64, SPIN = 200000;
 
 async function start(port, { module, memory, control, index, names }) {
   const instance = await WebAssembly.instantiate(module, {
