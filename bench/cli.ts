@@ -2,6 +2,7 @@
 // wasmgrad-bench: measures wasmgrad's kernels and training loops side by side with peers in the
 // same run (ratios, not absolute numbers, are what survive a noisy shared machine).
 //   npm run bench -- gemm mlp --compare tfjs --json --svg chart.svg --threads 1 --simd relaxed
+// Threads default to the library's default (all cores where the platform allows).
 import os from 'node:os';
 import { writeFileSync } from 'node:fs';
 import * as wg from '../src/index.js';
@@ -16,7 +17,7 @@ function usage(): never {
 }
 
 function parseArgs(argv: string[]) {
-  const opts = { workloads: [] as string[], compare: false, threads: 1, simd: 'auto' as 'auto' | 'plain' | 'relaxed', json: false, svg: '', quick: false };
+  const opts = { workloads: [] as string[], compare: false, threads: undefined as number | undefined, simd: 'auto' as 'auto' | 'plain' | 'relaxed', json: false, svg: '', quick: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--help' || a === '-h') usage();
@@ -49,7 +50,8 @@ async function main() {
   const info = wg.backendInfo();
   const machine = `${os.cpus()[0]?.model ?? 'cpu'} (${os.cpus().length} cores), ${info.runtime}, ${os.platform()} ${os.arch()}`;
   const header = `wasmgrad-bench — ${machine}\nwasmgrad build: ${info.simd} SIMD, ${info.threads} thread(s)` +
-    (opts.compare ? '; peers: tfjs 4.22 (wasm backend single-threaded unless --threads)' : '');
+    // tfjs-backend-wasm 4.22 turns its multithreaded build off under Node (flags_wasm.ts), whatever setThreadsCount says.
+    (opts.compare ? '; peers: tfjs 4.22 (its wasm backend runs one thread under Node)' : '');
   const progress = new Progress(!opts.json && process.stderr.isTTY === true);
   const ctx: BenchContext = { compareTfjs: opts.compare, threads: info.threads, simd: info.simd, quick: opts.quick, progress };
   const rows: Row[] = [];

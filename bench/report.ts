@@ -36,8 +36,17 @@ export function ratios(rows: Row[]): { workload: string; case: string; peer: str
 
 export function renderRatios(rows: Row[]): string {
   const list = ratios(rows);
-  if (!list.length) return '';
-  return 'speed-up of wasmgrad over peers (same run):\n' + list.map((r) => `  ${r.workload} ${r.case}: ${r.ratio.toFixed(2)}x vs ${r.peer}`).join('\n');
+  const parts: string[] = [];
+  if (list.length) parts.push('speed-up of wasmgrad over peers (same run):\n' + list.map((r) => `  ${r.workload} ${r.case}: ${r.ratio.toFixed(2)}x vs ${r.peer}`).join('\n'));
+  // Rows of one case measured on 1 and on N threads (impl names ending in x1 / xN).
+  const scaling: string[] = [];
+  for (const one of rows.filter((r) => r.stats.runs && / x1$/.test(r.impl))) {
+    for (const many of rows.filter((r) => r.stats.runs && r.case === one.case && r.workload === one.workload && / x([2-9]|\d\d+)$/.test(r.impl))) {
+      scaling.push(`  ${one.workload} ${one.case}: ${many.impl.split(' x').pop()} threads ${(many.stats.median / one.stats.median).toFixed(2)}x one thread`);
+    }
+  }
+  if (scaling.length) parts.push('thread scaling (same run, taking turns):\n' + scaling.join('\n'));
+  return parts.join('\n\n');
 }
 
 export function renderSvg(rows: Row[], title: string): string {

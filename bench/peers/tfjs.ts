@@ -1,5 +1,6 @@
 // TensorFlow.js as a peer, loaded on demand (a devDependency: absent in user installs, so the
-// CLI says so instead of failing). Single-threaded WASM backend unless threads are requested.
+// CLI says so instead of failing). Its WASM backend is single-threaded under Node: tfjs disables its
+// multithreaded build there (flags_wasm.ts), so the thread count passed on only matters elsewhere.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -42,7 +43,10 @@ export async function tfjsAvailable(): Promise<string | null> {
 export function tfjsFitRunner(tf: any, model: any, xs: any, labels: Int32Array, batch: number, steps: number): () => Promise<number> {
   const ys = tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), 10), 'float32');
   const xsub = tf.slice(xs, 0, steps * batch), ysub = tf.slice(ys, 0, steps * batch);
+  // A few untimed batches first, as for wasmgrad (bench/train-loop.ts).
+  const xwarm = tf.slice(xs, 0, 5 * batch), ywarm = tf.slice(ys, 0, 5 * batch);
   return async () => {
+    await model.fit(xwarm, ywarm, { batchSize: batch, epochs: 1, shuffle: false, verbose: 0 });
     const t0 = performance.now();
     await model.fit(xsub, ysub, { batchSize: batch, epochs: 1, shuffle: false, verbose: 0 });
     return (steps * batch) / ((performance.now() - t0) / 1000);
