@@ -209,6 +209,19 @@ export function conv_col2im(
 
 // ---- batched-GEMM layout <-> NCHW ----
 
+// conv_col2im_images(src, count, C, ..., dst, ldSrc, imageStride): conv_col2im for `count` images
+//   whose column blocks sit side by side in src (advancing by outH*outW columns), accumulating into
+//   dst images imageStride elements apart; a thread slice of a batch is one call.
+export function conv_col2im_images(
+  src: usize, count: i32, C: i32, H: i32, W: i32, kH: i32, kW: i32, padH: i32, padW: i32,
+  strideH: i32, strideW: i32, dilH: i32, dilW: i32, outH: i32, outW: i32, dst: usize, ldSrc: i32, imageStride: i32,
+): void {
+  for (let i = 0; i < count; i++) {
+    conv_col2im(f32p(src, i * outH * outW), C, H, W, kH, kW, padH, padW, strideH, strideW, dilH, dilW, outH, outW,
+      f32p(dst, i * imageStride), ldSrc);
+  }
+}
+
 // conv_scatter_nchw(src, O, N, L, dst)
 //   src f32 [O, N*L] (the batched GEMM's output: image n at columns n*L..n*L+L-1)
 //   -> dst f32 [N, O, L] (NCHW), OVERWRITTEN.

@@ -28,7 +28,7 @@ export function softmax(x: Tensor, dim: number, isLog: boolean): Tensor {
   const slice = n * inner * 4, work = outer * n * inner;
   if (y.size) {
     const xp = xc.ptr(op), yp = y.ptr();
-    parallelRows('red_softmax', outer, work, MIN_PARALLEL_ELEMENTS, (s, c) => [xp + s * slice, yp + s * slice, c, n, inner, isLog ? 1 : 0]);
+    parallelRows('red_softmax', outer, work, MIN_PARALLEL_ELEMENTS, (s, c) => [xp + s * slice, yp + s * slice, c, n, inner, isLog ? 1 : 0], 1);
   }
   if (needsGrad(x)) {
     record(y, isLog ? 'LogSoftmaxBackward0' : 'SoftmaxBackward0', [x], (g) => {
@@ -37,7 +37,7 @@ export function softmax(x: Tensor, dim: number, isLog: boolean): Tensor {
       if (dx.size) {
         const yp = y.ptr(op), gp = gc.ptr(op), dp = dx.ptr();
         parallelRows('red_softmax_backward', outer, work, MIN_PARALLEL_ELEMENTS, (s, c) =>
-          [yp + s * slice, gp + s * slice, dp + s * slice, c, n, inner, isLog ? 1 : 0]);
+          [yp + s * slice, gp + s * slice, dp + s * slice, c, n, inner, isLog ? 1 : 0], 1);
       }
       return [dx];
     }, [y]);

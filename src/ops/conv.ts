@@ -155,8 +155,10 @@ function activationOf(opts: FusedActivationOptions, op: string): Act {
 
 // Upper bound for the column matrix (and the [O, n*L] GEMM output) of one sub-batch. Measured on the
 // MNIST CNN layers: 256 KB to 2 MB (cache-resident columns) are equally fast, 8 MB is 10-20% slower
-// (the GEMM then streams its packed panels from L3); 1 MB still gives wide GEMMs (8 images of 14x14x144).
-const COLS_BUDGET = 1 << 20;
+// (the GEMM then streams its packed panels from L3). 2 MB leaves each of two threads wide GEMM
+// slices (4 images of 28x28x144 split 2 + 2: a 3x3 conv ran 1.4x faster on 2 threads than with 1 MB).
+// It must not depend on the thread count: sub-batches decide the order in which dW accumulates.
+const COLS_BUDGET = 1 << 21;
 
 // Padded output area of an M x N GEMM in 6x8 register tiles: dW [O, CkK] is computed as its
 // transpose when that wastes fewer lanes (a 1-channel 3x3 conv: [9, O] instead of [O, 9], ~1.8x faster).
@@ -175,7 +177,7 @@ function im2colChunk(g: Geometry, xp: number, gi: number, n0: number, nc: number
   const Cg = g.C / g.groups, L = g.outH * g.outW, HW = g.H * g.W;
   const args = kernelArgs(g, Cg);
   parallelRows('conv_im2col_images', nc, nc * Cg * g.kH * g.kW * L, MIN_PARALLEL_ELEMENTS, (s, c) =>
-    [xp + f4(((n0 + s) * g.C + gi * Cg) * HW), g.C * HW, c, ...args, cols + f4(s * L), nc * L]);
+    [xp + f4(((n0 + s) * g.C + gi * Cg) * HW), g.C * HW, c, ...args, cols + f4(s * L), nc * L], 1);
 }
 
 function forwardGemm(g: Geometry, x: Tensor, w: Tensor, b: Tensor | null, y: Tensor, act: Act): void {
@@ -231,7 +233,9 @@ function backwardGemm(g: Geometry, x: Tensor, w: Tensor, y: Tensor | null, dy: T
       if (dx) {
         const WT: Mat = { ptr: wp + f4(gi * Og * Kg), rows: Kg, cols: Og, trans: 1, ld: Kg };
         gemm(WT, dY, dcols, NL);
-        for (let i = 0; i < nc; i++) k.conv_col2im(dcols + f4(i * L), ...args, dx.ptr() + f4(((n0 + i) * g.C + gi * Cg) * HW), NL);
+        const dxp = dx.ptr() + f4((n0 * g.C + gi * Cg) * HW);
+        parallelRows('conv_col2im_images', nc, NL * Kg, MIN_PARALLEL_ELEMENTS, (s, c) =>
+          [dcols + f4(s * L), c, ...args, dxp + f4(s * g.C * HW), NL, g.C * HW], 1);
       }
     }
   }

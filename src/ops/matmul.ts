@@ -39,8 +39,8 @@ export function _setParallelThreshold(macs: number): void { PARALLEL_MIN_MACS = 
 /**
  * Which dimension of C a threaded GEMM splits. 'rows' slices write disjoint blocks of C; 'cols'
  * slices interleave within every row, where the hardware prefetchers pull the other thread's lines
- * (a 64x784x128 product ran 1.3x slower per slice split by columns than by rows here). 'auto' takes
- * rows unless C is short and wide. Linear layers pass the dimension of their output features, so
+ * (a 64x784x128 product ran 1.3x slower per slice split by columns than by rows here), so narrow
+ * column slices are staged in a private block. 'auto' takes rows unless C is short and wide. Linear layers pass the dimension of their output features, so
  * each thread keeps working on the same weight rows (see runtime/parallel.ts).
  */
 export type GemmSplit = 'auto' | 'rows' | 'cols';
@@ -67,7 +67,8 @@ export function gemm(A: Mat, B: Mat, C: number, ldc: number, beta = 0, ep: Epilo
       } else {
         const b = B.ptr + (B.trans ? start * B.ld : start) * 4;
         const b2 = biasKind === GemmBias.perColumn ? bias + start * 4 : bias;
-        const stage = beta === 0 ? scratch(`gemmC${t}`, M * len * 4) : 0;
+        // Narrow slices (under a 4 KB page per row) are computed into a private block and copied in.
+        const stage = beta === 0 && len < 1024 ? scratch(`gemmC${t}`, M * len * 4) : 0;
         if (stage) staged.push([stage, len, C + start * 4]);
         jobs.push([A.trans, B.trans, M, len, K, A.ptr, A.ld, b, B.ld, stage || C + start * 4, stage ? len : ldc, beta, b2, biasKind, act, actParam, work]);
       }

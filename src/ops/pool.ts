@@ -83,7 +83,7 @@ function batched(x: Tensor, rank: number, op: string, oneD: boolean, f: (x4: Ten
 // Planes (one image channel each) are pooled independently, so slices of them may run on other threads.
 function byPlanes(kernel: 'pool_max2d_fwd' | 'pool_max2d_bwd' | 'pool_avg2d_fwd' | 'pool_avg2d_bwd', NC: number, w: Window,
                   args: (start: number, count: number) => number[]): void {
-  parallelRows(kernel, NC, NC * (w.H * w.W + w.outH * w.outW), MIN_PARALLEL_ELEMENTS, args);
+  parallelRows(kernel, NC, NC * (w.H * w.W + w.outH * w.outW), MIN_PARALLEL_ELEMENTS, args, 1);
 }
 
 function maxPoolCore(x: Tensor, w: Window, op: string): [Tensor, Tensor] {

@@ -14,7 +14,7 @@ import type { ThreadedKernel } from './threads.js';
  */
 export function sumRows(src: number, out: number, outer: number, n: number, inner: number, scale: number): void {
   parallelRows('red_sum', outer, outer * n * inner, MIN_PARALLEL_ELEMENTS, (s, c) =>
-    [src + s * n * inner * 4, out + s * inner * 4, c, n, inner, scale]);
+    [src + s * n * inner * 4, out + s * inner * 4, c, n, inner, scale], 1);
 }
 
 /** Slice boundaries of [0, extent) for `parts` threads, starts on multiples of `align`: [0, b1, ..., extent]. */
@@ -39,14 +39,15 @@ export const SPLIT_ALIGN = 8;
 
 /**
  * Runs `kernel(...args(start, count))` over rows [0, rows), split across threads by `partition`
- * when the call does at least `minWork` units of work (else one call on this thread).
+ * when the call does at least `minWork` units of work (else one call on this thread). Rows that are
+ * whole images or planes pass align 1; rows of weights keep SPLIT_ALIGN to match the GEMM splits.
  */
 export function parallelRows(kernel: ThreadedKernel, rows: number, work: number, minWork: number,
-                             args: (start: number, count: number) => number[]): void {
+                             args: (start: number, count: number) => number[], align = SPLIT_ALIGN): void {
   const fn = (backend.k as unknown as Record<ThreadedKernel, (...a: number[]) => void>)[kernel];
   const threads = threadsFor(work, minWork);
   if (threads === 1 || rows < 2) { fn(...args(0, rows)); return; }
-  const bounds = partition(rows, threads, SPLIT_ALIGN);
+  const bounds = partition(rows, threads, align);
   const jobs: number[][] = [];
   for (let t = 0; t + 1 < bounds.length; t++) jobs.push(args(bounds[t], bounds[t + 1] - bounds[t]));
   if (jobs.length === 1) fn(...jobs[0]);
