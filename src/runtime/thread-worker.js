@@ -13,8 +13,8 @@ async function start(port, { module, memory, control, index, names }) {
   port.postMessage('ready');
   let seen = Atomics.load(ctl, SEQ);
   for (;;) {
-    // Spin briefly before blocking: training steps issue GEMMs back to back, and waking a blocked
-    // thread costs tens of microseconds, as much as a small GEMM.
+    // Spin about 1 ms before blocking: a training step issues kernels back to back with gaps of a
+    // few hundred microseconds, and waking a blocked thread costs tens of microseconds.
     for (let i = 0; i < SPIN && Atomics.load(ctl, SEQ) === seen; i++);
     Atomics.wait(ctl, SEQ, seen);
     seen = Atomics.load(ctl, SEQ);
