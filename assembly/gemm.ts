@@ -260,9 +260,39 @@ export function gemm_workspace_bytes(M: i32, N: i32, K: i32): i32 {
   return ALIGN + roundUp(mc * kc * 4, ALIGN) + roundUp(nc * kc * 4, ALIGN) + MR * NR * 4;
 }
 
+// A whole op(B) [K×N] packed once, in the order gemm reads its panels, serves every later product
+// with the same B (an RNN's recurrent weight at each time step): gemm_prepacked skips packB.
+// Panel (jc, pc) sits at float offset jc·K + pc·roundUp(nc, NR) (all NC blocks but the last are full).
+export function gemm_packed_b_bytes(N: i32, K: i32): i32 {
+  return N <= 0 || K <= 0 ? 0 : roundUp(N, NR) * K * 4;
+}
+
+export function gemm_pack_b(transB: i32, N: i32, K: i32, B: usize, ldb: i32, dst: usize): void {
+  if (N <= 0 || K <= 0) return;
+  const KCb = blockSize(K, KC, 1), NCb = blockSize(N, NC, NR);
+  for (let jc = 0; jc < N; jc += NCb) {
+    const nc = imin(NCb, N - jc);
+    for (let pc = 0; pc < K; pc += KCb) {
+      packB(transB, B, ldb, pc, jc, imin(KCb, K - pc), nc, dst + (<usize>(jc * K + pc * roundUp(nc, NR)) << 2));
+    }
+  }
+}
+
+// gemm with B given packed by gemm_pack_b (same N and K).
+export function gemm_prepacked(transA: i32, M: i32, N: i32, K: i32, A: usize, lda: i32, packedB: usize,
+                               C: usize, ldc: i32, beta: f32, bias: usize, biasKind: i32, act: i32, actParam: f32, work: usize): void {
+  gemmCore(transA, 0, M, N, K, A, lda, packedB, 0, true, C, ldc, beta, bias, biasKind, act, actParam, work);
+}
+
 export function gemm(transA: i32, transB: i32, M: i32, N: i32, K: i32,
                      A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32,
                      beta: f32, bias: usize, biasKind: i32, act: i32, actParam: f32, work: usize): void {
+  gemmCore(transA, transB, M, N, K, A, lda, B, ldb, false, C, ldc, beta, bias, biasKind, act, actParam, work);
+}
+
+@inline function gemmCore(transA: i32, transB: i32, M: i32, N: i32, K: i32,
+                          A: usize, lda: i32, B: usize, ldb: i32, prepacked: bool, C: usize, ldc: i32,
+                          beta: f32, bias: usize, biasKind: i32, act: i32, actParam: f32, work: usize): void {
   if (M <= 0 || N <= 0) return;
   const ldcB = <usize>ldc << 2;
   const hasEpilogue = biasKind != 0 || act != 0;
@@ -291,13 +321,15 @@ export function gemm(transA: i32, transB: i32, M: i32, N: i32, K: i32,
       const kc = imin(KCb, K - pc);
       const b: f32 = pc == 0 ? beta : 1; // later K slabs accumulate onto the first
       const last = pc + kc == K;
-      packB(transB, B, ldb, pc, jc, kc, nc, packedB);
+      let panel = packedB;
+      if (prepacked) panel = B + (<usize>(jc * K + pc * roundUp(nc, NR)) << 2);
+      else packB(transB, B, ldb, pc, jc, kc, nc, packedB);
       for (let ic = 0; ic < M; ic += MCb) {
         const mc = imin(MCb, M - ic);
         packA(transA, A, lda, ic, pc, mc, kc, packedA);
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = imin(NR, nc - jr);
-          const pb = packedB + (<usize>(jr * kc) << 2);
+          const pb = panel + (<usize>(jr * kc) << 2);
           for (let ir = 0; ir < mc; ir += MR) {
             const mr = imin(MR, mc - ir);
             const pa = packedA + (<usize>(ir * kc) << 2);

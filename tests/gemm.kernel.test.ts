@@ -14,6 +14,10 @@ type Gemm = {
   gemm(tA: number, tB: number, M: number, N: number, K: number, A: number, lda: number, B: number, ldb: number,
        C: number, ldc: number, beta: number, bias: number, biasKind: number, act: number, actParam: number, work: number): void;
   gemm_workspace_bytes(M: number, N: number, K: number): number;
+  gemm_packed_b_bytes(N: number, K: number): number;
+  gemm_pack_b(tB: number, N: number, K: number, B: number, ldb: number, dst: number): void;
+  gemm_prepacked(tA: number, M: number, N: number, K: number, A: number, lda: number, packedB: number,
+                 C: number, ldc: number, beta: number, bias: number, biasKind: number, act: number, actParam: number, work: number): void;
 };
 type Build = { x: Gemm; mem: WebAssembly.Memory };
 
@@ -171,5 +175,39 @@ describe.each(['simd', 'relaxed'])('gemm (%s build)', (name) => {
     expect(x.gemm_workspace_bytes(0, 5, 5)).toBe(0);
     expect(x.gemm_workspace_bytes(5, 5, 0)).toBe(0);
     expect(x.gemm_workspace_bytes(1024, 1024, 1024)).toBeGreaterThan(0);
+  });
+});
+
+// B packed once (gemm_pack_b) and reused (gemm_prepacked) must give exactly gemm's bits, including
+// shapes with several K slabs (KC = 256) and several N panels (NC = 4096), and write nothing past
+// the size gemm_packed_b_bytes declares.
+describe.each(['simd', 'relaxed'])('gemm_prepacked (%s build)', (name) => {
+  const cases = [
+    { tA: 0, tB: 0, M: 13, N: 37, K: 9 }, { tA: 1, tB: 1, M: 33, N: 130, K: 600, beta: 1, biasKind: 1, act: 3 },
+    { tA: 0, tB: 1, M: 5, N: 4100, K: 300, beta: 0.5 }, { tA: 1, tB: 0, M: 70, N: 4097, K: 257, biasKind: 2, act: 1 },
+  ];
+  it.each(cases)('%j', (c) => {
+    const { x, mem } = builds[name];
+    const r = rng(c.M * 7 + c.N * 3 + c.K);
+    const lda = c.tA ? c.M : c.K, ldb = c.tB ? c.K : c.N;
+    const packedBytes = x.gemm_packed_b_bytes(c.N, c.K);
+    let top = HEAP0;
+    const place = (n: number) => { const p = top; top = (p + n * 4 + 4 * GUARD + 63) & ~63; return p; };
+    const pA = place(c.M * c.K), pB = place(c.K * c.N), pC1 = place(c.M * c.N), pC2 = place(c.M * c.N);
+    const pBias = place(Math.max(c.M, c.N)), pP = place(packedBytes / 4), pW = place(x.gemm_workspace_bytes(c.M, c.N, c.K) / 4);
+    if (top > mem.buffer.byteLength) mem.grow(Math.ceil((top - mem.buffer.byteLength) / 65536));
+    const f = new Float32Array(mem.buffer);
+    for (let i = pA / 4; i < pP / 4; i++) f[i] = r();
+    f.copyWithin(pC2 / 4, pC1 / 4, pC1 / 4 + c.M * c.N); // same starting C for beta != 0
+    f.fill(SENTINEL, pP / 4, pP / 4 + packedBytes / 4 + GUARD);
+    const [beta, biasKind, act] = [c.beta ?? 0, c.biasKind ?? 0, c.act ?? 0];
+    x.gemm(c.tA, c.tB, c.M, c.N, c.K, pA, lda, pB, ldb, pC1, c.N, beta, pBias, biasKind, act, 0.1, pW);
+    x.gemm_pack_b(c.tB, c.N, c.K, pB, ldb, pP);
+    x.gemm_prepacked(c.tA, c.M, c.N, c.K, pA, lda, pP, pC2, c.N, beta, pBias, biasKind, act, 0.1, pW);
+    const g = new Float32Array(mem.buffer);
+    const one = g.slice(pC1 / 4, pC1 / 4 + c.M * c.N), two = g.slice(pC2 / 4, pC2 / 4 + c.M * c.N);
+    const bad = one.findIndex((v, i) => !Object.is(v, two[i]));
+    expect(bad, bad < 0 ? '' : `C[${bad}]: ${one[bad]} vs ${two[bad]}`).toBe(-1);
+    expect(Array.from(g.slice(pP / 4 + packedBytes / 4, pP / 4 + packedBytes / 4 + GUARD))).toEqual(new Array(GUARD).fill(SENTINEL));
   });
 });

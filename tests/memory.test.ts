@@ -88,6 +88,19 @@ describe('tidy', () => {
     expect(inUse()).toBe(before);
   });
 
+  it('returns read-out values (a typed array) and frees every tensor, without walking the array', () => {
+    const before = inUse();
+    let t!: Tensor;
+    const t0 = performance.now();
+    const values = tidy(() => { t = randn([512, 512]); return t.mul(2).data(); });
+    const ms = performance.now() - t0;
+    expect(values).toBeInstanceOf(Float32Array);
+    expect(values.length).toBe(512 * 512);
+    expect(t.isDisposed).toBe(true);
+    expect(inUse()).toBe(before);
+    console.log(`[memory] tidy returning 262,144 read-out floats: ${ms.toFixed(2)} ms`);
+  });
+
   it('releases the scope even when the function throws', () => {
     const before = inUse();
     let t!: Tensor;

@@ -45,6 +45,39 @@ export function _setParallelThreshold(macs: number): void { PARALLEL_MIN_MACS = 
  */
 export type GemmSplit = 'auto' | 'rows' | 'cols';
 
+/**
+ * A right-hand operand packed once (gemm_pack_b) for many products: an RNN's recurrent weight is
+ * multiplied at every time step, and packing it each time cost as much as a fifth of the step.
+ */
+export class PackedB {
+  private constructor(private readonly buf: Tensor, readonly rows: number, readonly cols: number) {}
+  static of(B: Mat): PackedB {
+    const k = backend.k;
+    const buf = Tensor._empty([Math.max(1, k.gemm_packed_b_bytes(B.cols, B.rows) / 4)]);
+    k.gemm_pack_b(B.trans, B.cols, B.rows, B.ptr, B.ld, buf.ptr());
+    return new PackedB(buf, B.rows, B.cols);
+  }
+  get ptr(): number { return this.buf.ptr('gemm'); }
+  release(): void { this.buf._release(); }
+}
+
+/** C = A·B for a packed B; split by rows across threads (every slice reads the same panels). */
+export function gemmPacked(A: Mat, B: PackedB, C: number, ldc: number, beta = 0, ep: Epilogue = {}): void {
+  const M = A.rows, K = A.cols, N = B.cols;
+  if (K !== B.rows) throw new Error(`gemm: inner dimensions differ (${K} vs ${B.rows})`);
+  const k = backend.k;
+  const bias = ep.bias ?? 0, biasKind = ep.biasKind ?? GemmBias.none, act = ep.act ?? GemmAct.none, actParam = ep.actParam ?? 0;
+  const threads = M >= 2 * SPLIT_ALIGN ? threadsFor(M * N * K, PARALLEL_MIN_MACS) : 1;
+  const bounds = partition(M, threads, SPLIT_ALIGN);
+  const jobs = bounds.slice(0, -1).map((start, t) => {
+    const len = bounds[t + 1] - start;
+    return [A.trans, len, N, K, A.ptr + (A.trans ? start : start * A.ld) * 4, A.ld, B.ptr, C + start * ldc * 4, ldc, beta,
+      biasKind === GemmBias.perRow ? bias + start * 4 : bias, biasKind, act, actParam, scratch(`gemm${t}`, k.gemm_workspace_bytes(len, N, K))];
+  });
+  if (jobs.length > 1) backend.pool!.run('gemm_prepacked', k.gemm_prepacked, jobs);
+  else k.gemm_prepacked(...(jobs[0] as Parameters<typeof k.gemm_prepacked>));
+}
+
 /** C (contiguous rows, row stride ldc) = A·B (+ beta·C), then the epilogue. */
 export function gemm(A: Mat, B: Mat, C: number, ldc: number, beta = 0, ep: Epilogue = {}, split: GemmSplit = 'auto'): void {
   const M = A.rows, K = A.cols, N = B.cols;

@@ -8,7 +8,7 @@ import { backend } from '../runtime/backend.js';
 import { GemmBias } from '../runtime/opcodes.js';
 import { needsGrad, record } from '../autograd/node.js';
 import { noGrad } from '../autograd/grad-mode.js';
-import { asMat, gemm, transposed, type Mat } from './matmul.js';
+import { PackedB, asMat, gemm, gemmPacked, transposed, type Mat } from './matmul.js';
 import * as views from './views.js';
 
 export type RnnMode = 'rnnTanh' | 'rnnRelu' | 'lstm' | 'gru';
@@ -108,14 +108,16 @@ export function rnnLayer(mode: RnnMode, x: Tensor, h0: Tensor | null, c0: Tensor
   const gruSaved = isGru ? Tensor._empty([N, 4 * H]) : null; // (r, z, n, W_hn h + b_hn) per step
   const SV = gruSaved ? gruSaved.ptr(op) : 0;
 
+  const WhhT = PackedB.of(transposed(Whh)); // packed once for all T steps
   for (let s = 0; s < T; s++) {
     const t = reverse ? T - 1 - s : s;
     const hPrev = hAt(prevSlot(t)), hOut = hAt(hSlot(t)), git = GI + t * B * G * 4;
-    gemm(rowsOf(hPrev, 0, B, H), transposed(Whh), GH, G, 0, epi(biasHh));
+    gemmPacked(rowsOf(hPrev, 0, B, H), WhhT, GH, G, 0, epi(biasHh));
     if (isLstm) k.rnn_lstm_fwd(git, GH, cAt(prevSlot(t)), B, H, git, cAt(hSlot(t)), hOut);
     else if (isGru) k.rnn_gru_fwd(git, GH, hPrev, B, H, SV + t * B * 4 * H * 4, hOut);
     else k.rnn_elman_fwd(git, GH, B, H, relu, hOut);
   }
+  WhhT.release();
   gh._release();
 
   const lastT = reverse ? 0 : T - 1;
@@ -134,7 +136,7 @@ export function rnnLayer(mode: RnnMode, x: Tensor, h0: Tensor | null, c0: Tensor
       const DG = dG.ptr(name), DGH = dGh.ptr(name);
       const dh = Tensor._empty([B, H]), dc = isLstm ? Tensor._empty([B, H]) : null;
       const DH = dh.ptr(name), DC = dc ? dc.ptr(name) : 0;
-      const WhhM = asMat(w.wHh, name);
+      const WhhP = PackedB.of(asMat(w.wHh, name));
       k.ew_fill(DH, BH, 0);
       if (dc) k.ew_copy_2d(GP + (T + 1 + hSlot(lastT)) * BH * 4, BH, DC, BH, 1, BH); // grad of cN
       for (let s = T - 1; s >= 0; s--) {
@@ -143,15 +145,16 @@ export function rnnLayer(mode: RnnMode, x: Tensor, h0: Tensor | null, c0: Tensor
         const dgt = DG + t * B * G * 4, dght = DGH + t * B * G * 4;
         if (isLstm) {
           k.rnn_lstm_bwd(DH, DC, GI + t * B * G * 4, cAt2(prevSlot(t)), cAt2(hSlot(t)), B, H, dgt, DC);
-          gemm(rowsOf(dgt, 0, B, G), WhhM, DH, H, 0);
+          gemmPacked(rowsOf(dgt, 0, B, G), WhhP, DH, H, 0);
         } else if (isGru) {
           k.rnn_gru_bwd(DH, SV + t * B * 4 * H * 4, hAt2(prevSlot(t)), B, H, dgt, dght, DH);
-          gemm(rowsOf(dght, 0, B, G), WhhM, DH, H, 1); // dh_prev = z*dh + dgh·W_hh
+          gemmPacked(rowsOf(dght, 0, B, G), WhhP, DH, H, 1); // dh_prev = z*dh + dgh·W_hh
         } else {
           k.rnn_elman_bwd(DH, hAt2(hSlot(t)), B, H, relu, dgt);
-          gemm(rowsOf(dgt, 0, B, G), WhhM, DH, H, 0);
+          gemmPacked(rowsOf(dgt, 0, B, G), WhhP, DH, H, 0);
         }
       }
+      WhhP.release();
       const colSum = (src: number) => { const b = Tensor._empty([G]); k.red_sum(src, b.ptr(), 1, N, G, 1); return b; };
       const X = rowsOf(xc.ptr(name), 0, N, I);
       let gx: Tensor | null = null, gwIh: Tensor | null = null, gwHh: Tensor | null = null;

@@ -45,6 +45,10 @@ export interface Kernels {
   gemm_workspace_bytes(M: number, N: number, K: number): number;
   gemm(transA: number, transB: number, M: number, N: number, K: number, A: Ptr, lda: number, B: Ptr, ldb: number,
        C: Ptr, ldc: number, beta: number, bias: Ptr, biasKind: number, act: number, actParam: number, work: Ptr): void;
+  gemm_packed_b_bytes(N: number, K: number): number;
+  gemm_pack_b(transB: number, N: number, K: number, B: Ptr, ldb: number, dst: Ptr): void;
+  gemm_prepacked(transA: number, M: number, N: number, K: number, A: Ptr, lda: number, packedB: Ptr,
+                 C: Ptr, ldc: number, beta: number, bias: Ptr, biasKind: number, act: number, actParam: number, work: Ptr): void;
   // optim.ts (flag bits in src/optim/flags.ts)
   opt_sgd(p: Ptr, g: Ptr, buf: Ptr, n: number, lr: number, momentum: number, oneMinusDampening: number, weightDecay: number, flags: number): void;
   opt_adam(p: Ptr, g: Ptr, m: Ptr, v: Ptr, vmax: Ptr, n: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, eps: number,
