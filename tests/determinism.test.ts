@@ -161,6 +161,11 @@ describe('every threaded kernel reproduces one thread bit for bit', () => {
       ...grads((x) => F2.avgPool2d(x, 3, { stride: 2, padding: 1 }), [9, 16, 31, 29]),
     ];
   });
+  check('LSTM with the packed recurrent weight split by batch rows (32 x 512 x 128 per step), forward and backward', () => {
+    const lstm = new nn.LSTM(16, 128);
+    const out = grads((x) => lstm.forward(x)[0] as Tensor, [5, 32, 16]);
+    return [...out, ...lstm.parameters().map((p) => p.grad!)];
+  });
   check('optimizer updates (SGD momentum, Adam, RMSprop, Adagrad) on a 300x400 weight', () => {
     const out: Tensor[] = [];
     for (const make of [

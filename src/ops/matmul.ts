@@ -68,14 +68,18 @@ export function gemmPacked(A: Mat, B: PackedB, C: number, ldc: number, beta = 0,
   const k = backend.k;
   const bias = ep.bias ?? 0, biasKind = ep.biasKind ?? GemmBias.none, act = ep.act ?? GemmAct.none, actParam = ep.actParam ?? 0;
   const threads = M >= 2 * SPLIT_ALIGN ? threadsFor(M * N * K, PARALLEL_MIN_MACS) : 1;
+  if (threads === 1) { // the common case inside an RNN's time loop: no job lists
+    k.gemm_prepacked(A.trans, M, N, K, A.ptr, A.ld, B.ptr, C, ldc, beta, bias, biasKind, act, actParam, scratch('gemm0', k.gemm_workspace_bytes(M, N, K)));
+    return;
+  }
   const bounds = partition(M, threads, SPLIT_ALIGN);
-  const jobs = bounds.slice(0, -1).map((start, t) => {
-    const len = bounds[t + 1] - start;
-    return [A.trans, len, N, K, A.ptr + (A.trans ? start : start * A.ld) * 4, A.ld, B.ptr, C + start * ldc * 4, ldc, beta,
-      biasKind === GemmBias.perRow ? bias + start * 4 : bias, biasKind, act, actParam, scratch(`gemm${t}`, k.gemm_workspace_bytes(len, N, K))];
-  });
-  if (jobs.length > 1) backend.pool!.run('gemm_prepacked', k.gemm_prepacked, jobs);
-  else k.gemm_prepacked(...(jobs[0] as Parameters<typeof k.gemm_prepacked>));
+  const jobs: number[][] = [];
+  for (let t = 0; t + 1 < bounds.length; t++) {
+    const start = bounds[t], len = bounds[t + 1] - start;
+    jobs.push([A.trans, len, N, K, A.ptr + (A.trans ? start : start * A.ld) * 4, A.ld, B.ptr, C + start * ldc * 4, ldc, beta,
+      biasKind === GemmBias.perRow ? bias + start * 4 : bias, biasKind, act, actParam, scratch(`gemm${t}`, k.gemm_workspace_bytes(len, N, K))]);
+  }
+  backend.pool!.run('gemm_prepacked', k.gemm_prepacked, jobs);
 }
 
 /** C (contiguous rows, row stride ldc) = A·B (+ beta·C), then the epilogue. */
