@@ -105,6 +105,12 @@ describeRuntime('Chromium (headless)', chromiumUnavailable(), () => {
     expectMatchesNode(await chromiumPage(page, server.url, { worker: 2 }), 'relaxed', 2);
     await page.close();
   });
+  it('such a Worker starts one thread per core when init() is not told how many', async () => {
+    const page = await browser.context.newPage();
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    expectMatchesNode(await chromiumPage(page, server.url, { worker: 'default' }), 'relaxed', cores);
+    await page.close();
+  });
 });
 
 describeRuntime('workerd (Cloudflare Workers)', skipReason('workerd'), () => {

@@ -17,7 +17,8 @@ export interface InitOptions {
   memoryLimitMB?: number;
   /** Where the .wasm files live (a directory URL ending in '/'); default: next to this module. */
   wasmDir?: string | URL;
-  /** Worker threads for large kernels (see setNumThreads); default all cores where possible. */
+  /** Worker threads for large kernels (see setNumThreads); default all cores in Node, Bun and
+   *  cross-origin-isolated browser Workers, one elsewhere (Deno: ask for them). */
   threads?: number;
 }
 
@@ -102,7 +103,10 @@ async function doInit(opts: InitOptions): Promise<void> {
   }
   // Threads need the shared-memory build (relaxed SIMD), SharedArrayBuffer and a thread that may block;
   // anywhere else (page main thread, edge runtimes, a platform-provided module) we run on one thread.
-  const threads = opts.threads ?? (isNode ? await defaultThreadCount() : 1);
+  // Default: all cores in Node (and Bun) and in cross-origin-isolated browser Workers; one elsewhere.
+  const g = globalThis as any;
+  const isolatedWorker = typeof g.WorkerGlobalScope !== 'undefined' && g.crossOriginIsolated === true;
+  const threads = opts.threads ?? ((isNode || isolatedWorker) && canBlock() ? await defaultThreadCount() : 1);
   if (threads > 1 && wantRelaxed && !opts.module && !opts.bytes && canBlock()) {
     try {
       if (await initThreaded(opts, maxPages, threads)) return;

@@ -17,5 +17,7 @@ function inWorker(threads) {
   });
 }
 
-const run = params.has('worker') ? inWorker(Number(params.get('worker'))) : onMainThread();
+// ?worker=N asks the Worker's init for N threads; ?worker=default leaves the count to init.
+const workerThreads = params.get('worker') === 'default' ? undefined : Number(params.get('worker'));
+const run = params.has('worker') ? inWorker(workerThreads) : onMainThread();
 run.then((result) => { window.smokeResult = result; }, (e) => { window.smokeResult = { error: String(e && e.stack || e) }; });

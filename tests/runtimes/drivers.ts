@@ -39,7 +39,7 @@ export const deno = (o: SmokeOptions) =>
 export const bun = (o: SmokeOptions) => runJsonLine(findBinary('bun').path!, [join(HERE, 'esm-entry.mjs'), ...smokeArgs(o)]);
 
 /** Opens tests/runtimes/browser.html on `origin` (main thread, or a Worker with `worker` threads). */
-export async function chromiumPage(page: Page, origin: string, o: SmokeOptions & { worker?: number }): Promise<SmokeResult> {
+export async function chromiumPage(page: Page, origin: string, o: SmokeOptions & { worker?: number | 'default' }): Promise<SmokeResult> {
   const q = new URLSearchParams({
     simd: o.simd ?? 'auto', ...(o.worker ? { worker: String(o.worker) } : {}), ...(o.threads ? { threads: String(o.threads) } : {}),
   });
