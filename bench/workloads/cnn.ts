@@ -13,7 +13,7 @@ const BATCH = 64, SGD_LR = 0.05;
 const SMALL = 'small conv8-conv16-fc b64 SGD';
 const EXAMPLE = 'example CNN (mnist-cnn.ts) b64 Adam';
 
-function buildSmall() {
+export function buildSmallCnn() {
   const { nn } = wg;
   return new nn.Sequential(
     new nn.Conv2d(1, 8, 3), new nn.ReLU(), new nn.MaxPool2d(2),   // 28 -> 26 -> 13
@@ -60,7 +60,7 @@ export const workload: Workload = {
     wg.manualSeed(0);
     ctx.progress.update('cnn: wasmgrad small model', 0.05);
     rows.push({ workload: 'cnn', case: SMALL, impl: ours, metric: 'samples/s', higherIsBetter: true,
-      stats: summarize(await throughputRuns(wasmgradRun(buildSmall(), 'sgd', ctx.quick ? 20 : 40), runs)) });
+      stats: summarize(await throughputRuns(wasmgradRun(buildSmallCnn(), 'sgd', ctx.quick ? 20 : 40), runs)) });
     ctx.progress.update('cnn: wasmgrad example model', 0.3);
     rows.push({ workload: 'cnn', case: EXAMPLE, impl: ours, metric: 'samples/s', higherIsBetter: true,
       stats: summarize(await throughputRuns(wasmgradRun(buildCnn(), 'adam', ctx.quick ? 8 : 16), runs)) });

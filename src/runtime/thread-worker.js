@@ -2,7 +2,7 @@
 // threads build over the shared memory it is given and runs the jobs the main thread posts
 // through a control block in that memory, blocking with Atomics.wait between jobs.
 /* eslint-disable */
-const SEQ = 0, REMAINING = 1, SLOT_BASE = 4, SLOT_INTS = 64, SPIN = 200000;
+const SEQ = 0, REMAINING = 1, SLOT_BASE = 4, SLOT_INTS = 64, CLAIM = 2, SPIN = 200000;
 
 async function start(port, { module, memory, control, index, names }) {
   const instance = await WebAssembly.instantiate(module, {
@@ -19,18 +19,16 @@ async function start(port, { module, memory, control, index, names }) {
     Atomics.wait(ctl, SEQ, seen);
     seen = Atomics.load(ctl, SEQ);
     if (seen < 0) return; // shutdown
-    // Slot layout (int32 words): [fn index, argc, pad, pad, then argc float64 values].
+    // Slot layout (int32 words): [fn index, argc, claim, pad, then argc float64 values]. The job is
+    // ours only if we claim it first: the main thread runs jobs nobody has claimed once it is free.
     const slot = SLOT_BASE + index * SLOT_INTS;
-    const fn = Atomics.load(ctl, slot);
-    if (fn >= 0) {
-      // Nothing may escape this block: a dead worker would leave the main thread waiting forever.
-      try {
-        const argc = ctl[slot + 1];
-        fns[fn](...new Float64Array(memory.buffer, control + (slot + 4) * 4, argc));
-      } catch (e) {
-        console.error('wasmgrad thread worker:', e);
-      }
-      Atomics.store(ctl, slot, -1);
+    if (Atomics.compareExchange(ctl, slot + CLAIM, 0, 1) !== 0) continue;
+    // Nothing may escape this block: a dead worker would leave the main thread waiting forever.
+    try {
+      const fn = Atomics.load(ctl, slot), argc = ctl[slot + 1];
+      fns[fn](...new Float64Array(memory.buffer, control + (slot + 4) * 4, argc));
+    } catch (e) {
+      console.error('wasmgrad thread worker:', e);
     }
     if (Atomics.sub(ctl, REMAINING, 1) === 1) Atomics.notify(ctl, REMAINING);
   }

@@ -3,7 +3,9 @@
 // synchronous. Only possible where SharedArrayBuffer exists and the calling thread may block.
 import { isNode, nodeModule } from './platform.js';
 
-const SEQ = 0, REMAINING = 1, SLOT_BASE = 4, SLOT_INTS = 64, MAX_THREADS = 64;
+// Control block (int32 words): SEQ (bumped per call; -1 stops the workers), REMAINING (claimed jobs not
+// yet finished), then one slot per thread: [kernel index, argc, CLAIM (0 = claimable), pad, argc float64s].
+const SEQ = 0, REMAINING = 1, SLOT_BASE = 4, SLOT_INTS = 64, MAX_THREADS = 64, CLAIM = 2;
 // Polls before blocking (about 1 ms at ~5 ns a poll; see thread-worker.js): the other slices
 // usually finish within microseconds of this one.
 const SPIN = 200000;
@@ -75,34 +77,43 @@ export class ThreadPool {
   }
 
   /**
-   * Runs kernel(...jobs[i]) for every job: job 0 on the calling thread, the rest on workers
-   * (at most one job per thread), returning when all are done.
+   * Runs kernel(...jobs[i]) for every job: job 0 on the calling thread, job w on worker w, returning
+   * when all are done. A job its worker has not claimed by the time the calling thread is free is
+   * run by the calling thread: on a loaded machine a descheduled worker then costs speed, not a
+   * stall (2 threads ran a CNN 5x slower than 1 while other processes kept both cores busy).
    */
-  run(kernel: ThreadedKernel, fn: (...args: number[]) => void, jobs: number[][]): void {
+  run(kernel: ThreadedKernel, fn: (...args: number[]) => void, jobs: (number[] | null)[]): void {
     if (jobs.length > this.size) throw new Error(`ThreadPool.run: ${jobs.length} jobs for ${this.size} threads`);
     this.views();
     const id = THREADED_KERNELS.indexOf(kernel);
+    let posted = 0;
     for (let w = 1; w < this.size; w++) {
       const slot = SLOT_BASE + w * SLOT_INTS;
       const job = jobs[w];
       if (job) {
+        Atomics.store(this.ctl, slot, id);
         this.ctl[slot + 1] = job.length;
         this.f64.set(job, (slot + 4) / 2);
-        Atomics.store(this.ctl, slot, id);
+        Atomics.store(this.ctl, slot + CLAIM, 0); // claimable, after the arguments are in place
+        posted++;
       } else {
-        Atomics.store(this.ctl, slot, -1);
+        Atomics.store(this.ctl, slot + CLAIM, 1); // nothing to claim
       }
     }
-    Atomics.store(this.ctl, REMAINING, this.size - 1);
+    Atomics.store(this.ctl, REMAINING, posted);
     Atomics.add(this.ctl, SEQ, 1);
     Atomics.notify(this.ctl, SEQ);
-    // Always wait for the workers, even if this thread's slice throws: returning early would let a
+    // Always wait for the claimed jobs, even if a slice here throws: returning early would let a
     // late decrement from this call corrupt the next call's count (and hang it).
     let failure: unknown = null;
-    try {
-      if (jobs[0]) fn(...jobs[0]);
-    } catch (e) {
-      failure = e;
+    const runHere = (job: number[]) => { try { fn(...job); } catch (e) { failure ??= e; } };
+    if (jobs[0]) runHere(jobs[0]);
+    for (let w = 1; w < this.size; w++) {
+      const job = jobs[w];
+      if (job && Atomics.compareExchange(this.ctl, SLOT_BASE + w * SLOT_INTS + CLAIM, 0, 1) === 0) {
+        runHere(job);
+        Atomics.sub(this.ctl, REMAINING, 1);
+      }
     }
     for (let spin = 0; spin < SPIN && Atomics.load(this.ctl, REMAINING) > 0; spin++);
     for (;;) {
