@@ -40,14 +40,15 @@ export function _setParallelThreshold(macs: number): void { PARALLEL_MIN_MACS = 
  * Which dimension of C a threaded GEMM splits. 'rows' slices write disjoint blocks of C; 'cols'
  * slices interleave within every row, where the hardware prefetchers pull the other thread's lines
  * (a 64x784x128 product ran 1.3x slower per slice split by columns than by rows here), so narrow
- * column slices are staged in a private block. 'auto' takes rows unless C is short and wide. Linear layers pass the dimension of their output features, so
- * each thread keeps working on the same weight rows (see runtime/parallel.ts).
+ * column slices are staged in a private block. 'auto' takes rows unless C is short and wide.
+ * Linear layers pass the dimension of their output features, so each thread keeps working on the
+ * same weight rows (see runtime/parallel.ts).
  */
 export type GemmSplit = 'auto' | 'rows' | 'cols';
 
 /**
  * A right-hand operand packed once (gemm_pack_b) for many products: an RNN's recurrent weight is
- * multiplied at every time step, and packing it each time cost as much as a fifth of the step.
+ * multiplied at every time step, and gemm would repack the same panels each time.
  */
 export class PackedB {
   private constructor(private readonly buf: Tensor, readonly rows: number, readonly cols: number) {}
