@@ -31,8 +31,14 @@ export function threadsFor(work: number, minWork: number): number {
   return backend.pool && backend.threads > 1 && work >= minWork ? backend.threads : 1;
 }
 
-/** Memory-bound kernels (elementwise maps, reductions, optimizer updates) split from this many elements. */
-export const MIN_PARALLEL_ELEMENTS = 1 << 16;
+/**
+ * Elementwise maps, reductions and optimizer updates split from this many elements. Measured with
+ * bench/threads-crossover.ts (2 threads, kernels back to back): an SGD update with momentum breaks
+ * even at 16K elements and gains 1.33x at 32K, 1.59x at 64K; sigmoid gains 1.33x already at 4K.
+ */
+export let MIN_PARALLEL_ELEMENTS = 1 << 15;
+/** @internal For bench/threads-crossover.ts. */
+export function _setMinParallelElements(n: number): void { MIN_PARALLEL_ELEMENTS = n; }
 
 /** The alignment of every row split (the GEMM micro-tile width), so splits of one extent agree. */
 export const SPLIT_ALIGN = 8;
