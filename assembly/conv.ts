@@ -453,3 +453,36 @@ export function conv_depthwise_bwd_weight(
     }
   }
 }
+
+// The depthwise kernels over `count` images (image strides in elements), for a slice of channels:
+// channels are independent, so threads split C and each keeps the one-thread order within its
+// channels (dw accumulates over the images in order).
+export function conv_depthwise_fwd_images(
+  src: usize, weight: usize, bias: usize, C: i32, H: i32, W: i32, kH: i32, kW: i32, padH: i32, padW: i32,
+  strideH: i32, strideW: i32, dilH: i32, dilW: i32, outH: i32, outW: i32, dst: usize, count: i32, srcStride: i32, dstStride: i32,
+): void {
+  for (let i = 0; i < count; i++) {
+    conv_depthwise_fwd(f32p(src, i * srcStride), weight, bias, C, H, W, kH, kW, padH, padW, strideH, strideW, dilH, dilW,
+      outH, outW, f32p(dst, i * dstStride));
+  }
+}
+
+export function conv_depthwise_bwd_input_images(
+  dy: usize, weight: usize, C: i32, H: i32, W: i32, kH: i32, kW: i32, padH: i32, padW: i32,
+  strideH: i32, strideW: i32, dilH: i32, dilW: i32, outH: i32, outW: i32, dx: usize, count: i32, dyStride: i32, dxStride: i32,
+): void {
+  for (let i = 0; i < count; i++) {
+    conv_depthwise_bwd_input(f32p(dy, i * dyStride), weight, C, H, W, kH, kW, padH, padW, strideH, strideW, dilH, dilW,
+      outH, outW, f32p(dx, i * dxStride));
+  }
+}
+
+export function conv_depthwise_bwd_weight_images(
+  src: usize, dy: usize, C: i32, H: i32, W: i32, kH: i32, kW: i32, padH: i32, padW: i32,
+  strideH: i32, strideW: i32, dilH: i32, dilW: i32, outH: i32, outW: i32, dw: usize, count: i32, srcStride: i32, dyStride: i32,
+): void {
+  for (let i = 0; i < count; i++) {
+    conv_depthwise_bwd_weight(f32p(src, i * srcStride), f32p(dy, i * dyStride), C, H, W, kH, kW, padH, padW, strideH, strideW,
+      dilH, dilW, outH, outW, dw);
+  }
+}

@@ -161,6 +161,10 @@ describe('every threaded kernel reproduces one thread bit for bit', () => {
       ...grads((x) => F2.avgPool2d(x, 3, { stride: 2, padding: 1 }), [9, 16, 31, 29]),
     ];
   });
+  check('depthwise conv2d (groups = channels), forward and backward, split by channels', () => {
+    const w = randn([24, 1, 3, 3]).requiresGrad_(), b = randn([24]).requiresGrad_();
+    return grads((x) => F2.conv2d(x, w, b, { padding: 1, groups: 24 }), [16, 24, 20, 20], w, b);
+  });
   check('LSTM with the packed recurrent weight split by batch rows (32 x 512 x 128 per step), forward and backward', () => {
     const lstm = new nn.LSTM(16, 128);
     const out = grads((x) => lstm.forward(x)[0] as Tensor, [5, 32, 16]);

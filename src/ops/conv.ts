@@ -273,24 +273,35 @@ function backwardPointwise(g: Geometry, x: Tensor, w: Tensor, dy: Tensor, dx: Te
   }
 }
 
+// Depthwise convolution splits its channels across threads (the same channels in forward and backward).
+function depthwiseByChannels(kernel: 'conv_depthwise_fwd_images' | 'conv_depthwise_bwd_input_images' | 'conv_depthwise_bwd_weight_images',
+                             g: Geometry, args: (c0: number, geometry: number[]) => number[]): void {
+  const rest = kernelArgs(g, g.C).slice(1); // H, W, kH, ... after the channel count
+  parallelRows(kernel, g.C, g.N * g.C * g.outH * g.outW * g.kH * g.kW, MIN_PARALLEL_ELEMENTS, (s, c) => args(s, [c, ...rest]), 1);
+}
+
 function forwardDepthwise(g: Geometry, x: Tensor, w: Tensor, b: Tensor | null, y: Tensor): void {
-  const k = backend.k;
-  const CHW = g.C * g.H * g.W, COL = g.C * g.outH * g.outW;
+  const HW = g.H * g.W, OL = g.outH * g.outW, kk = g.kH * g.kW;
   const xp = x.ptr('conv2d'), wp = w.ptr('conv2d'), bp = b ? b.ptr('conv2d') : 0, yp = y.ptr();
-  const args = kernelArgs(g, g.C);
-  for (let n = 0; n < g.N; n++) k.conv_depthwise_fwd(xp + f4(n * CHW), wp, bp, ...args, yp + f4(n * COL));
+  depthwiseByChannels('conv_depthwise_fwd_images', g, (c0, geo) =>
+    [xp + f4(c0 * HW), wp + f4(c0 * kk), bp && bp + f4(c0), ...geo, yp + f4(c0 * OL), g.N, g.C * HW, g.C * OL]);
 }
 
 function backwardDepthwise(g: Geometry, x: Tensor, w: Tensor, dy: Tensor, dx: Tensor | null, dw: Tensor | null): void {
   const k = backend.k;
-  const CHW = g.C * g.H * g.W, COL = g.C * g.outH * g.outW;
+  const HW = g.H * g.W, OL = g.outH * g.outW, kk = g.kH * g.kW;
   const xp = x.ptr('conv2d backward'), wp = w.ptr('conv2d backward'), dyp = dy.ptr('conv2d backward');
-  const args = kernelArgs(g, g.C);
-  if (dx) k.ew_fill(dx.ptr(), dx.size, 0);
-  if (dw) k.ew_fill(dw.ptr(), dw.size, 0);
-  for (let n = 0; n < g.N; n++) {
-    if (dx) k.conv_depthwise_bwd_input(dyp + f4(n * COL), wp, ...args, dx.ptr() + f4(n * CHW));
-    if (dw) k.conv_depthwise_bwd_weight(xp + f4(n * CHW), dyp + f4(n * COL), ...args, dw.ptr());
+  if (dx) {
+    const dxp = dx.ptr();
+    k.ew_fill(dxp, dx.size, 0);
+    depthwiseByChannels('conv_depthwise_bwd_input_images', g, (c0, geo) =>
+      [dyp + f4(c0 * OL), wp + f4(c0 * kk), ...geo, dxp + f4(c0 * HW), g.N, g.C * OL, g.C * HW]);
+  }
+  if (dw) {
+    const dwp = dw.ptr();
+    k.ew_fill(dwp, dw.size, 0);
+    depthwiseByChannels('conv_depthwise_bwd_weight_images', g, (c0, geo) =>
+      [xp + f4(c0 * HW), dyp + f4(c0 * OL), ...geo, dwp + f4(c0 * kk), g.N, g.C * HW, g.C * OL]);
   }
 }
 
