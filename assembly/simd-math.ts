@@ -18,7 +18,10 @@
   y = f32x4.add(f32x4.mul(y, x), f32x4.splat(1.6666665459e-1));
   y = f32x4.add(f32x4.mul(y, x), f32x4.splat(5.0000001201e-1));
   y = f32x4.add(f32x4.add(f32x4.mul(y, f32x4.mul(x, x)), x), f32x4.splat(1.0));
-  const n = i32x4.trunc_sat_f32x4_s(fx), half = i32x4.shr_s(n, 1);
+  // fx is a whole number in [-150, 1] or NaN (then y is NaN and so is the result), where the relaxed
+  // truncation (one instruction on x86) and the saturating one (a long sequence) agree.
+  const n = ASC_FEATURE_RELAXED_SIMD ? i32x4.relaxed_trunc_f32x4_s(fx) : i32x4.trunc_sat_f32x4_s(fx);
+  const half = i32x4.shr_s(n, 1);
   return f32x4.mul(f32x4.mul(y, pow2i(half)), pow2i(i32x4.sub(n, half)));
 }
 
