@@ -10,6 +10,10 @@ async function start(port, { module, memory, control, index, names }) {
   });
   const fns = names.map((n) => instance.exports[n]);
   const ctl = new Int32Array(memory.buffer, control, SLOT_BASE + SLOT_INTS * 64);
+  // The slot's arguments, read through one view into one reused array (the control block sits low in
+  // memory, so views made now stay valid after the memory grows).
+  const slotArgs = new Float64Array(memory.buffer, control + (SLOT_BASE + index * SLOT_INTS + 4) * 4, (SLOT_INTS - 4) / 2);
+  const args = [];
   port.postMessage('ready');
   let seen = Atomics.load(ctl, SEQ);
   for (;;) {
@@ -26,7 +30,9 @@ async function start(port, { module, memory, control, index, names }) {
     // Nothing may escape this block: a dead worker would leave the main thread waiting forever.
     try {
       const fn = Atomics.load(ctl, slot), argc = ctl[slot + 1];
-      fns[fn](...new Float64Array(memory.buffer, control + (slot + 4) * 4, argc));
+      args.length = argc;
+      for (let i = 0; i < argc; i++) args[i] = slotArgs[i];
+      fns[fn].apply(null, args);
     } catch (e) {
       console.error('wasmgrad thread worker:', e);
     }

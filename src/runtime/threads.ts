@@ -6,6 +6,7 @@ import { isNode, nodeModule } from './platform.js';
 // Control block (int32 words): SEQ (bumped per call; -1 stops the workers), REMAINING (claimed jobs not
 // yet finished), then one slot per thread: [kernel index, argc, CLAIM (0 = claimable), pad, argc float64s].
 const SEQ = 0, REMAINING = 1, SLOT_BASE = 4, SLOT_INTS = 64, MAX_THREADS = 64, CLAIM = 2;
+const MAX_ARGS = (SLOT_INTS - 4) / 2;
 // Polls before blocking (about 1 ms at ~5 ns a poll; see thread-worker.js): the other slices
 // usually finish within microseconds of this one.
 const SPIN = 200000;
@@ -92,6 +93,7 @@ export class ThreadPool {
       const slot = SLOT_BASE + w * SLOT_INTS;
       const job = jobs[w];
       if (job) {
+        if (job.length > MAX_ARGS) throw new Error(`ThreadPool.run: ${kernel} takes ${job.length} arguments, a slot holds ${MAX_ARGS}`);
         Atomics.store(this.ctl, slot, id);
         this.ctl[slot + 1] = job.length;
         this.f64.set(job, (slot + 4) / 2);
