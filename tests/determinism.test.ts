@@ -153,6 +153,10 @@ describe('every threaded kernel reproduces one thread bit for bit', () => {
   check('softmax / log-softmax over rows, forward and backward', () => [
     ...grads((x) => F2.softmax(x, 1), [3001, 40]), ...grads((x) => F2.logSoftmax(x, 1), [3001, 40]),
   ]);
+  check('gathering rows (a DataLoader batch) and its gradient', () => {
+    const idx = randint(0, 3000, [257]);
+    return grads((x) => x.indexSelect(0, idx), [3000, 129]);
+  });
   check('sums over an inner dim', () => [randn([5003, 30]).sum(1), randn([700, 33, 9]).sum(1)]);
   check('conv2d + max/avg pooling, forward and backward', () => {
     const w = randn([8, 3, 3, 3]).requiresGrad_(), b = randn([8]).requiresGrad_();

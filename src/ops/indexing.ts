@@ -2,6 +2,7 @@
 // before anything is read.
 import { Tensor } from '../tensor.js';
 import { backend } from '../runtime/backend.js';
+import { MIN_PARALLEL_ELEMENTS, parallelRows } from '../runtime/parallel.js';
 import { needsGrad, record } from '../autograd/node.js';
 import { normDim } from '../shape.js';
 import { fromValues } from './creation.js';
@@ -30,7 +31,14 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor | number[]): T
   const { outer, inner } = dims(x, d);
   const xc = x.contiguous();
   const out = Tensor._empty(shape, x.dtype);
-  const bad = backend.k.ew_index_select(xc.ptr(op), idx.ptr(op), out.ptr(), out.size ? outer : 0, x.shape[d], nidx, inner);
+  const k = backend.k, xp = xc.ptr(op), ip = idx.ptr(op), op0 = out.ptr(), nsrc = x.shape[d];
+  // A single gather of whole rows (a DataLoader batch) splits its rows across threads once the
+  // indices are known to be valid (outer = 0 only validates).
+  const split = outer === 1 && out.size >= MIN_PARALLEL_ELEMENTS;
+  const bad = k.ew_index_select(xp, ip, op0, out.size && !split ? outer : 0, nsrc, nidx, inner);
+  if (bad < 0 && split) {
+    parallelRows('ew_index_select', nidx, out.size, MIN_PARALLEL_ELEMENTS, (s, c) => [xp, ip + s * 4, op0 + s * inner * 4, 1, nsrc, c, inner], 1);
+  }
   if (bad >= 0) {
     const v = idx.data()[bad];
     out._release();

@@ -13,7 +13,7 @@ const SPIN = 200000;
 export const CONTROL_BYTES = (SLOT_BASE + SLOT_INTS * MAX_THREADS) * 4;
 
 /** The kernels workers may run (indices are sent instead of names). */
-export const THREADED_KERNELS = ['gemm', 'gemm_prepacked', 'opt_sgd', 'opt_adam', 'opt_rmsprop', 'opt_adagrad', 'ew_unary', 'ew_unary_backward',
+export const THREADED_KERNELS = ['gemm', 'gemm_prepacked', 'ew_index_select', 'opt_sgd', 'opt_adam', 'opt_rmsprop', 'opt_adagrad', 'ew_unary', 'ew_unary_backward',
   'red_sum', 'red_softmax', 'red_softmax_backward', 'conv_im2col_images', 'conv_col2im_images',
   'conv_depthwise_fwd_images', 'conv_depthwise_bwd_input_images', 'conv_depthwise_bwd_weight_images',
   'pool_max2d_fwd', 'pool_max2d_bwd', 'pool_avg2d_fwd', 'pool_avg2d_bwd'] as const;
