@@ -62,6 +62,11 @@ export class PackedB {
   release(): void { this.buf._release(); }
 }
 
+// A thread's row slice of A starts `start` rows in, whichever way A is stored.
+const rowsFrom = (A: Mat, start: number) => A.ptr + (A.trans ? start : start * A.ld) * 4;
+// A slice's bias pointer: moved along only when the bias runs along the split dimension.
+const biasFrom = (bias: number, biasKind: number, along: number, start: number) => (biasKind === along ? bias + start * 4 : bias);
+
 /** C = A·B for a packed B; split by rows across threads (every slice reads the same panels). */
 export function gemmPacked(A: Mat, B: PackedB, C: number, ldc: number, beta = 0, ep: Epilogue = {}): void {
   const M = A.rows, K = A.cols, N = B.cols;
@@ -77,8 +82,8 @@ export function gemmPacked(A: Mat, B: PackedB, C: number, ldc: number, beta = 0,
   const jobs: number[][] = [];
   for (let t = 0; t + 1 < bounds.length; t++) {
     const start = bounds[t], len = bounds[t + 1] - start;
-    jobs.push([A.trans, len, N, K, A.ptr + (A.trans ? start : start * A.ld) * 4, A.ld, B.ptr, C + start * ldc * 4, ldc, beta,
-      biasKind === GemmBias.perRow ? bias + start * 4 : bias, biasKind, act, actParam, scratch(`gemm${t}`, k.gemm_workspace_bytes(len, N, K))]);
+    jobs.push([A.trans, len, N, K, rowsFrom(A, start), A.ld, B.ptr, C + start * ldc * 4, ldc, beta,
+      biasFrom(bias, biasKind, GemmBias.perRow, start), biasKind, act, actParam, scratch(`gemm${t}`, k.gemm_workspace_bytes(len, N, K))]);
   }
   backend.pool!.run('gemm_prepacked', k.gemm_prepacked, jobs);
 }
@@ -99,12 +104,11 @@ export function gemm(A: Mat, B: Mat, C: number, ldc: number, beta = 0, ep: Epilo
       const start = bounds[t], len = bounds[t + 1] - start;
       const work = scratch(`gemm${t}`, k.gemm_workspace_bytes(byRows ? len : M, byRows ? N : len, K));
       if (byRows) {
-        const a = A.ptr + (A.trans ? start : start * A.ld) * 4;
-        const b2 = biasKind === GemmBias.perRow ? bias + start * 4 : bias;
-        jobs.push([A.trans, B.trans, len, N, K, a, A.ld, B.ptr, B.ld, C + start * ldc * 4, ldc, beta, b2, biasKind, act, actParam, work]);
+        const b2 = biasFrom(bias, biasKind, GemmBias.perRow, start);
+        jobs.push([A.trans, B.trans, len, N, K, rowsFrom(A, start), A.ld, B.ptr, B.ld, C + start * ldc * 4, ldc, beta, b2, biasKind, act, actParam, work]);
       } else {
         const b = B.ptr + (B.trans ? start * B.ld : start) * 4;
-        const b2 = biasKind === GemmBias.perColumn ? bias + start * 4 : bias;
+        const b2 = biasFrom(bias, biasKind, GemmBias.perColumn, start);
         // Narrow slices (under a 4 KB page per row) are computed into a private block and copied in.
         const stage = beta === 0 && len < 1024 ? scratch(`gemmC${t}`, M * len * 4) : 0;
         if (stage) staged.push([stage, len, C + start * 4]);
