@@ -1,113 +1,272 @@
-// Tensor lifetimes without manual disposal. Three mechanisms, from most to least deterministic:
-//  1. dispose() and tidy(fn) scopes (explicit, like tfjs);
-//  2. step generations: results of ops are "ephemeral"; each backward() starts a new generation
-//     and releases the ephemeral tensors of the generation before the previous one that were not
-//     used since, not kept (keep(), Parameters, buffers, grads, optimizer state) and not saved by
-//     a live graph. So a PyTorch-style loop runs in flat memory with no dispose calls;
-//  3. a FinalizationRegistry safety net for everything else (runs when the event loop turns).
+// Tensor lifetimes. The rule: a tensor that user code can still reach is never freed implicitly;
+// only dispose(), the end of a tidy() scope or a `using` declaration frees one. Memory stays flat
+// anyway, with no event-loop turn, through three mechanisms:
+//  1. Library frames. A public op, layer forward, loss, optimizer step or backward() runs as one
+//     frame. What it creates and does not hand back is internal: nothing outside can reach it, so it
+//     is freed when the frame ends, or, when the frame recorded autograd nodes (whose backward
+//     closures may read it), as soon as backward() has run every one of those nodes.
+//  2. Step generations. Every tensor that did reach user code is tracked by its storage. Each
+//     backward() (and every few MiB of such tensors in loops without backward) starts a generation;
+//     a storage untouched for two generations moves out of wasm memory into a plain JS byte array
+//     (which the garbage collector frees with the tensor) and moves back on its next use.
+//  3. A FinalizationRegistry frees the wasm storage of dropped tensors when the event loop turns,
+//     before they are ever moved.
 import type { Tensor } from './tensor.js';
 
-export interface Releasable {
-  _released: boolean;
-  _kept: boolean;
-  _savedRefs: number;
-  _gen: number;
-  _ephemeral: boolean;
-  _release(): void;
-  readonly grad?: Releasable | null;
-  readonly isLeaf?: boolean;
+/** What a generation sees of a block of memory (Storage in tensor.ts). */
+export interface Movable {
+  refs: number;
+  bytes: number;
+  /** Generation of the last use. */
+  gen: number;
+  /** Shared with a kept tensor (parameter, buffer, gradient, optimizer state): never moved. */
+  pinned: boolean;
+  /** In the generation lists. */
+  tracked: boolean;
+  /** True while the bytes live in JS memory. */
+  readonly spilled: boolean;
+  spill(): void;
 }
+
+// ---- frames ----
+
+/** Unreleased autograd nodes of one frame and the internal tensors their closures may read. */
+export class Owner {
+  pending = 0;
+  tensors: Tensor[] = [];
+  nodeDone(): void {
+    if (--this.pending === 0) {
+      for (const t of this.tensors) if (!t._exposed && !t._kept) t._release('the library');
+      this.tensors = [];
+    }
+  }
+}
+
+interface Frame { created: Tensor[]; owner: Owner | null }
+
+let depth = 0;                  // library call depth; 0 = user code is running
+const frames: Frame[] = [];     // the open outermost frames (user-mode calls from library code nest)
+const pool: Frame[] = [];
+
+export function inLibrary(): boolean { return depth > 0; }
+
+function openFrame(): Frame {
+  if (gens.bytesSince > gens.threshold) gens.boundary();
+  const f = pool.pop() ?? { created: [], owner: null };
+  frames.push(f);
+  depth = 1;
+  return f;
+}
+
+function recycle(f: Frame): void {
+  frames.pop();
+  f.created.length = 0;
+  f.owner = null;
+  pool.push(f);
+}
+
+// Marks the tensors a frame hands back (alone, or inside arrays, Maps and plain objects).
+function markResult(v: unknown, level: number): boolean {
+  if (v === null || typeof v !== 'object') return false;
+  if ((v as Tensor)._isTensor === true) {
+    const t = v as Tensor;
+    if (!t._exposed) t._exposed = true;
+    return t.gradFn !== null;
+  }
+  if (level > 3 || ArrayBuffer.isView(v)) return false;
+  let graph = false;
+  if (Array.isArray(v)) { for (const x of v) if (markResult(x, level + 1)) graph = true; }
+  else if (v instanceof Map) { for (const x of v.values()) if (markResult(x, level + 1)) graph = true; }
+  else { const p = Object.getPrototypeOf(v); if (p === Object.prototype || p === null) for (const k in v) if (markResult((v as any)[k], level + 1)) graph = true; }
+  return graph;
+}
+
+function closeFrame(f: Frame, result: unknown): void {
+  const graph = markResult(result, 0);
+  // An owner whose nodes no returned tensor leads to will never see backward().
+  const owner = graph ? f.owner : null;
+  if (f.owner && !owner) f.owner.pending = -1;
+  for (const t of f.created) {
+    if (t._exposed) { exposed(t); continue; }
+    if (t._kept || t._released) continue;
+    if (owner) { owner.tensors.push(t); gens.track(t.storage); } else t._release('the library');
+  }
+}
+
+// A throwing frame hands nothing back: everything it made that nothing kept goes.
+function abortFrame(f: Frame): void {
+  if (f.owner) f.owner.pending = -1;
+  for (const t of f.created) if (!t._exposed && !t._kept && !t._released) t._release('the library');
+}
+
+/** Runs fn as a library frame (nested calls just run). */
+export function frame<T>(fn: () => T): T {
+  if (depth > 0) return fn();
+  const f = openFrame();
+  let result: T;
+  try { result = fn(); } catch (e) { depth = 0; abortFrame(f); recycle(f); throw e; }
+  depth = 0;
+  closeFrame(f, result);
+  recycle(f);
+  return result;
+}
+
+/** Wraps a library function so that each outermost call runs as a frame. */
+export function framed<F extends (this: any, ...args: any[]) => any>(fn: F): F {
+  const wrapped = function (this: unknown, ...args: unknown[]) {
+    if (depth > 0) return fn.apply(this, args);
+    const f = openFrame();
+    let result: unknown;
+    try { result = fn.apply(this, args); } catch (e) { depth = 0; abortFrame(f); recycle(f); throw e; }
+    depth = 0;
+    closeFrame(f, result);
+    recycle(f);
+    return result;
+  };
+  Object.defineProperty(wrapped, 'name', { value: fn.name });
+  (wrapped as any)[LIBRARY] = true;
+  return wrapped as unknown as F;
+}
+
+/** Marks functions that run as library frames (e.g. a layer's forward). */
+export const LIBRARY = Symbol('wasmgrad.library');
+
+/** Runs a user callback from library code: what it makes reaches user code and is never internal. */
+export function userCode<T>(fn: () => T): T {
+  if (depth === 0) return fn();
+  const saved = depth;
+  depth = 0;
+  try { return fn(); } finally { depth = saved; }
+}
+
+/** Called by every new tensor. */
+export function created(t: Tensor): void {
+  t.storage.gen = gens.gen;
+  if (depth > 0) { t._exposed = false; frames[frames.length - 1].created.push(t); }
+  else exposed(t);
+  const scope = scopes[scopes.length - 1];
+  if (scope) scope.add(t);
+}
+
+/** Called by record(): the autograd node being made joins the current frame's owner. */
+export function ownerForNode(): Owner | null {
+  if (depth === 0) return null;
+  const f = frames[frames.length - 1];
+  const o = f.owner ?? (f.owner = new Owner());
+  o.pending++;
+  return o;
+}
+
+// A tensor that user code can reach from now on: tracked by generations, and freed by the garbage
+// collector's finalizer if dropped while still in wasm memory.
+function exposed(t: Tensor): void {
+  t._exposed = true;
+  t._registerFinalizer();
+  gens.track(t.storage);
+}
+
+/** A tensor the library held (a replaced gradient, old optimizer state) and lets go of. */
+export function letGo(t: Tensor): void {
+  if (t._released) return;
+  t._kept = false;
+  if (!t._exposed) { t._release('the library'); return; }
+  // User code may hold it: it stays valid, and generations may move it out later.
+  t.storage.pinned = false;
+  gens.track(t.storage);
+}
+
+// ---- generations ----
+
+const MiB = 1 << 20;
+/** Without backward() calls, a generation ends after this many bytes of tracked tensors. */
+export const MIN_GENERATION_BYTES = 8 * MiB;
+
+class Generations {
+  gen = 1;
+  bytesSince = 0;
+  threshold = MIN_GENERATION_BYTES;
+  private current: Movable[] = [];
+  private previous: Movable[] = [];
+  /** Bytes moved out so far (cumulative) and how many times. */
+  movedOut = 0;
+  moves = 0;
+
+  track(s: Movable): void {
+    if (s.tracked || s.pinned) return;
+    s.tracked = true;
+    s.gen = this.gen;
+    this.current.push(s);
+    this.bytesSince += s.bytes;
+  }
+
+  /** Starts a generation: storages untouched during the last two move out of wasm memory. */
+  boundary(fromBackward = false): void {
+    // Backward-driven loops end generations themselves; the byte trigger then only catches
+    // loops that run far more between backward() calls than one step allocates.
+    if (fromBackward) this.threshold = Math.max(MIN_GENERATION_BYTES, 2 * this.bytesSince);
+    const carried: Movable[] = [];
+    const oldest = this.gen - 1;
+    for (const s of this.previous) {
+      if (s.refs <= 0 || s.pinned || s.spilled) { s.tracked = false; continue; }
+      if (s.gen >= oldest) { carried.push(s); continue; }
+      s.tracked = false;
+      this.movedOut += s.bytes;
+      this.moves++;
+      s.spill();
+    }
+    this.previous = this.current.length ? this.current.concat(carried) : carried;
+    this.current = [];
+    this.gen++;
+    this.bytesSince = 0;
+  }
+
+  get trackedCount(): number { return this.current.length + this.previous.length; }
+}
+
+export const gens = new Generations();
+
+// ---- tidy ----
+
+export const scopes: Set<Tensor>[] = [];
 
 // What tidy does to a tensor it frees: like dispose(), a leaf takes its (kept) gradient with it,
 // unless the scope returns that gradient.
-function releaseInScope(t: Releasable, keepers: Set<unknown>): void {
+function releaseInScope(t: Tensor, keepers: Set<unknown>): void {
   const g = t.grad;
-  if (g && t.isLeaf && !g._released && !keepers.has(g)) g._release();
-  t._release();
-}
-
-class Lifetimes {
-  gen = 1;
-  private current: Releasable[] = [];
-  private previous: Releasable[] = [];
-  readonly scopes: Set<Releasable>[] = [];
-
-  track(t: Releasable): void {
-    t._gen = this.gen;
-    if (t._ephemeral) this.current.push(t);
-    const scope = this.scopes[this.scopes.length - 1];
-    if (scope) scope.add(t);
-  }
-
-  /** Hands a no-longer-kept tensor (e.g. a replaced .grad) back to automatic release. */
-  retire(t: Releasable): void {
-    if (t._released || !t._kept) return;
-    t._kept = false;
-    t._ephemeral = true;
-    t._gen = this.gen;
-    this.current.push(t);
-  }
-
-  // Called at the start of every backward(): retire the generation before last.
-  boundary(): void {
-    const carried: Releasable[] = [];
-    const oldest = this.gen - 1;
-    for (const t of this.previous) {
-      if (t._released || t._kept) continue;
-      if (t._gen > oldest || t._savedRefs > 0) carried.push(t); // touched recently or needed by a graph
-      else t._release();
-    }
-    this.previous = this.current.concat(carried);
-    this.current = [];
-    this.gen++;
-  }
-
-  get ephemeralCount(): number { return this.current.length + this.previous.length; }
-}
-
-export const lifetimes = new Lifetimes();
-
-let useClock = 0;
-/** A counter that advances on every tensor access (to tell whether a tensor was used since a moment). */
-export function useClockNow(): number { return useClock; }
-
-/** Marks a tensor as used now, so step generations keep it (called on every op input). */
-export function touch(t: Releasable & { _lastUse?: number }): void {
-  t._gen = lifetimes.gen;
-  t._lastUse = ++useClock;
+  if (g && t.isLeaf && !g._released && !keepers.has(g)) g._release('the end of a tidy() scope');
+  t._release('the end of a tidy() scope');
 }
 
 /**
- * Runs fn and disposes every tensor created inside it except those it returns (in an array or
- * object, one level deep) and those marked with keep().
+ * Runs fn and disposes every tensor created inside it except those it returns (alone, or in an
+ * array or object one level deep) and those marked with keep().
  */
 export function tidy<T>(fn: () => T): T {
-  const scope = new Set<Releasable>();
-  lifetimes.scopes.push(scope);
+  const scope = new Set<Tensor>();
+  scopes.push(scope);
   let result: T;
   try {
     result = fn();
   } catch (e) {
     // A throwing scope returns nothing: release all it made before passing the error on.
-    lifetimes.scopes.pop();
+    scopes.pop();
     for (const t of scope) if (!t._kept && !t._released) releaseInScope(t, new Set());
     throw e;
   }
-  lifetimes.scopes.pop();
+  scopes.pop();
   const keepers = new Set<unknown>();
   const collect = (v: unknown) => { if (v && typeof v === 'object') keepers.add(v); };
   // Tensors come back alone or one level inside an array or object. Typed arrays (read-out values)
   // hold none and are not walked: Object.values of a 131k-element Float32Array took 38% of an LSTM
   // inference.
   if (Array.isArray(result)) result.forEach(collect);
-  else if (result && typeof result === 'object' && !(result as any).shape && !ArrayBuffer.isView(result)) Object.values(result as object).forEach(collect);
+  else if (result && typeof result === 'object' && !(result as any)._isTensor && !ArrayBuffer.isView(result)) Object.values(result as object).forEach(collect);
   collect(result);
-  const outer = lifetimes.scopes[lifetimes.scopes.length - 1];
+  const outer = scopes[scopes.length - 1];
   for (const t of scope) {
     if (keepers.has(t)) { if (outer) outer.add(t); continue; }
     if (!t._kept && !t._released) releaseInScope(t, keepers);
   }
-  // A kept result's storage survives; grads of kept params are not in the scope set's ownership.
   return result!;
 }
 
@@ -115,5 +274,3 @@ export function tidy<T>(fn: () => T): T {
 export const finalizer = typeof FinalizationRegistry !== 'undefined'
   ? new FinalizationRegistry<{ release(): void }>((h) => h.release())
   : null;
-
-export type { Tensor };

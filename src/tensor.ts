@@ -1,9 +1,8 @@
 // Tensor: shape, strides and an offset into a refcounted block of wasm memory, plus autograd state.
 // Methods are thin: the maths lives in src/ops (one op family per file).
 import { backend, requireReady } from './runtime/backend.js';
-import { finalizer, lifetimes, touch } from './lifetime.js';
+import { created, finalizer, framed, gens, inLibrary, letGo, type Movable } from './lifetime.js';
 import type { Node } from './autograd/node.js';
-import { isGradEnabled } from './autograd/grad-mode.js';
 import * as ew from './ops/elementwise.js';
 import * as red from './ops/reduce.js';
 import * as views from './ops/views.js';
@@ -18,14 +17,53 @@ export type DType = 'float32' | 'int32';
 export type Shape = readonly number[];
 export type NestedArray = number | boolean | NestedArray[];
 
-// A block of wasm memory shared by a tensor and its views.
-export class Storage {
+// A block of memory shared by a tensor and its views: in wasm memory, or moved out into a JS byte
+// array by the step generations (src/lifetime.ts) until its next use.
+export class Storage implements Movable {
   refs = 1;
-  constructor(readonly ptr: number, readonly bytes: number) {}
+  gen = 0;
+  pinned = false;
+  tracked = false;
+  private moved: Uint8Array | null = null;
+  constructor(private _ptr: number, readonly bytes: number) {}
+
+  /** Byte address in wasm memory, moving the bytes back in first if they were moved out. */
+  get ptr(): number {
+    if (this.moved) this.restore();
+    return this._ptr;
+  }
+  get spilled(): boolean { return this.moved !== null; }
+
+  spill(): void {
+    if (this.moved || this.refs <= 0) return;
+    this.moved = backend.u8.slice(this._ptr, this._ptr + this.bytes);
+    backend.alloc.release(this._ptr, this.bytes);
+    backend.alloc.movedOut(this.bytes);
+    this._ptr = -1;
+    movedRegistry?.register(this, this.bytes, this);
+  }
+
+  private restore(): void {
+    const bytes = this.moved!;
+    this._ptr = backend.alloc.alloc(this.bytes);
+    backend.u8.set(bytes, this._ptr);
+    this.moved = null;
+    backend.alloc.movedOut(-this.bytes);
+    movedRegistry?.unregister(this);
+    gens.track(this);
+  }
+
   releaseRef(): void {
-    if (--this.refs === 0 && backend.ready) backend.alloc.release(this.ptr, this.bytes);
+    if (--this.refs !== 0 || !backend.ready) return;
+    if (this.moved) { this.moved = null; backend.alloc.movedOut(-this.bytes); movedRegistry?.unregister(this); } // the GC takes the bytes
+    else backend.alloc.release(this._ptr, this.bytes);
   }
 }
+
+// Moved-out bytes of storages the garbage collector took leave the movedOut count.
+const movedRegistry = typeof FinalizationRegistry !== 'undefined'
+  ? new FinalizationRegistry<number>((bytes) => { if (backend.ready) backend.alloc.movedOut(-bytes); })
+  : null;
 
 // What the finalizer holds: enough to give one storage reference back, nothing that keeps the tensor alive.
 class Handle {
@@ -35,6 +73,10 @@ class Handle {
     if (this.alive) { this.alive = false; this.storage.releaseRef(); }
   }
 }
+
+// Symbol.dispose for `using` (Node 20 and current engines have it; TypeScript's downlevel helper
+// falls back to Symbol.for('Symbol.dispose')).
+const DISPOSE: typeof Symbol.dispose = (Symbol as any).dispose ?? Symbol.for('Symbol.dispose');
 
 export class Tensor {
   readonly shape: number[];
@@ -46,69 +88,73 @@ export class Tensor {
   requiresGrad = false;
   private _grad: Tensor | null = null;
   gradFn: Node | null = null;
-  /** @internal */ _kept = false;
+  /** @internal Held by the library for good (parameters, buffers, gradients, optimizer state). */ _kept = false;
+  /** @internal User code may hold it (false: an intermediate of a library frame). */ _exposed = true;
   /** @internal */ _savedRefs = 0;
-  /** @internal */ _gen = 0;
-  /** @internal */ _ephemeral: boolean;
   /** @internal */ _retainGrad = false;
-  /** @internal */ _lastUse = 0;
+  /** @internal What released it, for the error on later use. */ _releasedBy: string | null = null;
+  /** @internal Duck-typed check that needs no import of this class. */ declare readonly _isTensor: true;
 
   /** @internal Use the factories (tensor, zeros, ...) instead. */
-  constructor(storage: Storage, shape: number[], strides: number[], offset: number, dtype: DType, ephemeral: boolean) {
+  constructor(storage: Storage, shape: number[], strides: number[], offset: number, dtype: DType) {
     this.storage = storage;
     this.shape = shape;
     this.strides = strides;
     this.offset = offset;
     this.dtype = dtype;
-    this._ephemeral = ephemeral;
     this.handle = new Handle(storage);
-    // Training-step intermediates are released by step generations; everything else (caller-owned
-    // tensors, inference results under noGrad) gets the garbage-collection safety net.
-    if (!ephemeral || !isGradEnabled()) finalizer?.register(this, this.handle, this.handle);
-    lifetimes.track(this);
+    created(this);
   }
 
   /** @internal A fresh contiguous tensor over newly allocated memory (contents undefined). */
-  static _empty(shape: readonly number[], dtype: DType = 'float32', ephemeral = true): Tensor {
+  static _empty(shape: readonly number[], dtype: DType = 'float32'): Tensor {
     requireReady();
     const n = shapeSize(shape, 'empty');
     const bytes = Math.max(4, n * 4);
     const storage = new Storage(backend.alloc.alloc(bytes), bytes);
-    return new Tensor(storage, shape.slice(), contiguousStrides(shape), 0, dtype, ephemeral);
+    return new Tensor(storage, shape.slice(), contiguousStrides(shape), 0, dtype);
   }
 
   /** @internal A view sharing this tensor's storage. */
   _view(shape: number[], strides: number[], offset: number): Tensor {
     this._check('view');
     this.storage.refs++;
-    return new Tensor(this.storage, shape, strides, offset, this.dtype, true);
+    return new Tensor(this.storage, shape, strides, offset, this.dtype);
   }
 
   /** The accumulated gradient (leaves, and non-leaves that called retainGrad()). */
-  get grad(): Tensor | null { return this._grad; }
+  get grad(): Tensor | null {
+    const g = this._grad;
+    if (g && !g._exposed && !inLibrary()) g._exposed = true; // user code has it now
+    return g;
+  }
   set grad(g: Tensor | null) {
-    // A replaced gradient goes back to the step generations (freed unless still used), so
-    // `p.grad = null` in a training loop does not leak; an assigned one is kept.
-    if (this._grad && this._grad !== g) lifetimes.retire(this._grad);
-    if (g) { g._kept = true; g._ephemeral = false; }
+    // A replaced gradient is let go: freed if user code never saw it, else left to the generations.
+    const old = this._grad;
     this._grad = g;
+    if (old && old !== g) letGo(old);
+    if (g) g.keep();
   }
 
   get _released(): boolean { return !this.handle.alive; }
-  /** @internal */ _release(): void {
-    if (this.handle.alive) { finalizer?.unregister(this.handle); this.handle.release(); }
+  /** @internal */ _release(by = 'the library'): void {
+    if (this.handle.alive) { this._releasedBy = by; finalizer?.unregister(this.handle); this.handle.release(); }
   }
+  /** @internal Lets the garbage collector free the storage reference of this tensor once it is dropped. */
+  _registerFinalizer(): void { finalizer?.register(this, this.handle, this.handle); }
 
   /** @internal Throws if this tensor was disposed; marks it used (for step generations). */
   _check(op: string): void {
     if (!this.handle.alive) {
-      throw new Error(`${op}: tensor of shape [${this.shape}] was disposed` +
-        (this._ephemeral ? ' (intermediate results are released two backward() calls after their last use; call .keep() to hold one longer)' : ''));
+      const by = this._releasedBy === 'the library'
+        ? ' by the library as an intermediate result nothing could reach (a wasmgrad bug: please report it with this stack)'
+        : ` by ${this._releasedBy}`;
+      throw new Error(`${op}: tensor of shape [${this.shape}] was disposed${by}`);
     }
-    touch(this);
+    this.storage.gen = gens.gen;
   }
 
-  /** Byte address of element 0 (checks the tensor is alive). */
+  /** Byte address of element 0 (checks the tensor is alive; moves it back into wasm memory if needed). */
   ptr(op = 'ptr'): number {
     this._check(op);
     return this.storage.ptr + this.offset * 4;
@@ -134,12 +180,19 @@ export class Tensor {
 
   // ---- lifetime ----
   /** Frees this tensor's memory now (its views keep the storage alive until they go too). */
-  dispose(): void {
-    if (this.grad && !this.grad._released && this.isLeaf) { this.grad.dispose(); }
-    this._release();
+  dispose(): void { this._disposeBy('dispose()'); }
+  /** `using t = ...`: disposed when the block ends. */
+  [DISPOSE](): void { this._disposeBy('a using declaration'); }
+  private _disposeBy(by: string): void {
+    const g = this._grad;
+    if (g && !g._released && this.isLeaf) g._release(by);
+    this._release(by);
   }
-  /** Exempts this tensor from automatic release (tidy scopes and step generations). */
-  keep(): this { this._kept = true; return this; }
+  /**
+   * Exempts this tensor from tidy() scopes and keeps it in wasm memory. Nothing else ever frees a
+   * tensor you hold, so ordinary programs never need this.
+   */
+  keep(): this { this._kept = true; this.storage.pinned = true; return this; }
 
   // ---- autograd ----
   requiresGrad_(flag = true): this {
@@ -166,7 +219,7 @@ export class Tensor {
     const n = c.size;
     const start = c.ptr('data') / 4;
     const out = this.dtype === 'int32' ? backend.i32.slice(start, start + n) : backend.f32.slice(start, start + n);
-    if (c !== this) c._release();
+    if (c !== this) c._release('the library');
     return out;
   }
   dataSync(): Float32Array | Int32Array { return this.data(); }
@@ -312,6 +365,18 @@ export class Tensor {
 
 function flatArgs(args: (number | number[] | readonly number[])[]): number[] {
   return args.length === 1 && Array.isArray(args[0]) ? (args[0] as number[]).slice() : (args as number[]);
+}
+
+Object.defineProperty(Tensor.prototype, '_isTensor', { value: true });
+
+// Every op method runs as a library frame (src/lifetime.ts): temporaries it makes are freed at its
+// end. Lifetime, autograd entry points and read-backs stay plain (backward() is a frame of its own).
+const PLAIN = new Set(['constructor', '_view', '_release', '_registerFinalizer', '_check', 'ptr', 'numel', 'dim', 'sizeAt',
+  'isContiguous', 'dispose', '_disposeBy', 'keep', 'requiresGrad_', 'retainGrad', 'backward', 'data', 'dataSync',
+  'toArray', 'tolist', 'item', 'toString']);
+for (const name of Object.getOwnPropertyNames(Tensor.prototype)) {
+  const d = Object.getOwnPropertyDescriptor(Tensor.prototype, name)!;
+  if (!PLAIN.has(name) && typeof d.value === 'function') Object.defineProperty(Tensor.prototype, name, { ...d, value: framed(d.value) });
 }
 
 export function isTensor(x: unknown): x is Tensor {

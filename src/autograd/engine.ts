@@ -3,7 +3,7 @@
 import type { Tensor } from '../tensor.js';
 import type { Node } from './node.js';
 import { isAnomalyEnabled, noGrad } from './grad-mode.js';
-import { lifetimes } from '../lifetime.js';
+import { frame, gens, inLibrary } from '../lifetime.js';
 import { backend } from '../runtime/backend.js';
 import { accumulateGrad, onesLike, addGrads } from '../ops/grad-utils.js';
 import { sameShape } from '../shape.js';
@@ -34,12 +34,13 @@ function topoOrder(root: Node): Node[] {
   return order.reverse();
 }
 
-function isPending(grads: Map<Node, Tensor>, t: Tensor): boolean {
-  for (const v of grads.values()) if (v === t) return true;
-  return false;
+export function backward(root: Tensor, gradient: Tensor | undefined, opts: BackwardOptions): void {
+  if (!inLibrary()) gens.boundary(true);
+  // One frame: every gradient and temporary made here that no leaf adopted is freed at its end.
+  frame(() => run(root, gradient, opts));
 }
 
-export function backward(root: Tensor, gradient: Tensor | undefined, opts: BackwardOptions): void {
+function run(root: Tensor, gradient: Tensor | undefined, opts: BackwardOptions): void {
   root._check('backward');
   if (!root.requiresGrad) {
     throw new Error(`backward: tensor of shape [${root.shape}] does not require grad and has no grad_fn`);
@@ -50,7 +51,6 @@ export function backward(root: Tensor, gradient: Tensor | undefined, opts: Backw
   if (gradient && !sameShape(gradient.shape, root.shape)) {
     throw new Error(`backward: gradient shape [${gradient.shape}] does not match the tensor's shape [${root.shape}]`);
   }
-  lifetimes.boundary();
   noGrad(() => {
     const seed = gradient ?? onesLike(root);
     if (!root.gradFn) { accumulateGrad(root, seed); return; }
@@ -63,7 +63,8 @@ export function backward(root: Tensor, gradient: Tensor | undefined, opts: Backw
     grads.set(root.gradFn, seed);
     hold(seed);
     const anomaly = isAnomalyEnabled();
-    for (const node of topoOrder(root.gradFn)) {
+    const order = topoOrder(root.gradFn);
+    for (const node of order) {
       const g = grads.get(node);
       if (!g) continue; // no path from the root carries gradient here
       grads.delete(node);
@@ -93,7 +94,9 @@ export function backward(root: Tensor, gradient: Tensor | undefined, opts: Backw
       // in-place accumulation into the leaf's .grad would corrupt that node's input).
       for (const [leaf, gi] of leafGrads) accumulateGrad(leaf, gi, !pending.has(gi));
       // The incoming gradient is dead unless an op passed it straight through to an input.
-      if (g !== gradient && g._ephemeral && !g._kept && !pending.has(g) && !inputGrads.includes(g)) g._release();
+      if (g !== gradient && !g._exposed && !g._kept && !pending.has(g) && !inputGrads.includes(g)) g._release('the library');
     }
+    // Nodes no gradient reached are done too (their frames' intermediates can go).
+    if (!opts.retainGraph) for (const node of order) node.release();
   });
 }

@@ -1,6 +1,7 @@
 // A tape entry: the op that produced a tensor, its inputs, and how to push a gradient back to them.
 import type { Tensor } from '../tensor.js';
 import { isGradEnabled } from './grad-mode.js';
+import { ownerForNode, type Owner } from '../lifetime.js';
 
 export type BackwardFn = (grad: Tensor) => (Tensor | null | undefined)[];
 
@@ -8,6 +9,8 @@ export class Node {
   released = false;
   /** The output, held only when it asked to retain its grad. */
   retained: Tensor | null = null;
+  /** The frame whose intermediates this node's backward may read (freed once all its nodes ran). */
+  private readonly owner: Owner | null = ownerForNode();
   constructor(
     readonly name: string,
     readonly inputs: (Tensor | null)[],
@@ -26,13 +29,14 @@ export class Node {
     return this.fn(grad);
   }
 
-  /** Frees what backward needed: saved tensors go back to the step generation that owns them. */
+  /** Frees what backward needed: the frame's intermediates go once all its nodes have run. */
   release(): void {
     if (this.released) return;
     this.released = true;
     for (const t of this.saved) t._savedRefs--;
     this.saved = [];
     this.fn = null;
+    this.owner?.nodeDone();
   }
 }
 

@@ -4,7 +4,7 @@ import { Tensor, isTensor } from '../tensor.js';
 import { stack } from '../ops/join.js';
 import { tensor } from '../ops/creation.js';
 import type { Dataset } from './dataset.js';
-import { useClockNow } from '../lifetime.js';
+import { LIBRARY, frame, userCode } from '../lifetime.js';
 import { checkSeed, identityOrder, shuffleInPlace } from './permutation.js';
 
 export interface DataLoaderOptions<B> {
@@ -47,27 +47,12 @@ export function defaultCollate(samples: unknown[]): any {
   throw new Error(`DataLoader: the default collate cannot batch samples of type ${first === null ? 'null' : typeof first}; pass { collate }`);
 }
 
-// A gathered batch that the loop used (any of its tensors passed to an op) and moved on from is released two
-// iterations later, unless kept or still saved by an autograd graph, so loops that never call
-// backward() (inference, RBM training) run in flat memory too. Batches that were only collected
-// (e.g. [...loader]) are never touched after they were yielded, and stay.
-interface Yielded { tensors: Tensor[]; at: number }
-function retireBatch(recent: Yielded[], batch: unknown): void {
-  recent.push({ tensors: Array.isArray(batch) ? batch.filter(isTensor) : isTensor(batch) ? [batch] : [], at: useClockNow() });
-  if (recent.length <= 2) return;
-  const old = recent.shift()!;
-  if (!old.tensors.some((t) => t._lastUse > old.at)) return; // never used: the caller is collecting batches
-  for (const t of old.tensors) if (t._ephemeral && !t._kept && !t._savedRefs) t._release();
-}
-
 export class DataLoader<B = Tensor[]> implements Iterable<B> {
   readonly batchSize: number;
   readonly shuffle: boolean;
   readonly dropLast: boolean;
   readonly seed: number | undefined;
   private readonly collate: ((samples: any[]) => B) | undefined;
-  // The last batches handed out (across epochs), for retireBatch.
-  private readonly recent: Yielded[] = [];
   /** Epochs started so far (the next iteration shuffles with stream `epoch` of the seed). */
   epoch = 0;
 
@@ -98,7 +83,7 @@ export class DataLoader<B = Tensor[]> implements Iterable<B> {
     const batches = this.length;
     if (batches === 0) return;
     // The epoch's order lives in wasm memory: a batch is a view of it, gathered in one kernel call per tensor.
-    const order = Tensor._empty([n], 'int32', false);
+    const order = Tensor._empty([n], 'int32');
     try {
       identityOrder(order);
       if (this.shuffle) shuffleInPlace(order, this.seed, epoch);
@@ -108,17 +93,15 @@ export class DataLoader<B = Tensor[]> implements Iterable<B> {
         const start = b * this.batchSize;
         const size = Math.min(this.batchSize, n - start);
         if (fast) {
-          // The index view is done once the batch is gathered; freeing it now lets order.dispose()
-          // below return the storage even in loops that never call backward() (RBM.fit, inference).
-          const index = order.narrow(0, start, size);
-          const batch = this.dataset.getBatch!(index) as B;
-          if (!index._savedRefs) index.dispose();
-          retireBatch(this.recent, batch);
-          yield batch;
+          // A library gather runs as one frame (the index view and temporaries go at its end); a
+          // user-written getBatch is user code.
+          const gather = () => this.dataset.getBatch!(order.narrow(0, start, size)) as B;
+          yield (this.dataset.getBatch as any)[LIBRARY] ? frame(gather) : userCode(gather);
         } else {
+          // Samples come from user code (a Dataset's get, perhaps a collate): theirs, never internal.
           const samples = new Array(size);
           for (let j = 0; j < size; j++) samples[j] = this.dataset.get(orderJs![start + j]);
-          yield (this.collate ?? defaultCollate)(samples);
+          yield this.collate ? userCode(() => this.collate!(samples)) : frame(() => defaultCollate(samples));
         }
       }
     } finally {

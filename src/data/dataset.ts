@@ -5,6 +5,7 @@ import { indexSelect } from '../ops/indexing.js';
 import { tensor } from '../ops/creation.js';
 import { backend } from '../runtime/backend.js';
 import { checkSeed, permutation } from './permutation.js';
+import { LIBRARY } from '../lifetime.js';
 
 export abstract class Dataset<T = unknown> {
   /** The sample at position i (0 <= i < length). */
@@ -54,6 +55,9 @@ export class TensorDataset extends Dataset<Tensor[]> {
   }
 }
 
+// The DataLoader runs library-written batch gathers as frames (src/lifetime.ts).
+(TensorDataset.prototype.getBatch as any)[LIBRARY] = true;
+
 /** The samples of `dataset` at `indices`, in that order. */
 export class Subset<T = unknown> extends Dataset<T> {
   readonly indices: Int32Array;
@@ -67,7 +71,11 @@ export class Subset<T = unknown> extends Dataset<T> {
       const i = indices[j];
       if (!Number.isInteger(i) || i < 0 || i >= n) throw new Error(`Subset: index ${i} at position ${j} is out of range for a dataset of length ${n}`);
     }
-    if (dataset.getBatch) this.getBatch = (idx) => dataset.getBatch!(indexSelect(this.indexOnDevice(), 0, idx));
+    const inner = dataset.getBatch as ((idx: Tensor) => T) & { [LIBRARY]?: boolean } | undefined;
+    if (inner) {
+      this.getBatch = (idx) => inner.call(dataset, indexSelect(this.indexOnDevice(), 0, idx));
+      if (inner[LIBRARY]) (this.getBatch as any)[LIBRARY] = true;
+    }
   }
 
   get length(): number { return this.indices.length; }

@@ -35,7 +35,7 @@ export function shuffleInPlace(t: Tensor, seed?: number, stream = 0): void {
 
 /** A random permutation of 0..n-1 as an int32 tensor owned by the caller. */
 export function permutation(n: number, seed?: number, stream = 0): Tensor {
-  const t = Tensor._empty([n], 'int32', false);
+  const t = Tensor._empty([n], 'int32');
   identityOrder(t);
   shuffleInPlace(t, seed, stream);
   return t;

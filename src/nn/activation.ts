@@ -1,6 +1,6 @@
 // Activation layers: thin modules over the fused activation kernels (see nn/functional.ts).
 import type { Tensor } from '../tensor.js';
-import { Module, pyFloat } from './module.js';
+import { Module, pyFloat, libraryForwards } from './module.js';
 import * as F from './functional.js';
 
 export class ReLU extends Module {
@@ -81,3 +81,6 @@ export class LogSoftmax extends Module {
   forward(x: Tensor): Tensor { return x.logSoftmax(this.dim); }
   override extraRepr(): string { return `dim=${this.dim}`; }
 }
+
+// Layer forwards run as library frames (src/lifetime.ts): their intermediates are freed, not left to the generations.
+libraryForwards(ReLU, LeakyReLU, Sigmoid, Tanh, ELU, GELU, SiLU, Softplus, LogSigmoid, Hardtanh, Softmax, LogSoftmax);

@@ -4,7 +4,7 @@ import type { Tensor } from '../tensor.js';
 import { zeros, ones, tensor } from '../ops/creation.js';
 import { batchNorm } from '../ops/normalization.js';
 import { noGrad } from '../autograd/grad-mode.js';
-import { Module, pyBool, pyFloat } from './module.js';
+import { Module, pyBool, pyFloat, libraryForwards } from './module.js';
 import { Parameter } from './parameter.js';
 
 export interface BatchNormOptions {
@@ -101,3 +101,6 @@ export class BatchNorm1d extends BatchNorm {
     if (x.ndim !== 2 && x.ndim !== 3) throw new Error(`BatchNorm1d: expected 2D or 3D input ([N, C] or [N, C, L]), got ${x.ndim}D input of shape [${x.shape}]`);
   }
 }
+
+// Layer forwards run as library frames (src/lifetime.ts): their intermediates are freed, not left to the generations.
+libraryForwards(BatchNorm);

@@ -2,7 +2,7 @@
 // parameters are registered, without a forward of their own).
 import type { Tensor } from '../tensor.js';
 import type { LinearActivation } from '../ops/matmul.js';
-import { Module } from './module.js';
+import { Module, callModule, libraryForwards } from './module.js';
 import { Linear } from './linear.js';
 import { Conv1d, Conv2d } from './conv.js';
 import { ReLU, LeakyReLU, Sigmoid, Tanh } from './activation.js';
@@ -90,7 +90,7 @@ export class Sequential extends IndexedContainer {
       const c = m.constructor;
       const fused = c === Linear || c === Conv2d || c === Conv1d ? fusedActivation(mods[i + 1]) : null;
       if (fused) { x = (m as Linear | Conv2d | Conv1d)._forwardFused(x as Tensor, fused.act, fused.slope); i++; continue; }
-      x = m.forward(x);
+      x = callModule(m, x);
     }
     return x;
   }
@@ -133,3 +133,6 @@ export class ModuleDict extends Module {
     throw new Error('ModuleDict has no forward(); look up its modules instead');
   }
 }
+
+// Layer forwards run as library frames (src/lifetime.ts): their intermediates are freed, not left to the generations.
+libraryForwards(Sequential);

@@ -4,7 +4,7 @@ import type { Tensor } from '../tensor.js';
 import { empty } from '../ops/creation.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { conv1d, conv2d, pair, type ConvActivation, type ConvPadding, type Pair } from '../ops/conv.js';
-import { Module, pyBool } from './module.js';
+import { Module, pyBool, libraryForwards } from './module.js';
 import { Parameter } from './parameter.js';
 import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from './init.js';
 
@@ -148,3 +148,6 @@ export class Conv1d extends ConvNd {
     });
   }
 }
+
+// Layer forwards run as library frames (src/lifetime.ts): their intermediates are freed, not left to the generations.
+libraryForwards(Conv2d, Conv1d);

@@ -4,7 +4,7 @@ import type { Tensor } from '../tensor.js';
 import { checkDropoutP, dropoutMask } from '../ops/dropout.js';
 import { binaryRaw } from '../ops/elementwise.js';
 import { needsGrad, record } from '../autograd/node.js';
-import { Module, pyFloat } from './module.js';
+import { Module, pyFloat, libraryForwards } from './module.js';
 
 /**
  * x [N, C, H, W] (or unbatched [C, H, W]): one Bernoulli draw per (sample, channel), shared by the
@@ -31,3 +31,6 @@ export class Dropout2d extends Module {
   forward(x: Tensor): Tensor { return dropout2d(x, this.p, this.training); }
   override extraRepr(): string { return `p=${pyFloat(this.p)}, inplace=False`; }
 }
+
+// Layer forwards run as library frames (src/lifetime.ts): their intermediates are freed, not left to the generations.
+libraryForwards(Dropout2d);

@@ -1,7 +1,7 @@
 // Flatten and Unflatten: reshaping layers (views when the layout allows).
 import type { Tensor } from '../tensor.js';
 import { normDim } from '../shape.js';
-import { Module } from './module.js';
+import { Module, libraryForwards } from './module.js';
 
 /** Flattens dims startDim..endDim into one (default: everything but the batch dim). */
 export class Flatten extends Module {
@@ -35,3 +35,6 @@ export class Unflatten extends Module {
     return `dim=${this.dim}, unflattened_size=${tuple}`;
   }
 }
+
+// Layer forwards run as library frames (src/lifetime.ts): their intermediates are freed, not left to the generations.
+libraryForwards(Flatten, Unflatten);

@@ -1,13 +1,26 @@
 // nn.functional: the stateless forms of the layers and losses, as in torch.nn.functional.
 // A flat list of re-exports and thin wrappers; the maths lives in src/ops.
+// Every function here runs as a library frame (src/lifetime.ts): temporaries it makes are freed.
 import type { Tensor } from '../tensor.js';
 import { dropout as dropoutOp } from '../ops/dropout.js';
 import { batchNorm as batchNormOp } from '../ops/normalization.js';
+import { framed } from '../lifetime.js';
+import * as mm from '../ops/matmul.js';
+import * as L from '../ops/loss.js';
+import * as C from '../ops/conv.js';
+import * as P from '../ops/pool.js';
 
-export { linear } from '../ops/matmul.js';
+export const linear = framed(mm.linear);
+export const mseLoss = framed(L.mseLoss);
+export const l1Loss = framed(L.l1Loss);
+export const huberLoss = framed(L.huberLoss);
+export const smoothL1Loss = framed(L.smoothL1Loss);
+export const crossEntropy = framed(L.crossEntropy);
+export const nllLoss = framed(L.nllLoss);
+export const binaryCrossEntropy = framed(L.binaryCrossEntropy);
+export const binaryCrossEntropyWithLogits = framed(L.binaryCrossEntropyWithLogits);
+export const klDiv = framed(L.klDiv);
 export {
-  mseLoss, l1Loss, huberLoss, smoothL1Loss, crossEntropy, nllLoss, binaryCrossEntropy,
-  binaryCrossEntropyWithLogits, klDiv,
   type Reduction, type ReductionOptions, type NllLossOptions, type CrossEntropyOptions,
   type BinaryCrossEntropyOptions, type BceWithLogitsOptions, type KlDivReduction,
 } from '../ops/loss.js';
@@ -27,20 +40,20 @@ export const softmax = (x: Tensor, dim = -1): Tensor => x.softmax(dim);
 export const logSoftmax = (x: Tensor, dim = -1): Tensor => x.logSoftmax(dim);
 
 /** x·Φ(x); approximate = 'tanh' uses 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
-export function gelu(x: Tensor, opts: { approximate?: 'none' | 'tanh' } = {}): Tensor {
+export const gelu = framed(function gelu(x: Tensor, opts: { approximate?: 'none' | 'tanh' } = {}): Tensor {
   const approximate = opts.approximate ?? 'none';
   if (approximate === 'none') return x.gelu();
   if (approximate !== 'tanh') throw new Error(`gelu: approximate must be 'none' or 'tanh', got '${approximate}'`);
   const inner = x.add(x.mul(x).mul(x).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
   return x.mul(0.5).mul(inner.tanh().add(1));
-}
+});
 
 // ---- regularisation and normalisation ----
 
 /** Inverted dropout (identity unless training; training defaults to true as in PyTorch). */
-export function dropout(x: Tensor, opts: { p?: number; training?: boolean } = {}): Tensor {
+export const dropout = framed(function dropout(x: Tensor, opts: { p?: number; training?: boolean } = {}): Tensor {
   return dropoutOp(x, opts.p ?? 0.5, opts.training ?? true);
-}
+});
 
 export interface BatchNormFunctionalOptions {
   weight?: Tensor | null;
@@ -51,18 +64,25 @@ export interface BatchNormFunctionalOptions {
 }
 
 /** Batch norm over dim 1; in training, the running statistics given are updated in place. */
-export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, opts: BatchNormFunctionalOptions = {}): Tensor {
+export const batchNorm = framed(function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, opts: BatchNormFunctionalOptions = {}): Tensor {
   return batchNormOp(x, runningMean, runningVar, opts.weight ?? null, opts.bias ?? null, opts.training ?? false, opts.momentum ?? 0.1, opts.eps ?? 1e-5);
-}
+});
 
 // ---- convolution, pooling, channel dropout (ops/conv.ts, ops/pool.ts, nn/dropout2d.ts) ----
 import { dropout2d as dropout2dOp } from './dropout2d.js';
-export { conv1d, conv2d, type Conv1dOptions, type Conv2dOptions, type ConvPadding } from '../ops/conv.js';
+export const conv1d = framed(C.conv1d);
+export const conv2d = framed(C.conv2d);
+export const maxPool1d = framed(P.maxPool1d);
+export const maxPool2d = framed(P.maxPool2d);
+export const avgPool1d = framed(P.avgPool1d);
+export const avgPool2d = framed(P.avgPool2d);
+export const adaptiveAvgPool1d = framed(P.adaptiveAvgPool1d);
+export const adaptiveAvgPool2d = framed(P.adaptiveAvgPool2d);
+export { type Conv1dOptions, type Conv2dOptions, type ConvPadding } from '../ops/conv.js';
 export {
-  maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool1d, adaptiveAvgPool2d,
   type MaxPool1dOptions, type MaxPool2dOptions, type AvgPool1dOptions, type AvgPool2dOptions, type AdaptiveSize,
 } from '../ops/pool.js';
 /** Zeroes whole channels of [N, C, H, W] (or [C, H, W]) with probability p while training. */
-export function dropout2d(x: Tensor, opts: { p?: number; training?: boolean } = {}): Tensor {
+export const dropout2d = framed(function dropout2d(x: Tensor, opts: { p?: number; training?: boolean } = {}): Tensor {
   return dropout2dOp(x, opts.p ?? 0.5, opts.training ?? true);
-}
+});

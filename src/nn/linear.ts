@@ -3,7 +3,7 @@ import type { Tensor } from '../tensor.js';
 import { empty } from '../ops/creation.js';
 import { linear, type LinearActivation } from '../ops/matmul.js';
 import { noGrad } from '../autograd/grad-mode.js';
-import { Module, pyBool } from './module.js';
+import { Module, pyBool, libraryForwards } from './module.js';
 import { Parameter } from './parameter.js';
 import { kaimingUniform_, uniform_, calculateFanInAndFanOut } from './init.js';
 
@@ -62,3 +62,6 @@ export class Identity extends Module {
   constructor(..._args: unknown[]) { super(); }
   forward(x: Tensor): Tensor { return x; }
 }
+
+// Layer forwards run as library frames (src/lifetime.ts): their intermediates are freed, not left to the generations.
+libraryForwards(Linear, Identity);

@@ -2,7 +2,7 @@
 // functional loss.
 import type { Tensor } from '../tensor.js';
 import * as L from '../ops/loss.js';
-import { Module } from './module.js';
+import { Module, libraryForwards } from './module.js';
 
 abstract class Loss extends Module {
   readonly reduction: L.Reduction;
@@ -99,3 +99,6 @@ export class KLDivLoss extends Module {
     return L.klDiv(input, target, { reduction: this.reduction, logTarget: this.logTarget });
   }
 }
+
+// Layer forwards run as library frames (src/lifetime.ts): their intermediates are freed, not left to the generations.
+libraryForwards(MSELoss, L1Loss, HuberLoss, SmoothL1Loss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss, KLDivLoss);

@@ -10,6 +10,7 @@ import { Tensor } from '../tensor.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { sameShape } from '../shape.js';
 import { Parameter } from './parameter.js';
+import { LIBRARY, frame, framed, userCode } from '../lifetime.js';
 
 export type StateDict = Map<string, Tensor>;
 export type StateDictLike = Map<string, Tensor> | Record<string, Tensor>;
@@ -240,7 +241,8 @@ export abstract class Module {
   }
 
   /** Zeroes every parameter's gradient in place, or drops it when setToNone. */
-  zeroGrad(opts: { setToNone?: boolean } = {}): void {
+  zeroGrad(opts: { setToNone?: boolean } = {}): void { frame(() => this._zeroGrad(opts)); }
+  private _zeroGrad(opts: { setToNone?: boolean }): void {
     for (const p of this.parameters()) {
       if (!p.grad) continue;
       if (opts.setToNone) p.grad = null;
@@ -326,6 +328,22 @@ export abstract class Module {
     return `${s})`;
   }
   [INSPECT](): string { return this.toString(); }
+}
+
+/**
+ * Makes each class's own forward a library frame: intermediates it creates and does not return are
+ * freed (or owned by the autograd graph), never left for user code to hold.
+ */
+export function libraryForwards(...classes: { prototype: Module }[]): void {
+  for (const c of classes) {
+    if (Object.prototype.hasOwnProperty.call(c.prototype, 'forward')) c.prototype.forward = framed(c.prototype.forward);
+  }
+}
+
+/** Calls a child module from a container: a user-written forward runs as user code. */
+export function callModule(m: Module, ...args: unknown[]): any {
+  const f = m.forward as any;
+  return f[LIBRARY] ? f.apply(m, args) : userCode(() => f.apply(m, args));
 }
 
 function addIndent(s: string, n: number): string {

@@ -18,7 +18,7 @@ export class Parameter extends Tensor {
     const src = data.isContiguous() ? data : noGrad(() => contiguous(data));
     src.ptr('Parameter'); // throws if disposed
     src.storage.refs++;
-    super(src.storage, src.shape.slice(), src.strides.slice(), src.offset, src.dtype, false);
+    super(src.storage, src.shape.slice(), src.strides.slice(), src.offset, src.dtype);
     this.requiresGrad = requiresGrad;
     this.keep();
   }

@@ -5,7 +5,7 @@ import type { Pair } from '../ops/conv.js';
 import {
   adaptiveAvgPool1d, adaptiveAvgPool2d, avgPool1d, avgPool2d, maxPool1d, maxPool2d, type AdaptiveSize,
 } from '../ops/pool.js';
-import { Module, pyBool } from './module.js';
+import { Module, pyBool, libraryForwards } from './module.js';
 
 // Python's repr of an int, a tuple or None.
 const py = (v: number | readonly (number | null)[] | null): string =>
@@ -117,3 +117,6 @@ export class AdaptiveAvgPool1d extends Module {
   forward(x: Tensor): Tensor { return adaptiveAvgPool1d(x, this.outputSize); }
   override extraRepr(): string { return `output_size=${py(this.outputSize)}`; }
 }
+
+// Layer forwards run as library frames (src/lifetime.ts): their intermediates are freed, not left to the generations.
+libraryForwards(MaxPoolNd, AvgPool2d, AvgPool1d, AdaptiveAvgPool2d, AdaptiveAvgPool1d);

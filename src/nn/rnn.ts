@@ -8,7 +8,7 @@ import { concat, stack } from '../ops/join.js';
 import { dropout as dropoutOp, checkDropoutP } from '../ops/dropout.js';
 import { GATE_COUNT, rnnCell, rnnLayer, type RnnMode, type RnnWeights } from '../ops/rnn.js';
 import * as views from '../ops/views.js';
-import { Module, pyBool, pyFloat } from './module.js';
+import { Module, pyBool, pyFloat, libraryForwards } from './module.js';
 import { Parameter } from './parameter.js';
 
 export interface RNNOptions {
@@ -314,3 +314,6 @@ export class GRUCell extends RNNCellBase {
   }
   forward(x: Tensor, h: Tensor | null = null): Tensor { return this._step(x, h, null)[0]; }
 }
+
+// Layer forwards run as library frames (src/lifetime.ts): their intermediates are freed, not left to the generations.
+libraryForwards(RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell);

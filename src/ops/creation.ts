@@ -1,5 +1,5 @@
 // Creating tensors: from nested arrays or typed arrays, constant fills, ranges, identity and
-// seeded random draws. Tensors made here belong to the caller (not released by step generations).
+// seeded random draws.
 import { Tensor, type DType, type NestedArray } from '../tensor.js';
 import { backend, requireReady } from '../runtime/backend.js';
 import { scratch } from '../runtime/scratch.js';
@@ -25,8 +25,8 @@ function checkShape(shape: readonly number[], op: string): number[] {
 }
 
 /** @internal Wraps values (copied into wasm memory) as a tensor. */
-export function fromValues(values: ArrayLike<number>, shape: number[], dtype: DType, ephemeral = false): Tensor {
-  const t = Tensor._empty(shape, dtype, ephemeral);
+export function fromValues(values: ArrayLike<number>, shape: number[], dtype: DType): Tensor {
+  const t = Tensor._empty(shape, dtype);
   if (t.size) (dtype === 'int32' ? backend.i32 : backend.f32).set(values as ArrayLike<number>, t.ptr() >> 2);
   return t;
 }
@@ -78,7 +78,7 @@ export function tensor(data: NestedArray | ArrayLike<number> | ArrayBufferView, 
 // `op` names the public function in errors (zeros, ones, ... all fill).
 function filled(shape: number[], value: number, opts: CreateOptions, op: string): Tensor {
   requireReady();
-  const t = Tensor._empty(checkShape(shape, op), opts.dtype ?? 'float32', false);
+  const t = Tensor._empty(checkShape(shape, op), opts.dtype ?? 'float32');
   if (t.size) t.fill_(value);
   return finish(t, opts);
 }
@@ -105,7 +105,7 @@ export function arange(start: number, end?: number, step = 1, opts: CreateOption
 export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
   requireReady();
   if (!Number.isInteger(steps) || steps < 0) throw new Error(`linspace: steps must be a non-negative integer, got ${steps}`);
-  const t = Tensor._empty([steps], 'float32', false);
+  const t = Tensor._empty([steps], 'float32');
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
   // PyTorch fills the second half from the end so the last value is exactly `end`.
   const half = Math.floor(steps / 2);
@@ -144,19 +144,19 @@ export function setRngState(state: Uint8Array): void {
 }
 
 export function rand(shape: number[], opts: CreateOptions = {}): Tensor {
-  const t = Tensor._empty(checkShape(shape, 'rand'), 'float32', false);
+  const t = Tensor._empty(checkShape(shape, 'rand'), 'float32');
   if (t.size) backend.k.rng_uniform(t.ptr(), t.size, 0, 1);
   return finish(t, opts);
 }
 export function randn(shape: number[], opts: CreateOptions = {}): Tensor {
-  const t = Tensor._empty(checkShape(shape, 'randn'), 'float32', false);
+  const t = Tensor._empty(checkShape(shape, 'randn'), 'float32');
   if (t.size) backend.k.rng_normal(t.ptr(), t.size, 0, 1);
   return finish(t, opts);
 }
 /** Integers in [low, high). */
 export function randint(low: number, high: number, shape: number[], opts: CreateOptions = {}): Tensor {
   if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) throw new Error(`randint: need integers low < high, got ${low}, ${high}`);
-  const t = Tensor._empty(checkShape(shape, 'randint'), 'int32', false);
+  const t = Tensor._empty(checkShape(shape, 'randint'), 'int32');
   if (t.size) backend.k.rng_randint(t.ptr(), t.size, low, high);
   return t;
 }

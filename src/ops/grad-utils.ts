@@ -30,7 +30,7 @@ export function addGrads(a: Tensor, b: Tensor): Tensor {
 }
 
 function ownable(g: Tensor): boolean {
-  return g._ephemeral && !g._kept && g.storage.refs === 1 && g.offset === 0 && g.isContiguous() && !g.requiresGrad;
+  return !g._exposed && !g._kept && g.storage.refs === 1 && g.offset === 0 && g.isContiguous() && !g.requiresGrad;
 }
 
 /**
@@ -53,7 +53,5 @@ export function accumulateGrad(leaf: Tensor, g: Tensor, mayAdopt = true): void {
     const gc = g.contiguous();
     backend.u8.copyWithin(owned.ptr(), gc.ptr(), gc.ptr() + g.size * 4);
   }
-  owned._kept = true;
-  owned._ephemeral = false;
   leaf.grad = owned;
 }

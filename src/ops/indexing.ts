@@ -8,7 +8,7 @@ import { normDim } from '../shape.js';
 import { fromValues } from './creation.js';
 
 function asIndex(index: Tensor | number[], op: string): Tensor {
-  if (Array.isArray(index)) return fromValues(Int32Array.from(index), [index.length], 'int32', true);
+  if (Array.isArray(index)) return fromValues(Int32Array.from(index), [index.length], 'int32');
   if (index.dtype !== 'int32') throw new Error(`${op}: index must be an int32 tensor, got ${index.dtype}`);
   return index.contiguous();
 }

@@ -8,4 +8,9 @@ export {
   LRScheduler, LambdaLR, StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, ReduceLROnPlateau,
   type LrGroups, type ReduceLROnPlateauOptions,
 } from './lr-scheduler.js';
-export { clipGradNorm, clipGradValue, type ClipGradNormOptions } from './clip-grad.js';
+export { type ClipGradNormOptions } from './clip-grad.js';
+import { framed } from '../lifetime.js';
+import * as clip from './clip-grad.js';
+/** Runs as a library frame (src/lifetime.ts). */
+export const clipGradNorm = framed(clip.clipGradNorm);
+export const clipGradValue = framed(clip.clipGradValue);

@@ -4,6 +4,7 @@
 import { Tensor, isTensor } from '../tensor.js';
 import { zeros } from '../ops/creation.js';
 import { enableGrad } from '../autograd/grad-mode.js';
+import { frame, letGo, userCode } from '../lifetime.js';
 import { sameShape } from '../shape.js';
 import { MIN_PARALLEL_ELEMENTS, parallelRows } from '../runtime/parallel.js';
 
@@ -74,14 +75,17 @@ export abstract class Optimizer<O extends { lr: number }> {
 
   /** Clears the gradients of every parameter: frees them (setToNone, the default) or zeroes them in place. */
   zeroGrad({ setToNone = true }: ZeroGradOptions = {}): void {
-    for (const group of this.paramGroups) {
-      for (const p of group.params) {
-        const g = p.grad;
-        if (!g) continue;
-        if (setToNone) { if (!g.isDisposed) g.dispose(); p.grad = null; }
-        else if (!g.isDisposed) g.zero_();
+    frame(() => {
+      for (const group of this.paramGroups) {
+        for (const p of group.params) {
+          const g = p.grad;
+          if (!g) continue;
+          // A gradient user code never read is freed; one it holds stays valid (like PyTorch).
+          if (setToNone) p.grad = null;
+          else if (!g.isDisposed) g.zero_();
+        }
       }
-    }
+    });
   }
 
   /**
@@ -89,7 +93,12 @@ export abstract class Optimizer<O extends { lr: number }> {
    * The optional closure re-evaluates the model and returns the loss, which step returns.
    */
   step(closure?: Closure): number | Tensor | undefined {
-    const loss = closure ? enableGrad(closure) : undefined;
+    const loss = closure ? userCode(() => enableGrad(closure)) : undefined;
+    frame(() => this.updateAll());
+    return loss;
+  }
+
+  private updateAll(): void {
     for (const group of this.paramGroups) {
       this.checkOptions(group); // schedulers and users may edit groups between steps
       for (const p of group.params) {
@@ -100,7 +109,6 @@ export abstract class Optimizer<O extends { lr: number }> {
         if (p.size) this.update(p, g, group);
       }
     }
-    return loss;
   }
 
   /** The state of p, created empty on first use. */
@@ -126,6 +134,7 @@ export abstract class Optimizer<O extends { lr: number }> {
     let t = state[key] as Tensor | undefined;
     if (!t || t.isDisposed) {
       t = zeros(p.shape).keep();
+      t._exposed = true; // reachable through this.state
       if (fill !== 0) t.fill_(fill);
       state[key] = t;
     }
@@ -182,7 +191,7 @@ export abstract class Optimizer<O extends { lr: number }> {
       }
     }
     groups.forEach((g, gi) => Object.assign(this.paramGroups[gi], g));
-    for (const s of this.state.values()) for (const v of Object.values(s)) if (isTensor(v)) v.dispose();
+    for (const s of this.state.values()) for (const v of Object.values(s)) if (isTensor(v)) letGo(v);
     this.state.clear();
     for (const [key, entry] of Object.entries(sd.state)) {
       const p = byIndex.get(Number(key))!;

@@ -63,7 +63,7 @@ function checkNumber(v: unknown, what: string, min: number, op: string, maxExclu
 
 // Kept (never auto-released) buffers owned by a trainer.
 function buffer(shape: number[]): Tensor {
-  return Tensor._empty(shape, 'float32', false).keep();
+  return Tensor._empty(shape, 'float32').keep();
 }
 
 const rowMajor = (ptr: number, rows: number, cols: number): Mat => ({ ptr, rows, cols, trans: 0, ld: cols });

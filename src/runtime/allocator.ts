@@ -28,6 +28,8 @@ export class Allocator {
   inUse = 0;                        // bytes in live blocks (class-rounded)
   liveBlocks = 0;
   peakInUse = 0;
+  /** Bytes of tensors moved out of wasm memory into JS arrays (src/lifetime.ts), not yet collected. */
+  movedOutBytes = 0;
 
   constructor(private readonly memory: WebAssembly.Memory, base: number, public limitBytes: number) {
     this.top = Math.ceil(base / ALIGN) * ALIGN;
@@ -104,8 +106,10 @@ export class Allocator {
     return true;
   }
 
+  movedOut(bytes: number): void { this.movedOutBytes += bytes; }
+
   stats() {
-    return { inUse: this.inUse, reserved: this.top, cachedFree: this.freeBytes, limit: this.limitBytes,
+    return { inUse: this.inUse, movedOut: this.movedOutBytes, reserved: this.top, cachedFree: this.freeBytes, limit: this.limitBytes,
              wasmBytes: this.memory.buffer.byteLength, liveBlocks: this.liveBlocks, peakInUse: this.peakInUse };
   }
 }

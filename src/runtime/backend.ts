@@ -180,7 +180,12 @@ export function init(opts: InitOptions = {}): Promise<void> {
 
 export interface BackendInfo {
   simd: SimdBuild; threads: number; runtime: string;
-  memory: { inUse: number; reserved: number; cachedFree: number; limit: number; wasmBytes: number; liveBlocks: number; peakInUse: number };
+  memory: {
+    /** Bytes of live blocks in wasm memory. */
+    inUse: number;
+    /** Bytes of tensors not used for a while, moved out of wasm memory into JS arrays until their next use (until the garbage collector frees the dropped ones). */
+    movedOut: number;
+    reserved: number; cachedFree: number; limit: number; wasmBytes: number; liveBlocks: number; peakInUse: number };
 }
 
 /** Which build is running, on how many threads, and the wasm memory it uses (bytes). */
