@@ -13,6 +13,10 @@
 //     before they are ever moved.
 import type { Tensor } from './tensor.js';
 
+// Bytes in use in wasm memory (set by the runtime once it is ready; lifetime.ts imports nothing).
+let memoryInUse = (): number => 0;
+export function setMemoryGauge(f: () => number): void { memoryInUse = f; }
+
 /** What a generation sees of a block of memory (Storage in tensor.ts). */
 export interface Movable {
   refs: number;
@@ -51,7 +55,7 @@ const pool: Frame[] = [];
 export function inLibrary(): boolean { return depth > 0; }
 
 function openFrame(): Frame {
-  if (gens.bytesSince > gens.threshold) gens.boundary();
+  if (gens.bytesSince > gens.threshold) gens.boundary(memoryInUse());
   const f = pool.pop() ?? { created: [], owner: null };
   frames.push(f);
   depth = 1;
@@ -177,14 +181,18 @@ export function letGo(t: Tensor): void {
 
 // ---- generations ----
 
-const MiB = 1 << 20;
-/** Without backward() calls, a generation ends after this many bytes of tracked tensors. */
-export const MIN_GENERATION_BYTES = 8 * MiB;
+/**
+ * A generation also ends once the tensors made since its start pass this many bytes and a quarter
+ * of the bytes in use (and, in loops that call backward(), twice one step's), so loops without
+ * backward() stay flat, and garbage stays a fraction of live memory.
+ */
+export const MIN_GENERATION_BYTES = 1 << 20;
 
 class Generations {
   gen = 1;
   bytesSince = 0;
   threshold = MIN_GENERATION_BYTES;
+  private stepBytes = 0;
   private current: Movable[] = [];
   private previous: Movable[] = [];
   /** Bytes moved out so far (cumulative) and how many times. */
@@ -200,10 +208,11 @@ class Generations {
   }
 
   /** Starts a generation: storages untouched during the last two move out of wasm memory. */
-  boundary(fromBackward = false): void {
+  boundary(inUse: number, fromBackward = false): void {
     // Backward-driven loops end generations themselves; the byte trigger then only catches
     // loops that run far more between backward() calls than one step allocates.
-    if (fromBackward) this.threshold = Math.max(MIN_GENERATION_BYTES, 2 * this.bytesSince);
+    if (fromBackward) this.stepBytes = this.bytesSince;
+    this.threshold = Math.max(MIN_GENERATION_BYTES, inUse / 4, 2 * this.stepBytes);
     const carried: Movable[] = [];
     const oldest = this.gen - 1;
     for (const s of this.previous) {

@@ -1,7 +1,8 @@
+/// <reference lib="esnext.disposable" />
 // Tensor: shape, strides and an offset into a refcounted block of wasm memory, plus autograd state.
 // Methods are thin: the maths lives in src/ops (one op family per file).
 import { backend, requireReady } from './runtime/backend.js';
-import { created, finalizer, framed, gens, inLibrary, letGo, type Movable } from './lifetime.js';
+import { created, finalizer, framed, gens, inLibrary, letGo, setMemoryGauge, type Movable } from './lifetime.js';
 import type { Node } from './autograd/node.js';
 import * as ew from './ops/elementwise.js';
 import * as red from './ops/reduce.js';
@@ -59,6 +60,8 @@ export class Storage implements Movable {
     else backend.alloc.release(this._ptr, this.bytes);
   }
 }
+
+setMemoryGauge(() => (backend.ready ? backend.alloc.inUse : 0));
 
 // Moved-out bytes of storages the garbage collector took leave the movedOut count.
 const movedRegistry = typeof FinalizationRegistry !== 'undefined'

@@ -253,14 +253,16 @@ describe('DataLoader batch lifetimes', () => {
     const loader = new data.DataLoader(new data.TensorDataset(x, y), { batchSize: 32, shuffle: true, seed: 1 });
     const inUse: number[] = [];
     let checksum = 0;
-    for (let epoch = 0; epoch < 20; epoch++) {
-      // tidy() frees the loop's own intermediates; the batches themselves are the DataLoader's to release.
-      for (const [xb] of loader) checksum += tidy(() => xb.mul(2).sum().item());
+    // No tidy, no dispose: the batches and results the loop drops move out of wasm memory once
+    // untouched for two generations (generations end every MiB or so of new tensors here).
+    for (let epoch = 0; epoch < 120; epoch++) {
+      for (const [xb] of loader) checksum += xb.mul(2).sum().item();
       inUse.push(backendInfo().memory.inUse);
     }
-    console.log(`no-backward loop over 320 batches: bytes in use per epoch ${inUse.join(" ")}`);
+    const window = (from: number) => Math.max(...inUse.slice(from, from + 30));
+    console.log(`no-backward loop over ${120 * 16} batches: max bytes in use per 30 epochs ${[0, 30, 60, 90].map(window).join(' ')}`);
     expect(Number.isFinite(checksum)).toBe(true);
-    expect(inUse[inUse.length - 1]).toBe(inUse[1]);
+    expect(window(90)).toBeLessThanOrEqual(window(30));
   });
 
   it('batches that were only collected stay valid', () => {

@@ -6,7 +6,7 @@ import {
   init, backendInfo, manualSeed, randn, rand, randint, tensor, tidy, nn, optim, data, rbm, type Tensor,
 } from '../src/index.js';
 import { sizeClass } from '../src/runtime/allocator.js';
-import { lifetimes } from '../src/lifetime.js';
+import { scopes } from '../src/lifetime.js';
 
 beforeAll(async () => { await init(); });
 
@@ -134,11 +134,23 @@ describe('use after dispose', () => {
     expect(() => t.sum()).toThrow(/disposed/);
   });
 
-  it('an intermediate freed by the step generations says how to keep it', () => {
+  it('an op result held across many backward() calls stays valid: moved out of wasm memory and back', () => {
     const w = randn([4], { requiresGrad: true });
     const mid = w.mul(2);
-    for (let i = 0; i < 3; i++) w.mul(3).sum().backward();
-    expect(() => mid.add(1)).toThrow(/released two backward\(\) calls after their last use; call \.keep\(\)/);
+    const expected = Array.from(mid.data());
+    for (let i = 0; i < 5; i++) w.mul(3).sum().backward();
+    expect(mid.storage.spilled).toBe(true); // untouched for two generations: its bytes live in JS now
+    expect(Array.from(mid.add(1).data())).toEqual(expected.map((v) => Math.fround(v + 1)));
+    expect(mid.storage.spilled).toBe(false);
+  });
+
+  it('the error for a released tensor names what released it', () => {
+    const a = randn([2]);
+    a.dispose();
+    expect(() => a.add(1)).toThrow(/was disposed by dispose\(\)/);
+    let inner!: Tensor;
+    tidy(() => { inner = randn([2]).mul(2); });
+    expect(() => inner.sum()).toThrow(/was disposed by the end of a tidy\(\) scope/);
   });
 
   it('a layer whose parameters were disposed fails on forward', () => {
@@ -191,5 +203,5 @@ describe('backendInfo() accounting', () => {
 
 // The tensors registered in the innermost tidy scope (src/lifetime.ts keeps them in a Set).
 function collectScope(): Tensor[] {
-  return [...(lifetimes.scopes[lifetimes.scopes.length - 1] as Set<unknown>)] as Tensor[];
+  return [...scopes[scopes.length - 1]];
 }

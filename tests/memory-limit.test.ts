@@ -17,7 +17,8 @@ it('throws OutOfMemoryError past the limit, then recovers once tensors are freed
   const held: Tensor[] = [];
   let error: unknown;
   try {
-    for (let i = 0; i < 100; i++) held.push(zeros([2 * 1024 * 1024])); // 8 MiB each
+    // 8 MiB each, all in use every iteration (tensors held but unused would move out of wasm memory).
+    for (let i = 0; i < 100; i++) { held.push(zeros([2 * 1024 * 1024])); for (const t of held) t.fill_(0); }
   } catch (e) {
     error = e;
   }

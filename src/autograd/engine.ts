@@ -35,7 +35,7 @@ function topoOrder(root: Node): Node[] {
 }
 
 export function backward(root: Tensor, gradient: Tensor | undefined, opts: BackwardOptions): void {
-  if (!inLibrary()) gens.boundary(true);
+  if (!inLibrary()) gens.boundary(backend.alloc.inUse, true);
   // One frame: every gradient and temporary made here that no leaf adopted is freed at its end.
   frame(() => run(root, gradient, opts));
 }
