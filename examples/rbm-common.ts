@@ -21,7 +21,7 @@ export function mnistTensors(limit: { train?: number; test?: number } = {}): Mni
       x.set(images.subarray(src * 784, (src + 1) * 784), i * 784);
       y[i] = labels[src];
     }
-    return [wg.tensor(x, { shape: [n, 784] }).keep(), wg.tensor(y).keep()] as const;
+    return [wg.tensor(x, { shape: [n, 784] }), wg.tensor(y)] as const;
   };
   const [trainX, trainY] = pick(m.trainImages, m.trainLabels, m.nTrain, nTrain);
   const [testX, testY] = pick(m.testImages, m.testLabels, m.nTest, nTest);

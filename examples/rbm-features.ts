@@ -24,7 +24,7 @@ rbm.fit(m.trainX, {
   epochs, lr: 0.1, momentum: 0.5, batchSize: 32,
   onEpoch: (s) => console.log(epochLine(s.epoch, s.epochs, { 'recon error': s.reconstructionError, 'pseudo-likelihood': s.pseudoLikelihood.toFixed(2) })),
 });
-const trainFeatures = rbm.transform(m.trainX).keep(), testFeatures = rbm.transform(m.testX).keep();
+const trainFeatures = rbm.transform(m.trainX), testFeatures = rbm.transform(m.testX);
 
 // 2. Supervised, linear only: the same classifier and training on either representation.
 const linearOn = (name: string, x: wg.Tensor, xTest: wg.Tensor) => {

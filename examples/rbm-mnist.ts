@@ -21,7 +21,7 @@ await wg.init({ threads: 1 });
 wg.manualSeed(0);
 const epochs = arg('epochs', 20), hidden = arg('hidden', 256), persistent = !process.argv.includes('--cd1');
 const m = mnistTensors();
-const binarise = (x: wg.Tensor) => x.gt(0.5).float().keep();
+const binarise = (x: wg.Tensor) => x.gt(0.5).float();
 const train = binarise(m.trainX), test = binarise(m.testX);
 
 const rbm = new wg.rbm.RBM(784, hidden);

@@ -12,8 +12,8 @@ function makeData(n: number, seed: number) {
   wg.manualSeed(seed);
   const x = wg.rand([n, 1]).mul(6).sub(3);
   const noise = wg.randn([n, 1]).mul(0.1);
-  const y = wg.noGrad(() => x.mul(2).sin().add(x.mul(0.5)).add(noise)).keep();
-  return { x: x.keep(), y };
+  const y = wg.noGrad(() => x.mul(2).sin().add(x.mul(0.5)).add(noise));
+  return { x: x, y };
 }
 
 export async function fitRegression(batchSize: number | 'full', opts: { epochs?: number; lr?: number; log?: (l: string) => void } = {}) {

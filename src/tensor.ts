@@ -18,46 +18,65 @@ export type DType = 'float32' | 'int32';
 export type Shape = readonly number[];
 export type NestedArray = number | boolean | NestedArray[];
 
+// The wasm block behind a storage and its reference count: all the finalizer holds, so a dropped
+// tensor's moved-out bytes (on the Storage) are never kept alive by a pending finalizer entry.
+class Block {
+  refs = 1;
+  constructor(public ptr: number, readonly bytes: number) {}
+  releaseRef(): void {
+    if (--this.refs === 0 && this.ptr >= 0 && backend.ready) { backend.alloc.release(this.ptr, this.bytes); this.ptr = -1; }
+  }
+}
+
 // A block of memory shared by a tensor and its views: in wasm memory, or moved out into a JS byte
 // array by the step generations (src/lifetime.ts) until its next use.
 export class Storage implements Movable {
-  refs = 1;
   gen = 0;
   pinned = false;
   tracked = false;
   private moved: Uint8Array | null = null;
-  constructor(private _ptr: number, readonly bytes: number) {}
+  /** @internal */ readonly block: Block;
+  constructor(ptr: number, readonly bytes: number) { this.block = new Block(ptr, bytes); }
+
+  /** Tensors (views included) still holding this storage. */
+  get refs(): number { return this.block.refs; }
+  set refs(n: number) { this.block.refs = n; }
 
   /** Byte address in wasm memory, moving the bytes back in first if they were moved out. */
   get ptr(): number {
     if (this.moved) this.restore();
-    return this._ptr;
+    return this.block.ptr;
   }
   get spilled(): boolean { return this.moved !== null; }
 
   spill(): void {
-    if (this.moved || this.refs <= 0) return;
-    this.moved = backend.u8.slice(this._ptr, this._ptr + this.bytes);
-    backend.alloc.release(this._ptr, this.bytes);
+    const b = this.block;
+    if (this.moved || b.refs <= 0 || b.ptr < 0) return;
+    this.moved = backend.u8.slice(b.ptr, b.ptr + this.bytes);
+    backend.alloc.release(b.ptr, this.bytes);
+    b.ptr = -1;
     backend.alloc.movedOut(this.bytes);
-    this._ptr = -1;
     movedRegistry?.register(this, this.bytes, this);
   }
 
   private restore(): void {
-    const bytes = this.moved!;
-    this._ptr = backend.alloc.alloc(this.bytes);
-    backend.u8.set(bytes, this._ptr);
-    this.moved = null;
-    backend.alloc.movedOut(-this.bytes);
-    movedRegistry?.unregister(this);
+    const b = this.block;
+    b.ptr = backend.alloc.alloc(this.bytes);
+    backend.u8.set(this.moved!, b.ptr);
+    this.dropMoved();
     gens.track(this);
   }
 
+  private dropMoved(): void {
+    this.moved = null;
+    backend.alloc.movedOut(-this.bytes);
+    movedRegistry?.unregister(this);
+  }
+
+  /** @internal One holder let go (dispose, tidy, using, the library). */
   releaseRef(): void {
-    if (--this.refs !== 0 || !backend.ready) return;
-    if (this.moved) { this.moved = null; backend.alloc.movedOut(-this.bytes); movedRegistry?.unregister(this); } // the GC takes the bytes
-    else backend.alloc.release(this._ptr, this.bytes);
+    this.block.releaseRef();
+    if (this.block.refs === 0 && this.moved) this.dropMoved();
   }
 }
 
@@ -68,12 +87,13 @@ const movedRegistry = typeof FinalizationRegistry !== 'undefined'
   ? new FinalizationRegistry<number>((bytes) => { if (backend.ready) backend.alloc.movedOut(-bytes); })
   : null;
 
-// What the finalizer holds: enough to give one storage reference back, nothing that keeps the tensor alive.
+// What the finalizer holds: enough to give one block reference back, nothing that keeps the tensor
+// (or its moved-out bytes) alive.
 class Handle {
   alive = true;
-  constructor(readonly storage: Storage) {}
+  constructor(readonly block: Block) {}
   release(): void {
-    if (this.alive) { this.alive = false; this.storage.releaseRef(); }
+    if (this.alive) { this.alive = false; this.block.releaseRef(); }
   }
 }
 
@@ -105,7 +125,7 @@ export class Tensor {
     this.strides = strides;
     this.offset = offset;
     this.dtype = dtype;
-    this.handle = new Handle(storage);
+    this.handle = new Handle(storage.block);
     created(this);
   }
 
@@ -141,7 +161,7 @@ export class Tensor {
 
   get _released(): boolean { return !this.handle.alive; }
   /** @internal */ _release(by = 'the library'): void {
-    if (this.handle.alive) { this._releasedBy = by; finalizer?.unregister(this.handle); this.handle.release(); }
+    if (this.handle.alive) { this._releasedBy = by; finalizer?.unregister(this.handle); this.handle.alive = false; this.storage.releaseRef(); }
   }
   /** @internal Lets the garbage collector free the storage reference of this tensor once it is dropped. */
   _registerFinalizer(): void { finalizer?.register(this, this.handle, this.handle); }

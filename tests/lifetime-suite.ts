@@ -41,6 +41,10 @@ export function flatMemory(name: string, { warmup, window }: FlatOptions) {
   const inUse: number[] = [], wasm: number[] = [], blocks: number[] = [];
   let movedOut: number | undefined;
   let limit = Infinity, wasmRef = Infinity;   // set once the first window after warm-up is complete
+  // Memory outside wasm (typed arrays in the JS heap, e.g. values a library moved out of wasm memory):
+  // logged for information, not part of the check.
+  const jsArrayBytes = () => (typeof process !== 'undefined' && process.memoryUsage ? process.memoryUsage().arrayBuffers : NaN);
+  let jsAtWarmup = NaN;
   const maxOf = (a: number[], from: number, to: number) => {
     let m = -Infinity;
     for (let i = from; i < Math.min(to, a.length); i++) if (a[i] > m) m = a[i];
@@ -66,7 +70,9 @@ export function flatMemory(name: string, { warmup, window }: FlatOptions) {
       `(${((worst / base - 1) * 100).toFixed(2)}%, limit +1% = ${Math.floor(limit)} B); wasmBytes ${wasm[warmup - 1]} at end of ` +
       `warm-up, ${wasmRef} after the first window, max later ${wasmLater}; live blocks max ${blocksRef} in the first window, ` +
       `${blocksLater} later; net change from the end of warm-up to the last sample ${inUse[n - 1] - inUse[warmup - 1]} B ` +
-      `(${((inUse[n - 1] - inUse[warmup - 1]) / (n - warmup)).toFixed(1)} B/iteration); peakInUse ${wg.backendInfo().memory.peakInUse}` + (movedOut !== undefined ? `; movedOut now ${movedOut} B` : '');
+      `(${((inUse[n - 1] - inUse[warmup - 1]) / (n - warmup)).toFixed(1)} B/iteration); peakInUse ${wg.backendInfo().memory.peakInUse}` +
+      (movedOut !== undefined ? `; movedOut now ${movedOut} B` : '') +
+      `; outside wasm (not checked): JS arrayBuffers ${mib(jsAtWarmup)} MiB at end of warm-up, ${mib(jsArrayBytes())} MiB now`;
     const ok = worst <= limit && wasmLater <= wasmRef;
     if (final || !ok) console.log(`[lifetimes] ${name}: ${numbers}${ok ? '' : '  <-- NOT FLAT'}`);
     expect(worst, `${name}: bytes in use grew after warm-up: window ${worstAt} after warm-up peaked at ${worst} B, ` +
@@ -83,6 +89,7 @@ export function flatMemory(name: string, { warmup, window }: FlatOptions) {
       blocks.push(m.liveBlocks);
       movedOut = m.movedOut;
       const n = inUse.length;
+      if (n === warmup) jsAtWarmup = jsArrayBytes();
       if (n === warmup + window) {
         limit = maxOf(inUse, warmup, n) * 1.01;
         wasmRef = m.wasmBytes;
@@ -566,8 +573,9 @@ export function lifetimeSuite(label: string): void {
       expect(w.toArray()).toEqual(wSnap);
     });
 
-    // `using` declarations, and errors that say what released a tensor. Vitest's transform lowers
-    // `using` for Node 20 (checked: the block below runs its dispose at the closing brace).
+    // `using` declarations, and errors that say what released a tensor. Node 20 has no `using`;
+    // vitest 4.1 transpiles through Vite 8's oxc transform (not esbuild), which lowers it to a
+    // try/finally calling [Symbol.dispose]() at the closing brace (checked with a plain object).
     describe('explicit release', () => {
       it('`using` disposes the tensor at the end of its block, and only that tensor', () => {
         let escaped!: Tensor;

@@ -1,9 +1,13 @@
 // Memory stays flat: explicit dispose, tidy scopes, and the step generations that let a training
 // loop with no dispose calls at all run in constant memory (src/lifetime.ts).
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { gens } from '../src/lifetime.js';
 import { init, backendInfo, zeros, ones, randn, rand, tidy, noGrad, linear, type Tensor } from '../src/index.js';
 
 beforeAll(async () => { await init(); });
+// These tests compare bytes in use exactly: start each with the generations settled (whatever earlier
+// tests left untouched moved out now, not in the middle of a measurement).
+beforeEach(() => { for (let i = 0; i < 3; i++) gens.boundary(0); });
 
 const inUse = () => backendInfo().memory.inUse;
 const liveBlocks = () => backendInfo().memory.liveBlocks;
@@ -22,9 +26,9 @@ describe('dispose', () => {
 
   it('op results and views release their storage once every holder is disposed', () => {
     const a = ones([64]);
-    const warmUp = a.mul(2).reshape([8, 8]).transpose(0, 1);
+    const w1 = a.mul(2), w2 = w1.reshape([8, 8]), warmUp = w2.transpose(0, 1);
     warmUp.toArray();                   // sizes the allocator's metadata scratch block
-    warmUp.dispose();
+    for (const t of [w1, w2, warmUp]) t.dispose(); // (a dropped w1 would move out of wasm memory mid-test)
     const before = inUse();
     for (let i = 0; i < 10_000; i++) {
       const b = a.mul(2);

@@ -34,9 +34,9 @@ const flops = (s: ConvShape) => { const [oh, ow] = outSize(s); return 2 * s.N * 
 
 function tensors(s: ConvShape, grad: boolean) {
   wg.manualSeed(1);
-  const x = wg.randn([s.N, s.C, s.H, s.W], { requiresGrad: grad }).keep();
-  const w = wg.randn([s.O, s.C / s.groups, s.k, s.k], { requiresGrad: grad }).mulScalar_(0.1).keep();
-  const b = wg.randn([s.O], { requiresGrad: grad }).keep();
+  const x = wg.randn([s.N, s.C, s.H, s.W], { requiresGrad: grad });
+  const w = wg.randn([s.O, s.C / s.groups, s.k, s.k], { requiresGrad: grad }).mulScalar_(0.1);
+  const b = wg.randn([s.O], { requiresGrad: grad });
   return { x, w, b };
 }
 
@@ -58,7 +58,7 @@ async function stepRow(s: ConvShape, ctx: BenchContext, impl: string, algo: Conv
   const prev = _setConvAlgo(algo);
   try {
     const [oh, ow] = outSize(s);
-    const gy = wg.randn([s.N, s.O, oh, ow]).keep();
+    const gy = wg.randn([s.N, s.O, oh, ow]);
     const step = () => {
       x.grad = null; w.grad = null; b.grad = null;
       conv2d(x, w, b, s.opts).backward(gy);

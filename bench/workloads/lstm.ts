@@ -14,7 +14,7 @@ function wasmgradSetup() {
   wg.manualSeed(0);
   const lstm = new nn.LSTM(INPUT, HIDDEN);
   const opt = new optim.SGD(lstm.parameters(), { lr: LR });
-  const x = wg.randn([SEQ, BATCH, INPUT]).keep(), y = wg.randn([BATCH, HIDDEN]).keep();
+  const x = wg.randn([SEQ, BATCH, INPUT]), y = wg.randn([BATCH, HIDDEN]);
   const train = () => {
     opt.zeroGrad();
     const [, [hN]] = lstm.forward(x);

@@ -11,7 +11,7 @@ const FLOP_PER_SAMPLE = 5 * 2 * V * H;
 
 function binarisedTrain(): wg.Tensor {
   const m = loadMnist();
-  return wg.tensor(m.trainImages.map((p) => (p > 0.5 ? 1 : 0)), { shape: [m.nTrain, V] }).keep();
+  return wg.tensor(m.trainImages.map((p) => (p > 0.5 ? 1 : 0)), { shape: [m.nTrain, V] });
 }
 
 // CPU seconds of this process: on a shared machine the wall clock also counts other people's work.
@@ -23,7 +23,7 @@ function stepRun(x: wg.Tensor, steps: number): () => number {
   const model = new wg.rbm.RBM(V, H);
   const cd = new wg.rbm.ContrastiveDivergence(model, { lr: 0.05, momentum: 0.5 });
   const nb = Math.floor(x.shape[0] / BATCH);
-  const batches = Array.from({ length: Math.min(nb, 32) }, (_, i) => x.narrow(0, i * BATCH, BATCH).contiguous().keep());
+  const batches = Array.from({ length: Math.min(nb, 32) }, (_, i) => x.narrow(0, i * BATCH, BATCH).contiguous());
   let b = 0;
   return () => {
     const t0 = performance.now(), c0 = cpuSeconds();
@@ -36,7 +36,7 @@ function stepRun(x: wg.Tensor, steps: number): () => number {
 function fitRun(x: wg.Tensor, rows: number): () => number {
   wg.manualSeed(0);
   const model = new wg.rbm.RBM(V, H);
-  const part = x.narrow(0, 0, rows).contiguous().keep();
+  const part = x.narrow(0, 0, rows).contiguous();
   return () => {
     const c0 = cpuSeconds();
     const [stats] = model.fit(part, { epochs: 1, lr: 0.05, momentum: 0.5, batchSize: BATCH, pseudoLikelihoodSamples: 0 });
