@@ -1,4 +1,4 @@
-/// <reference lib="esnext.disposable" />
+/// <reference lib="esnext.disposable" preserve="true" />
 // Tensor: shape, strides and an offset into a refcounted block of wasm memory, plus autograd state.
 // Methods are thin: the maths lives in src/ops (one op family per file).
 import { backend, requireReady } from './runtime/backend.js';
