@@ -2,7 +2,9 @@
 // Tensor: shape, strides and an offset into a refcounted block of wasm memory, plus autograd state.
 // Methods are thin: the maths lives in src/ops (one op family per file).
 import { backend, requireReady } from './runtime/backend.js';
-import { created, finalizer, framed, gens, inLibrary, letGo, setMemoryGauge, type Movable } from './lifetime.js';
+export { Storage } from './storage.js';
+import { created, finalizer, framed, gens, inLibrary, letGo } from './lifetime.js';
+import { Storage, type Block } from './storage.js';
 import type { Node } from './autograd/node.js';
 import * as ew from './ops/elementwise.js';
 import * as red from './ops/reduce.js';
@@ -17,75 +19,6 @@ import { contiguousStrides, shapeSize, normDim } from './shape.js';
 export type DType = 'float32' | 'int32';
 export type Shape = readonly number[];
 export type NestedArray = number | boolean | NestedArray[];
-
-// The wasm block behind a storage and its reference count: all the finalizer holds, so a dropped
-// tensor's moved-out bytes (on the Storage) are never kept alive by a pending finalizer entry.
-class Block {
-  refs = 1;
-  constructor(public ptr: number, readonly bytes: number) {}
-  releaseRef(): void {
-    if (--this.refs === 0 && this.ptr >= 0 && backend.ready) { backend.alloc.release(this.ptr, this.bytes); this.ptr = -1; }
-  }
-}
-
-// A block of memory shared by a tensor and its views: in wasm memory, or moved out into a JS byte
-// array by the step generations (src/lifetime.ts) until its next use.
-export class Storage implements Movable {
-  gen = 0;
-  pinned = false;
-  tracked = false;
-  private moved: Uint8Array | null = null;
-  /** @internal */ readonly block: Block;
-  constructor(ptr: number, readonly bytes: number) { this.block = new Block(ptr, bytes); }
-
-  /** Tensors (views included) still holding this storage. */
-  get refs(): number { return this.block.refs; }
-  set refs(n: number) { this.block.refs = n; }
-
-  /** Byte address in wasm memory, moving the bytes back in first if they were moved out. */
-  get ptr(): number {
-    if (this.moved) this.restore();
-    return this.block.ptr;
-  }
-  get spilled(): boolean { return this.moved !== null; }
-
-  spill(): void {
-    const b = this.block;
-    if (this.moved || b.refs <= 0 || b.ptr < 0) return;
-    this.moved = backend.u8.slice(b.ptr, b.ptr + this.bytes);
-    backend.alloc.release(b.ptr, this.bytes);
-    b.ptr = -1;
-    backend.alloc.movedOut(this.bytes);
-    movedRegistry?.register(this, this.bytes, this);
-  }
-
-  private restore(): void {
-    const b = this.block;
-    b.ptr = backend.alloc.alloc(this.bytes);
-    backend.u8.set(this.moved!, b.ptr);
-    this.dropMoved();
-    gens.track(this);
-  }
-
-  private dropMoved(): void {
-    this.moved = null;
-    backend.alloc.movedOut(-this.bytes);
-    movedRegistry?.unregister(this);
-  }
-
-  /** @internal One holder let go (dispose, tidy, using, the library). */
-  releaseRef(): void {
-    this.block.releaseRef();
-    if (this.block.refs === 0 && this.moved) this.dropMoved();
-  }
-}
-
-setMemoryGauge(() => (backend.ready ? backend.alloc.inUse : 0));
-
-// Moved-out bytes of storages the garbage collector took leave the movedOut count.
-const movedRegistry = typeof FinalizationRegistry !== 'undefined'
-  ? new FinalizationRegistry<number>((bytes) => { if (backend.ready) backend.alloc.movedOut(-bytes); })
-  : null;
 
 // What the finalizer holds: enough to give one block reference back, nothing that keeps the tensor
 // (or its moved-out bytes) alive.
@@ -180,6 +113,13 @@ export class Tensor {
   /** Byte address of element 0 (checks the tensor is alive; moves it back into wasm memory if needed). */
   ptr(op = 'ptr'): number {
     this._check(op);
+    return this.storage.ptr + this.offset * 4;
+  }
+
+  /** @internal ptr() for a kernel that writes these bytes in place (recipes and snapshots no longer hold). */
+  _writePtr(op: string): number {
+    this._check(op);
+    this.storage._written();
     return this.storage.ptr + this.offset * 4;
   }
 
@@ -394,7 +334,7 @@ Object.defineProperty(Tensor.prototype, '_isTensor', { value: true });
 
 // Every op method runs as a library frame (src/lifetime.ts): temporaries it makes are freed at its
 // end. Lifetime, autograd entry points and read-backs stay plain (backward() is a frame of its own).
-const PLAIN = new Set(['constructor', '_view', '_release', '_registerFinalizer', '_check', 'ptr', 'numel', 'dim', 'sizeAt',
+const PLAIN = new Set(['constructor', '_view', '_release', '_registerFinalizer', '_check', 'ptr', '_writePtr', 'numel', 'dim', 'sizeAt',
   'isContiguous', 'dispose', '_disposeBy', 'keep', 'requiresGrad_', 'retainGrad', 'backward', 'data', 'dataSync',
   'toArray', 'tolist', 'item', 'toString']);
 for (const name of Object.getOwnPropertyNames(Tensor.prototype)) {

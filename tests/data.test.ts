@@ -1,5 +1,6 @@
 // Datasets, DataLoader batching and shuffling, randomSplit, and the three gradient-descent modes.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { gens } from '../src/lifetime.js';
 import { init, tidy, tensor, arange, randn, rand, zeros, manualSeed, getRngState, backendInfo, data, optim, type Tensor } from '../src/index.js';
 
 beforeAll(async () => { await init(); });
@@ -263,6 +264,46 @@ describe('DataLoader batch lifetimes', () => {
     console.log(`no-backward loop over ${120 * 16} batches: max bytes in use per 30 epochs ${[0, 30, 60, 90].map(window).join(' ')}`);
     expect(Number.isFinite(checksum)).toBe(true);
     expect(window(90)).toBeLessThanOrEqual(window(30));
+  });
+
+  // Generations end at each backward() or every MiB of new tensors; here they are ended directly.
+  const settle = () => { for (let i = 0; i < 3; i++) gens.boundary(0); };
+
+  it('a dropped batch leaves wasm memory without a copy and is rebuilt from the dataset when used again', () => {
+    const x = rand([40, 6]), y = arange(0, 40, 1, { dtype: 'int32' });
+    const [xb, yb] = [...new data.DataLoader(new data.TensorDataset(x, y), { batchSize: 8, shuffle: true, seed: 3 })][1];
+    const xv = Array.from(xb.data()), yv = Array.from(yb.data());
+    x.add(0); y.add(0); // the dataset stays in use; the batch does not
+    settle();
+    expect(xb.storage.spilled && yb.storage.spilled).toBe(true);
+    expect([(xb.storage as any).moved, (yb.storage as any).moved]).toEqual([null, null]); // no copy was made
+    expect(Array.from(xb.data())).toEqual(xv);
+    expect(Array.from(yb.data())).toEqual(yv);
+  });
+
+  it('a moved-out batch keeps its values when the dataset is then changed in place or disposed', () => {
+    const x = rand([40, 6]);
+    const batches = [...new data.DataLoader(new data.TensorDataset(x), { batchSize: 8, shuffle: true, seed: 4 })].map(([b]) => b);
+    const before = batches.map((b) => Array.from(b.data()));
+    x.add(0);
+    settle();
+    expect(batches.every((b) => b.storage.spilled)).toBe(true);
+    x.mulScalar_(-1);                         // the dataset changes after the batches moved out
+    expect(Array.from(batches[0].data())).toEqual(before[0]);
+    x.fill_(7);
+    x.dispose();                              // and goes
+    batches.forEach((b, i) => expect(Array.from(b.data())).toEqual(before[i]));
+  });
+
+  it('a batch changed in place is copied out, not rebuilt from the dataset', () => {
+    const x = rand([16, 4]);
+    const [[xb]] = [...new data.DataLoader(new data.TensorDataset(x), { batchSize: 4 })];
+    xb.mulScalar_(2);
+    const v = Array.from(xb.data());
+    x.add(0);
+    settle();
+    expect(xb.storage.spilled).toBe(true);
+    expect(Array.from(xb.data())).toEqual(v);
   });
 
   it('batches that were only collected stay valid', () => {

@@ -6,6 +6,7 @@ import { tensor } from '../ops/creation.js';
 import { backend } from '../runtime/backend.js';
 import { checkSeed, permutation } from './permutation.js';
 import { LIBRARY } from '../lifetime.js';
+import { gatheredRows } from '../storage.js';
 
 export abstract class Dataset<T = unknown> {
   /** The sample at position i (0 <= i < length). */
@@ -51,7 +52,13 @@ export class TensorDataset extends Dataset<Tensor[]> {
   }
 
   override getBatch(indices: Tensor): Tensor[] {
-    return this.tensors.map((t) => indexSelect(t, 0, indices));
+    const rows = indices.data() as Int32Array;
+    return this.tensors.map((t) => {
+      const batch = indexSelect(t, 0, indices);
+      // A batch the loop drops can later leave wasm memory without a copy: it is rebuilt from t if used again.
+      gatheredRows(batch, t, rows);
+      return batch;
+    });
   }
 }
 

@@ -52,14 +52,14 @@ function fanOf(t: Tensor, mode: string, op: string): number {
 export function uniform_(t: Tensor, a = 0, b = 1): Tensor {
   target(t, 'uniform_');
   if (!(a <= b)) throw new Error(`uniform_: expected a <= b, got a = ${a}, b = ${b}`);
-  if (t.size) backend.k.rng_uniform(t.ptr('uniform_'), t.size, a, b);
+  if (t.size) backend.k.rng_uniform(t._writePtr('uniform_'), t.size, a, b);
   return t;
 }
 
 export function normal_(t: Tensor, mean = 0, std = 1): Tensor {
   target(t, 'normal_');
   if (!(std >= 0)) throw new Error(`normal_: std must be non-negative, got ${std}`);
-  if (t.size) backend.k.rng_normal(t.ptr('normal_'), t.size, mean, std);
+  if (t.size) backend.k.rng_normal(t._writePtr('normal_'), t.size, mean, std);
   return t;
 }
 
@@ -77,7 +77,7 @@ export function eye_(t: Tensor): Tensor {
   if (t.ndim !== 2) throw new Error(`eye_: only tensors with 2 dimensions are supported, got shape [${t.shape}]`);
   t.fill_(0);
   const [r, c] = t.shape;
-  const base = t.ptr('eye_') >> 2;
+  const base = t._writePtr('eye_') >> 2;
   const f32 = backend.f32;
   for (let i = 0; i < Math.min(r, c); i++) f32[base + i * c + i] = 1;
   return t;

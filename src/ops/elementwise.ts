@@ -264,15 +264,15 @@ export function copyInto(dst: Tensor, src: Tensor, op: string): void {
   const st = dst.shape.length ? broadcastStrides(src.shape, src.strides, dst.shape) : [0];
   const c = coalesce(shape.slice(), [st, contiguousStrides(shape)]);
   const meta = writeMeta([...c.shape, ...c.strides[0]], c.shape.length);
-  k().ew_copy_strided(src.ptr(op), dst.ptr(op), c.shape.length, meta);
+  k().ew_copy_strided(src.ptr(op), dst._writePtr(op), c.shape.length, meta);
 }
 
 // ---- in-place helpers (not recorded) ----
 export function fill_(t: Tensor, v: number): void {
   if (!t.isContiguous()) throw new Error(`fill_: tensor must be contiguous (shape [${t.shape}], strides [${t.strides}])`);
   if (!t.size) return;
-  if (t.dtype === 'int32') k().ew_fill_i32(t.ptr('fill_'), t.size, v | 0);
-  else k().ew_fill(t.ptr('fill_'), t.size, v);
+  if (t.dtype === 'int32') k().ew_fill_i32(t._writePtr('fill_'), t.size, v | 0);
+  else k().ew_fill(t._writePtr('fill_'), t.size, v);
 }
 export function copy_(dst: Tensor, src: Tensor): void {
   if (dst.dtype !== src.dtype) src = cast(src, dst.dtype);
@@ -282,18 +282,18 @@ export function axpy_(y: Tensor, x: Tensor, alpha: number): void {
   if (!sameShape(y.shape, x.shape)) throw new Error(`add_: shapes [${y.shape}] and [${x.shape}] must match`);
   if (!y.isContiguous()) throw new Error('add_: destination must be contiguous');
   const xc = x.contiguous();
-  if (y.size) k().ew_axpy(y.ptr('add_'), xc.ptr('add_'), y.size, alpha);
+  if (y.size) k().ew_axpy(y._writePtr('add_'), xc.ptr('add_'), y.size, alpha);
 }
 export function unaryInPlace_(t: Tensor, op: UnaryName, p1 = 0, p2 = 0): void {
   if (!t.isContiguous()) throw new Error(`${op}_: tensor must be contiguous`);
-  if (t.size) unaryKernel(op, t.ptr(op), t.ptr(op), t.size, p1, p2);
+  if (t.size) { const p = t._writePtr(op); unaryKernel(op, p, p, t.size, p1, p2); }
 }
 export function uniform_(t: Tensor, low: number, high: number): void {
   if (!t.isContiguous()) throw new Error('uniform_: tensor must be contiguous');
-  if (t.size) k().rng_uniform(t.ptr('uniform_'), t.size, low, high);
+  if (t.size) k().rng_uniform(t._writePtr('uniform_'), t.size, low, high);
 }
 export function normal_(t: Tensor, mean: number, std: number): void {
   if (!t.isContiguous()) throw new Error('normal_: tensor must be contiguous');
-  if (t.size) k().rng_normal(t.ptr('normal_'), t.size, mean, std);
+  if (t.size) k().rng_normal(t._writePtr('normal_'), t.size, mean, std);
 }
 

@@ -106,7 +106,7 @@ export abstract class Optimizer<O extends { lr: number }> {
         if (!g) continue;
         if (!sameShape(g.shape, p.shape)) throw new Error(`${this.name}.step: gradient shape [${g.shape}] does not match parameter shape [${p.shape}]`);
         if (!p.isContiguous() || !g.isContiguous()) throw new Error(`${this.name}.step: parameter and gradient must be contiguous (shape [${p.shape}])`);
-        if (p.size) this.update(p, g, group);
+        if (p.size) { p.storage._written(); this.update(p, g, group); }
       }
     }
   }

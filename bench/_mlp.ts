@@ -1,0 +1,15 @@
+const root = process.argv[2];
+const wg = await import(root + '/src/index.ts');
+const { trainingRunner } = await import(root + '/bench/train-loop.ts');
+const { loadMnist } = await import(root + '/examples/mnist.ts');
+await wg.init({ threads: Number(process.env.T ?? 1) });
+const m = loadMnist();
+const x = wg.tensor(m.trainImages, { shape: [m.nTrain, 784] });
+const y = wg.tensor(m.trainLabels, { shape: [m.nTrain] });
+const { nn } = wg;
+const model = new nn.Sequential(new nn.Linear(784, 128), new nn.ReLU(), new nn.Linear(128, 64), new nn.ReLU(), new nn.Linear(64, 10));
+const run = trainingRunner(model, new wg.optim.SGD(model.parameters(), { lr: 0.1 }), x, y, 64, 300);
+const r = [];
+for (let i = 0; i < Number(process.env.N ?? 8); i++) r.push(run());
+r.sort((a, b) => a - b);
+console.log(root, 'median samples/s', r[r.length >> 1].toFixed(0), 'all', r.map((v) => v.toFixed(0)).join(' '), 'movedOut', wg.backendInfo().memory.movedOut);

@@ -1,0 +1,156 @@
+// Storage: the bytes behind a tensor and its views. They live in a wasm block, or, after the step
+// generations (src/lifetime.ts) moved them out, in a JS byte array, or nowhere at all when a recipe
+// can rebuild them (rows a DataLoader gathered from a dataset tensor that has not changed since).
+import { backend } from './runtime/backend.js';
+import { gens, setMemoryGauge, type Movable } from './lifetime.js';
+
+// The wasm block and its reference count: all the finalizer holds, so a dropped tensor's moved-out
+// bytes (on the Storage) are never kept alive by a pending finalizer entry.
+export class Block {
+  refs = 1;
+  /** Set while recipes gather from these bytes: frozen before they go. */
+  snap: Snapshot | null = null;
+  constructor(public ptr: number, readonly bytes: number) {}
+  releaseRef(): void {
+    if (this.refs === 1 && this.snap) { this.snap.freeze(); this.snap = null; }
+    if (--this.refs === 0 && this.ptr >= 0 && backend.ready) { backend.alloc.release(this.ptr, this.bytes); this.ptr = -1; }
+  }
+}
+
+/**
+ * A source's bytes as the recipes of moved-out batches see them: the live storage while it is
+ * unchanged, or a copy taken just before it was first written or freed while recipes depended on it.
+ */
+class Snapshot {
+  /** Recipes moved out against this snapshot (an over-count once such batches are dropped). */
+  pending = 0;
+  frozen: Uint8Array | null = null;
+  constructor(public live: Storage | null) {}
+  freeze(): void {
+    if (this.live && this.pending > 0) this.frozen = this.live._copyBytes();
+    this.live = null;
+  }
+}
+
+/** Rows of a contiguous source gathered along dim 0, in order (a DataLoader batch). */
+export class RowsRecipe {
+  constructor(private readonly snap: Snapshot, private readonly offset: number, private readonly rowBytes: number,
+              private readonly rows: Int32Array) {}
+  get snapshot(): Snapshot { return this.snap; }
+  /** False once the source changed or went while nothing depended on it (then the batch is copied). */
+  get usable(): boolean { return this.snap.live !== null || this.snap.frozen !== null; }
+  rebuild(dst: number): void {
+    const { rowBytes, rows, offset } = this;
+    const frozen = this.snap.frozen;
+    if (frozen) {
+      const u8 = backend.u8;
+      for (let i = 0; i < rows.length; i++) u8.set(frozen.subarray(offset + rows[i] * rowBytes, offset + (rows[i] + 1) * rowBytes), dst + i * rowBytes);
+      return;
+    }
+    const base = this.snap.live!.ptr + offset; // may move the source back into wasm memory first
+    const u8 = backend.u8;
+    for (let i = 0; i < rows.length; i++) u8.copyWithin(dst + i * rowBytes, base + rows[i] * rowBytes, base + (rows[i] + 1) * rowBytes);
+  }
+}
+
+export class Storage implements Movable {
+  gen = 0;
+  pinned = false;
+  tracked = false;
+  /** @internal */ readonly block: Block;
+  private moved: Uint8Array | null = null;
+  private rebuildWith: RowsRecipe | null = null;
+  /** @internal How to rebuild these bytes without a copy (dropped on the first write). */
+  recipe: RowsRecipe | null = null;
+  constructor(ptr: number, readonly bytes: number) { this.block = new Block(ptr, bytes); }
+
+  /** Tensors (views included) still holding this storage. */
+  get refs(): number { return this.block.refs; }
+  set refs(n: number) { this.block.refs = n; }
+
+  /** Byte address in wasm memory, moving the bytes back in first if they were moved out. */
+  get ptr(): number {
+    if (this.block.ptr < 0 && this.spilled) this.restore();
+    return this.block.ptr;
+  }
+  get spilled(): boolean { return this.moved !== null || this.rebuildWith !== null; }
+
+  spill(): void {
+    const b = this.block;
+    if (this.spilled || b.refs <= 0 || b.ptr < 0) return;
+    if (this.recipe?.usable) {
+      // Rebuildable: no copy at all.
+      this.rebuildWith = this.recipe;
+      this.recipe.snapshot.pending++;
+    } else {
+      this.moved = backend.u8.slice(b.ptr, b.ptr + this.bytes);
+      backend.alloc.movedOut(this.bytes);
+      movedRegistry?.register(this, this.bytes, this);
+    }
+    backend.alloc.release(b.ptr, this.bytes);
+    b.ptr = -1;
+  }
+
+  private restore(): void {
+    const b = this.block;
+    b.ptr = backend.alloc.alloc(this.bytes);
+    if (this.rebuildWith) {
+      this.rebuildWith.rebuild(b.ptr);
+      this.rebuildWith.snapshot.pending--;
+      this.rebuildWith = null;
+    } else {
+      backend.u8.set(this.moved!, b.ptr);
+      this.dropMoved();
+    }
+    gens.track(this);
+  }
+
+  private dropMoved(): void {
+    this.moved = null;
+    backend.alloc.movedOut(-this.bytes);
+    movedRegistry?.unregister(this);
+  }
+
+  /** @internal A copy of the bytes, wherever they are. */
+  _copyBytes(): Uint8Array {
+    return this.moved ? this.moved.slice() : backend.u8.slice(this.ptr, this.ptr + this.bytes);
+  }
+
+  /** @internal The snapshot that recipes gathering from this storage read. */
+  _snapshot(): Snapshot { return this.block.snap ?? (this.block.snap = new Snapshot(this)); }
+
+  /** @internal Called before anything writes these bytes in place: recipes no longer hold. */
+  _written(): void {
+    this.recipe = null;
+    const snap = this.block.snap;
+    if (snap) { snap.freeze(); this.block.snap = null; }
+  }
+
+  /** @internal One holder let go (dispose, tidy, using, the library). */
+  releaseRef(): void {
+    this.block.releaseRef();
+    if (this.block.refs !== 0) return;
+    if (this.moved) this.dropMoved();
+    if (this.rebuildWith) { this.rebuildWith.snapshot.pending--; this.rebuildWith = null; }
+  }
+}
+
+setMemoryGauge(() => (backend.ready ? backend.alloc.inUse : 0));
+
+// Moved-out bytes of storages the garbage collector took leave the movedOut count.
+const movedRegistry = typeof FinalizationRegistry !== 'undefined'
+  ? new FinalizationRegistry<number>((bytes) => { if (backend.ready) backend.alloc.movedOut(-bytes); })
+  : null;
+
+/**
+ * Lets a gathered batch be rebuilt from its source instead of copied out: `batch` holds the rows
+ * `rows` of `source` along dim 0 (both contiguous, same dtype).
+ */
+export function gatheredRows(batch: { storage: Storage; offset: number; isContiguous(): boolean },
+                             source: { storage: Storage; offset: number; shape: number[]; size: number; isContiguous(): boolean },
+                             rows: Int32Array): void {
+  if (!rows.length || !source.shape[0] || source.storage.pinned || !source.isContiguous() || !batch.isContiguous() || batch.offset !== 0) return;
+  const rowBytes = (source.size / source.shape[0]) * 4;
+  if (batch.storage.bytes !== rows.length * rowBytes) return;
+  batch.storage.recipe = new RowsRecipe(source.storage._snapshot(), source.offset * 4, rowBytes, rows);
+}
