@@ -3,8 +3,8 @@
 // anyway, with no event-loop turn, through three mechanisms:
 //  1. Library frames. A public op, layer forward, loss, optimizer step or backward() runs as one
 //     frame. What it creates and does not hand back is internal: nothing outside can reach it, so it
-//     is freed when the frame ends, or, when the frame recorded autograd nodes (whose backward
-//     closures may read it), as soon as backward() has run every one of those nodes.
+//     is freed when the frame ends, or, when autograd nodes saved it for backward (every tensor a
+//     backward closure reads is in its node's saved list), once the last of those nodes has run.
 //  2. Step generations. Every tensor that did reach user code is tracked by its storage. Each
 //     backward() (and every few MiB of such tensors in loops without backward) starts a generation;
 //     a storage untouched for two generations moves out of wasm memory into a plain JS byte array
@@ -34,19 +34,7 @@ export interface Movable {
 
 // ---- frames ----
 
-/** Unreleased autograd nodes of one frame and the internal tensors their closures may read. */
-export class Owner {
-  pending = 0;
-  tensors: Tensor[] = [];
-  nodeDone(): void {
-    if (--this.pending === 0) {
-      for (const t of this.tensors) if (!t._exposed && !t._kept) t._release('the library');
-      this.tensors = [];
-    }
-  }
-}
-
-interface Frame { created: Tensor[]; owner: Owner | null }
+interface Frame { created: Tensor[] }
 
 let depth = 0;                  // library call depth; 0 = user code is running
 const frames: Frame[] = [];     // the open outermost frames (user-mode calls from library code nest)
@@ -56,7 +44,7 @@ export function inLibrary(): boolean { return depth > 0; }
 
 function openFrame(): Frame {
   if (gens.bytesSince > gens.threshold) gens.boundary(memoryInUse());
-  const f = pool.pop() ?? { created: [], owner: null };
+  const f = pool.pop() ?? { created: [] };
   frames.push(f);
   depth = 1;
   return f;
@@ -65,7 +53,6 @@ function openFrame(): Frame {
 function recycle(f: Frame): void {
   frames.pop();
   f.created.length = 0;
-  f.owner = null;
   pool.push(f);
 }
 
@@ -86,20 +73,18 @@ function markResult(v: unknown, level: number): boolean {
 }
 
 function closeFrame(f: Frame, result: unknown): void {
+  // Without a returned tensor that leads into the graph, no node recorded here can ever run backward.
   const graph = markResult(result, 0);
-  // An owner whose nodes no returned tensor leads to will never see backward().
-  const owner = graph ? f.owner : null;
-  if (f.owner && !owner) f.owner.pending = -1;
   for (const t of f.created) {
-    if (t._exposed) { exposed(t); continue; }
+    if (t._exposed) { exposed(t, true); continue; }
     if (t._kept || t._released) continue;
-    if (owner) { owner.tensors.push(t); gens.track(t.storage); } else t._release('the library');
+    // Saved by an autograd node: freed when the last such node has run backward (Node.release).
+    if (graph && t._savedRefs > 0) { t._graphOwned = true; gens.track(t.storage); } else t._release('the library');
   }
 }
 
 // A throwing frame hands nothing back: everything it made that nothing kept goes.
 function abortFrame(f: Frame): void {
-  if (f.owner) f.owner.pending = -1;
   for (const t of f.created) if (!t._exposed && !t._kept && !t._released) t._release('the library');
 }
 
@@ -146,25 +131,18 @@ export function userCode<T>(fn: () => T): T {
 /** Called by every new tensor. */
 export function created(t: Tensor): void {
   t.storage.gen = gens.gen;
-  if (depth > 0) { t._exposed = false; frames[frames.length - 1].created.push(t); }
-  else exposed(t);
+  if (depth > 0) { t._exposed = false; t.storage.hidden++; frames[frames.length - 1].created.push(t); }
+  else exposed(t, false);
   const scope = scopes[scopes.length - 1];
   if (scope) scope.add(t);
 }
 
-/** Called by record(): the autograd node being made joins the current frame's owner. */
-export function ownerForNode(): Owner | null {
-  if (depth === 0) return null;
-  const f = frames[frames.length - 1];
-  const o = f.owner ?? (f.owner = new Owner());
-  o.pending++;
-  return o;
-}
-
 // A tensor that user code can reach from now on: tracked by generations, and freed by the garbage
 // collector's finalizer if dropped while still in wasm memory.
-function exposed(t: Tensor): void {
+export function exposed(t: Tensor, wasHidden: boolean): void {
   t._exposed = true;
+  if (wasHidden) t.storage.hidden--;
+  t.storage._see(t.offset, t.shape, t.strides);
   t._registerFinalizer();
   gens.track(t.storage);
 }

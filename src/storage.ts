@@ -60,6 +60,12 @@ export class Storage implements Movable {
   /** @internal */ readonly block: Block;
   private moved: Uint8Array | null = null;
   private rebuildWith: RowsRecipe | null = null;
+  /** @internal Holders that user code cannot reach (intermediates, graph-owned): while any is alive, every byte counts. */
+  hidden = 0;
+  /** @internal Byte range that tensors user code can reach have covered. */
+  lo = Infinity;
+  hi = 0;
+  private movedAt = 0;
   /** @internal How to rebuild these bytes without a copy (dropped on the first write). */
   recipe: RowsRecipe | null = null;
   constructor(ptr: number, readonly bytes: number) { this.block = new Block(ptr, bytes); }
@@ -83,9 +89,13 @@ export class Storage implements Movable {
       this.rebuildWith = this.recipe;
       this.recipe.snapshot.pending++;
     } else {
-      this.moved = backend.u8.slice(b.ptr, b.ptr + this.bytes);
-      backend.alloc.movedOut(this.bytes);
-      movedRegistry?.register(this, this.bytes, this);
+      // Once only user-reachable views hold the storage, bytes none of them covers are dead
+      // (an LSTM's outputs leave its cell states out): only the covered range moves.
+      const partial = this.hidden === 0 && this.lo < this.hi && (this.lo > 0 || this.hi < this.bytes);
+      this.movedAt = partial ? this.lo : 0;
+      this.moved = backend.u8.slice(b.ptr + this.movedAt, b.ptr + (partial ? this.hi : this.bytes));
+      backend.alloc.movedOut(this.moved.length);
+      movedRegistry?.register(this, this.moved.length, this);
     }
     backend.alloc.release(b.ptr, this.bytes);
     b.ptr = -1;
@@ -99,21 +109,36 @@ export class Storage implements Movable {
       this.rebuildWith.snapshot.pending--;
       this.rebuildWith = null;
     } else {
-      backend.u8.set(this.moved!, b.ptr);
+      backend.u8.set(this.moved!, b.ptr + this.movedAt);
       this.dropMoved();
     }
     gens.track(this);
   }
 
   private dropMoved(): void {
+    backend.alloc.movedOut(-this.moved!.length);
     this.moved = null;
-    backend.alloc.movedOut(-this.bytes);
     movedRegistry?.unregister(this);
+  }
+
+  /** @internal Widens the user-reachable range by a tensor's elements. */
+  _see(offset: number, shape: readonly number[], strides: readonly number[]): void {
+    let min = offset, max = offset;
+    for (let d = 0; d < shape.length; d++) {
+      if (shape[d] === 0) return;
+      const span = (shape[d] - 1) * strides[d];
+      if (span < 0) min += span; else max += span;
+    }
+    if (min * 4 < this.lo) this.lo = min * 4;
+    if (max * 4 + 4 > this.hi) this.hi = max * 4 + 4;
   }
 
   /** @internal A copy of the bytes, wherever they are. */
   _copyBytes(): Uint8Array {
-    return this.moved ? this.moved.slice() : backend.u8.slice(this.ptr, this.ptr + this.bytes);
+    if (!this.moved) return backend.u8.slice(this.ptr, this.ptr + this.bytes);
+    const all = new Uint8Array(this.bytes);
+    all.set(this.moved, this.movedAt);
+    return all;
   }
 
   /** @internal The snapshot that recipes gathering from this storage read. */

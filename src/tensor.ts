@@ -3,7 +3,7 @@
 // Methods are thin: the maths lives in src/ops (one op family per file).
 import { backend, requireReady } from './runtime/backend.js';
 export { Storage } from './storage.js';
-import { created, finalizer, framed, gens, inLibrary, letGo } from './lifetime.js';
+import { created, exposed, finalizer, framed, gens, inLibrary, letGo } from './lifetime.js';
 import { Storage, type Block } from './storage.js';
 import type { Node } from './autograd/node.js';
 import * as ew from './ops/elementwise.js';
@@ -46,7 +46,8 @@ export class Tensor {
   gradFn: Node | null = null;
   /** @internal Held by the library for good (parameters, buffers, gradients, optimizer state). */ _kept = false;
   /** @internal User code may hold it (false: an intermediate of a library frame). */ _exposed = true;
-  /** @internal */ _savedRefs = 0;
+  /** @internal Autograd nodes that saved it. */ _savedRefs = 0;
+  /** @internal A library intermediate kept only for backward (freed when _savedRefs reaches 0). */ _graphOwned = false;
   /** @internal */ _retainGrad = false;
   /** @internal What released it, for the error on later use. */ _releasedBy: string | null = null;
   /** @internal Duck-typed check that needs no import of this class. */ declare readonly _isTensor: true;
@@ -81,7 +82,7 @@ export class Tensor {
   /** The accumulated gradient (leaves, and non-leaves that called retainGrad()). */
   get grad(): Tensor | null {
     const g = this._grad;
-    if (g && !g._exposed && !inLibrary()) g._exposed = true; // user code has it now
+    if (g && !g._exposed && !inLibrary()) exposed(g, true); // user code has it now
     return g;
   }
   set grad(g: Tensor | null) {
@@ -94,7 +95,12 @@ export class Tensor {
 
   get _released(): boolean { return !this.handle.alive; }
   /** @internal */ _release(by = 'the library'): void {
-    if (this.handle.alive) { this._releasedBy = by; finalizer?.unregister(this.handle); this.handle.alive = false; this.storage.releaseRef(); }
+    if (!this.handle.alive) return;
+    this._releasedBy = by;
+    finalizer?.unregister(this.handle);
+    this.handle.alive = false;
+    if (!this._exposed) this.storage.hidden--;
+    this.storage.releaseRef();
   }
   /** @internal Lets the garbage collector free the storage reference of this tensor once it is dropped. */
   _registerFinalizer(): void { finalizer?.register(this, this.handle, this.handle); }

@@ -1,7 +1,6 @@
 // A tape entry: the op that produced a tensor, its inputs, and how to push a gradient back to them.
 import type { Tensor } from '../tensor.js';
 import { isGradEnabled } from './grad-mode.js';
-import { ownerForNode, type Owner } from '../lifetime.js';
 
 export type BackwardFn = (grad: Tensor) => (Tensor | null | undefined)[];
 
@@ -9,8 +8,6 @@ export class Node {
   released = false;
   /** The output, held only when it asked to retain its grad. */
   retained: Tensor | null = null;
-  /** The frame whose intermediates this node's backward may read (freed once all its nodes ran). */
-  private readonly owner: Owner | null = ownerForNode();
   constructor(
     readonly name: string,
     readonly inputs: (Tensor | null)[],
@@ -29,14 +26,15 @@ export class Node {
     return this.fn(grad);
   }
 
-  /** Frees what backward needed: the frame's intermediates go once all its nodes have run. */
+  /** Frees what backward needed: a library intermediate goes once no node saves it any more. */
   release(): void {
     if (this.released) return;
     this.released = true;
-    for (const t of this.saved) t._savedRefs--;
+    for (const t of this.saved) {
+      if (--t._savedRefs === 0 && t._graphOwned && !t._exposed && !t._kept) t._release('the library');
+    }
     this.saved = [];
     this.fn = null;
-    this.owner?.nodeDone();
   }
 }
 
@@ -49,7 +47,8 @@ export function needsGrad(...inputs: (Tensor | null | undefined)[]): boolean {
 
 /**
  * Records `out` as produced by an op. `backward` receives d(loss)/d(out) and returns one gradient
- * per input (null where an input needs none). Tensors in `saved` are kept alive until backward ran.
+ * per input (null where an input needs none). `saved` must list every tensor the closure reads
+ * (other than its gradient argument): they are kept alive until backward ran, and nothing else is.
  */
 export function record(out: Tensor, name: string, inputs: (Tensor | null)[], backward: BackwardFn, saved: Tensor[] = []): Tensor {
   out.requiresGrad = true;

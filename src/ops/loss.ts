@@ -323,7 +323,7 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BinaryCr
         dy = binaryRaw('mul', gs, binaryRaw('sub', log1mX, logX, op), op);
       }
       return [dx, dy];
-    }, [x, y, logX, log1mX]);
+    }, weight ? [x, y, logX, log1mX, weight] : [x, y, logX, log1mX]);
   }
   return out;
 }

@@ -10,6 +10,7 @@ import { needsGrad, record } from '../autograd/node.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { PackedB, asMat, gemm, gemmPacked, transposed, type Mat } from './matmul.js';
 import * as views from './views.js';
+import { clone } from './elementwise.js';
 
 export type RnnMode = 'rnnTanh' | 'rnnRelu' | 'lstm' | 'gru';
 
@@ -128,7 +129,8 @@ export function rnnLayer(mode: RnnMode, x: Tensor, h0: Tensor | null, c0: Tensor
     const name = isLstm ? 'LstmBackward' : isGru ? 'GruBackward' : relu ? 'RnnReluBackward' : 'RnnTanhBackward';
     record(packed, name, [x, h0, c0, w.wIh, w.wHh, w.bIh, w.bHh], (gPacked) => {
       const gp = gPacked.contiguous();
-      const GP = gp.ptr(name), P2 = packed.ptr(name);
+      // Addresses are read again here: saved tensors may have moved since the forward pass.
+      const GP = gp.ptr(name), P2 = packed.ptr(name), GI = isLstm ? gi.ptr(name) : 0, SV = gruSaved ? gruSaved.ptr(name) : 0;
       const hAt2 = (slot: number) => P2 + slot * BH * 4;
       const cAt2 = (slot: number) => P2 + (T + 1 + slot) * BH * 4;
       const dG = Tensor._empty([N, G]);           // d(pre-activations) wrt gi, every step
@@ -181,7 +183,9 @@ export function rnnLayer(mode: RnnMode, x: Tensor, h0: Tensor | null, c0: Tensor
 
   const output = views.narrow(packed, 0, reverse ? 0 : 1, T);
   const hN = views.select(packed, 0, hSlot(lastT));
-  const cN = isLstm ? views.select(packed, 0, T + 1 + hSlot(lastT)) : null;
+  // cN is a copy: the outputs then cover only the hidden states, so once backward has run, the cell
+  // states are no longer reachable and never move out of wasm memory with the outputs.
+  const cN = isLstm ? clone(views.select(packed, 0, T + 1 + hSlot(lastT))) : null;
   return { output, hN, cN };
 }
 
