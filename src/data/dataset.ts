@@ -125,7 +125,8 @@ export function randomSplit<T>(dataset: Dataset<T>, lengths: number[], opts: { s
   const sum = sizes.reduce((a, b) => a + b, 0);
   if (sum !== n) throw new Error(`${op}: the lengths [${sizes}] sum to ${sum}, but the dataset has ${n} samples`);
   const perm = permutation(n, opts.seed);
-  const order = backend.i32.slice(perm.ptr(op) >> 2, (perm.ptr(op) >> 2) + n);
+  const at = perm.ptr(op) >> 2;
+  const order = backend.i32.slice(at, at + n);
   perm.dispose();
   let offset = 0;
   return sizes.map((s) => { const sub = new Subset(dataset, order.subarray(offset, offset + s)); offset += s; return sub; });

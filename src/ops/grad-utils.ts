@@ -51,7 +51,9 @@ export function accumulateGrad(leaf: Tensor, g: Tensor, mayAdopt = true): void {
   else {
     owned = Tensor._empty(g.shape);
     const gc = g.contiguous();
-    backend.u8.copyWithin(owned.ptr(), gc.ptr(), gc.ptr() + g.size * 4);
+    // Addresses first: reading them may move a tensor back into wasm memory (and grow it).
+    const dst = owned.ptr(), src = gc.ptr();
+    backend.u8.copyWithin(dst, src, src + g.size * 4);
   }
   leaf.grad = owned;
 }

@@ -207,7 +207,7 @@ export class RBM extends Module {
       const n = rows.shape[0];
       const flipped = rows.contiguous().clone();
       const at = randint(0, this.nVisible, [n]).data();
-      const f32 = backend.f32, base = flipped.ptr() >> 2;
+      const base = flipped.ptr() >> 2, f32 = backend.f32;
       for (let r = 0; r < n; r++) { const i = base + r * this.nVisible + at[r]; f32[i] = 1 - f32[i]; }
       const pl = this.freeEnergy(flipped).sub(this.freeEnergy(rows)).logSigmoid().mul(this.nVisible);
       return pl.reshape(v.shape.slice(0, -1));
