@@ -218,17 +218,24 @@ export const scopes: Set<Tensor>[] = [];
 
 // What tidy does to a tensor it frees: like dispose(), a leaf takes its (kept) gradient with it,
 // unless the scope returns that gradient.
-function releaseInScope(t: Tensor, keepers: Set<unknown>): void {
+function releaseInScope(t: Tensor, keepers: Set<unknown>, by: string): void {
   const g = t.grad;
-  if (g && t.isLeaf && !g._released && !keepers.has(g)) g._release('the end of a tidy() scope');
-  t._release('the end of a tidy() scope');
+  if (g && t.isLeaf && !g._released && !keepers.has(g)) g._release(by);
+  t._release(by);
 }
 
 /**
  * Runs fn and disposes every tensor created inside it except those it returns (alone, or in an
- * array or object one level deep) and those marked with keep().
+ * array or object one level deep) and those marked with keep(). `tidy('name', fn)` names the scope
+ * in the error a released tensor gives when used later (so does a named function).
  */
-export function tidy<T>(fn: () => T): T {
+export function tidy<T>(fn: () => T): T;
+export function tidy<T>(name: string, fn: () => T): T;
+export function tidy<T>(nameOrFn: string | (() => T), maybeFn?: () => T): T {
+  const fn = typeof nameOrFn === 'function' ? nameOrFn : maybeFn;
+  if (typeof fn !== 'function') throw new Error(`tidy: expected a function (tidy(fn) or tidy(name, fn)), got ${typeof fn}`);
+  const name = typeof nameOrFn === 'string' ? nameOrFn : fn.name;
+  const by = name ? `the end of the tidy() scope '${name}'` : 'the end of a tidy() scope';
   const scope = new Set<Tensor>();
   scopes.push(scope);
   let result: T;
@@ -237,7 +244,7 @@ export function tidy<T>(fn: () => T): T {
   } catch (e) {
     // A throwing scope returns nothing: release all it made before passing the error on.
     scopes.pop();
-    for (const t of scope) if (!t._kept && !t._released) releaseInScope(t, new Set());
+    for (const t of scope) if (!t._kept && !t._released) releaseInScope(t, new Set(), by);
     throw e;
   }
   scopes.pop();
@@ -252,7 +259,7 @@ export function tidy<T>(fn: () => T): T {
   const outer = scopes[scopes.length - 1];
   for (const t of scope) {
     if (keepers.has(t)) { if (outer) outer.add(t); continue; }
-    if (!t._kept && !t._released) releaseInScope(t, keepers);
+    if (!t._kept && !t._released) releaseInScope(t, keepers, by);
   }
   return result!;
 }

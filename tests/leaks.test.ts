@@ -151,6 +151,9 @@ describe('use after dispose', () => {
     let inner!: Tensor;
     tidy(() => { inner = randn([2]).mul(2); });
     expect(() => inner.sum()).toThrow(/was disposed by the end of a tidy\(\) scope/);
+    let named!: Tensor;
+    tidy('evaluate', () => { named = randn([2]).mul(2); });
+    expect(() => named.sum()).toThrow(/was disposed by the end of the tidy\(\) scope 'evaluate'/);
   });
 
   it('a layer whose parameters were disposed fails on forward', () => {
