@@ -90,20 +90,27 @@ export class ThreadPool {
     const id = THREADED_KERNELS.indexOf(kernel);
     let posted = 0;
     for (let w = 1; w < this.size; w++) {
+      const job = jobs[w];
+      if (!job) continue;
+      if (job.length > MAX_ARGS) throw new Error(`ThreadPool.run: ${kernel} takes ${job.length} arguments, a slot holds ${MAX_ARGS}`);
+      posted++;
+    }
+    // The count goes in before any job is claimable: a worker still awake from the previous call
+    // can claim and finish a job the moment it is posted, and its decrement must not be overwritten
+    // (that left the caller waiting forever for a job already done).
+    Atomics.store(this.ctl, REMAINING, posted);
+    for (let w = 1; w < this.size; w++) {
       const slot = SLOT_BASE + w * SLOT_INTS;
       const job = jobs[w];
       if (job) {
-        if (job.length > MAX_ARGS) throw new Error(`ThreadPool.run: ${kernel} takes ${job.length} arguments, a slot holds ${MAX_ARGS}`);
         Atomics.store(this.ctl, slot, id);
         this.ctl[slot + 1] = job.length;
         this.f64.set(job, (slot + 4) / 2);
         Atomics.store(this.ctl, slot + CLAIM, 0); // claimable, after the arguments are in place
-        posted++;
       } else {
         Atomics.store(this.ctl, slot + CLAIM, 1); // nothing to claim
       }
     }
-    Atomics.store(this.ctl, REMAINING, posted);
     Atomics.add(this.ctl, SEQ, 1);
     Atomics.notify(this.ctl, SEQ);
     // Always wait for the claimed jobs, even if a slice here throws: returning early would let a
