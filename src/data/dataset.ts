@@ -52,13 +52,15 @@ export class TensorDataset extends Dataset<Tensor[]> {
   }
 
   override getBatch(indices: Tensor): Tensor[] {
-    const rows = indices.data() as Int32Array;
-    return this.tensors.map((t) => {
-      const batch = indexSelect(t, 0, indices);
-      // A batch the loop drops can later leave wasm memory without a copy: it is rebuilt from t if used again.
-      gatheredRows(batch, t, rows);
-      return batch;
-    });
+    // The batch's row numbers, read straight out of wasm memory (a DataLoader's index is a contiguous slice).
+    const batches = this.tensors.map((t) => indexSelect(t, 0, indices)); // (validates the indices)
+    if (indices.dtype === 'int32' && indices.ndim === 1 && indices.isContiguous()) {
+      const at = indices.ptr('getBatch') >> 2;
+      const rows = backend.i32.slice(at, at + indices.size);
+      // A batch the loop drops can later leave wasm memory without a copy: it is rebuilt from its tensor if used again.
+      batches.forEach((batch, i) => gatheredRows(batch, this.tensors[i], rows));
+    }
+    return batches;
   }
 }
 
