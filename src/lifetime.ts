@@ -88,9 +88,7 @@ function abortFrame(f: Frame): void {
   for (const t of f.created) if (!t._exposed && !t._kept && !t._released) t._release('the library');
 }
 
-/** Runs fn as a library frame (nested calls just run). */
-export function frame<T>(fn: () => T): T {
-  if (depth > 0) return fn();
+function runFrame<T>(fn: () => T): T {
   const f = openFrame();
   let result: T;
   try { result = fn(); } catch (e) { depth = 0; abortFrame(f); recycle(f); throw e; }
@@ -100,17 +98,15 @@ export function frame<T>(fn: () => T): T {
   return result;
 }
 
+/** Runs fn as a library frame (nested calls just run). */
+export function frame<T>(fn: () => T): T {
+  return depth > 0 ? fn() : runFrame(fn);
+}
+
 /** Wraps a library function so that each outermost call runs as a frame. */
 export function framed<F extends (this: any, ...args: any[]) => any>(fn: F): F {
   const wrapped = function (this: unknown, ...args: unknown[]) {
-    if (depth > 0) return fn.apply(this, args);
-    const f = openFrame();
-    let result: unknown;
-    try { result = fn.apply(this, args); } catch (e) { depth = 0; abortFrame(f); recycle(f); throw e; }
-    depth = 0;
-    closeFrame(f, result);
-    recycle(f);
-    return result;
+    return depth > 0 ? fn.apply(this, args) : runFrame(() => fn.apply(this, args));
   };
   Object.defineProperty(wrapped, 'name', { value: fn.name });
   (wrapped as any)[LIBRARY] = true;
@@ -173,9 +169,6 @@ class Generations {
   private stepBytes = 0;
   private current: Movable[] = [];
   private previous: Movable[] = [];
-  /** Bytes moved out so far (cumulative) and how many times. */
-  movedOut = 0;
-  moves = 0;
 
   track(s: Movable): void {
     if (s.tracked || s.pinned) return;
@@ -197,8 +190,6 @@ class Generations {
       if (s.refs <= 0 || s.pinned || s.spilled) { s.tracked = false; continue; }
       if (s.gen >= oldest) { carried.push(s); continue; }
       s.tracked = false;
-      this.movedOut += s.bytes;
-      this.moves++;
       s.spill();
     }
     this.previous = this.current.length ? this.current.concat(carried) : carried;
@@ -206,8 +197,6 @@ class Generations {
     this.gen++;
     this.bytesSince = 0;
   }
-
-  get trackedCount(): number { return this.current.length + this.previous.length; }
 }
 
 export const gens = new Generations();
