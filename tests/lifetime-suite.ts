@@ -164,7 +164,7 @@ function mlp(hidden = 32): wg.nn.Sequential {
 }
 
 /** One epoch of a PyTorch-style training loop over any iterable of [x, y] batches; mean loss. */
-function trainEpoch(model: wg.nn.Module, opt: { zeroGrad(): void; step(): void }, batches: Iterable<Tensor[]>): number {
+function trainEpoch(model: wg.nn.Module, opt: { zeroGrad(): void; step(): void }, batches: Iterable<Tensor[]>, onStep?: () => void): number {
   let total = 0, count = 0;
   for (const [xb, yb] of batches) {
     opt.zeroGrad();
@@ -173,6 +173,7 @@ function trainEpoch(model: wg.nn.Module, opt: { zeroGrad(): void; step(): void }
     opt.step();
     total += loss.item();
     count++;
+    onStep?.();
   }
   return total / count;
 }
@@ -476,18 +477,9 @@ export function lifetimeSuite(label: string): void {
       const epochLoss: number[] = [], accs: number[] = [];
       for (let epoch = 0; epoch < 15; epoch++) {
         model.train();
-        let total = 0, count = 0;
-        for (const [xb, yb] of loader) {
-          opt.zeroGrad();
-          const loss = F.crossEntropy(model.forward(xb), yb);
-          loss.backward();
-          opt.step();
-          total += loss.item();
-          count++;
-          meter.sample();
-        }
+        let count = 0;
+        epochLoss.push(trainEpoch(model, opt, loader, () => { count++; meter.sample(); }));
         expect(count).toBe(938);
-        epochLoss.push(total / count);
         model.eval();
         let correct = 0;
         wg.noGrad(() => {
