@@ -17,7 +17,7 @@ import type { Tensor } from './tensor.js';
 let memoryInUse = (): number => 0;
 export function setMemoryGauge(f: () => number): void { memoryInUse = f; }
 
-/** What a generation sees of a block of memory (Storage in tensor.ts). */
+/** What a generation sees of a block of memory (Storage in storage.ts). */
 export interface Movable {
   refs: number;
   bytes: number;
@@ -36,17 +36,17 @@ export interface Movable {
 
 interface Frame { created: Tensor[] }
 
-let depth = 0;                  // library call depth; 0 = user code is running
+let inFrame = false;            // a library frame is running (false: user code is)
 const frames: Frame[] = [];     // the open outermost frames (user-mode calls from library code nest)
 const pool: Frame[] = [];
 
-export function inLibrary(): boolean { return depth > 0; }
+export function inLibrary(): boolean { return inFrame; }
 
 function openFrame(): Frame {
   if (gens.bytesSince > gens.threshold) gens.boundary(memoryInUse());
   const f = pool.pop() ?? { created: [] };
   frames.push(f);
-  depth = 1;
+  inFrame = true;
   return f;
 }
 
@@ -91,8 +91,8 @@ function abortFrame(f: Frame): void {
 function runFrame<T>(fn: () => T): T {
   const f = openFrame();
   let result: T;
-  try { result = fn(); } catch (e) { depth = 0; abortFrame(f); recycle(f); throw e; }
-  depth = 0;
+  try { result = fn(); } catch (e) { inFrame = false; abortFrame(f); recycle(f); throw e; }
+  inFrame = false;
   closeFrame(f, result);
   recycle(f);
   return result;
@@ -100,13 +100,13 @@ function runFrame<T>(fn: () => T): T {
 
 /** Runs fn as a library frame (nested calls just run). */
 export function frame<T>(fn: () => T): T {
-  return depth > 0 ? fn() : runFrame(fn);
+  return inFrame ? fn() : runFrame(fn);
 }
 
 /** Wraps a library function so that each outermost call runs as a frame. */
 export function framed<F extends (this: any, ...args: any[]) => any>(fn: F): F {
   const wrapped = function (this: unknown, ...args: unknown[]) {
-    return depth > 0 ? fn.apply(this, args) : runFrame(() => fn.apply(this, args));
+    return inFrame ? fn.apply(this, args) : runFrame(() => fn.apply(this, args));
   };
   Object.defineProperty(wrapped, 'name', { value: fn.name });
   (wrapped as any)[LIBRARY] = true;
@@ -118,16 +118,15 @@ export const LIBRARY = Symbol('wasmgrad.library');
 
 /** Runs a user callback from library code: what it makes reaches user code and is never internal. */
 export function userCode<T>(fn: () => T): T {
-  if (depth === 0) return fn();
-  const saved = depth;
-  depth = 0;
-  try { return fn(); } finally { depth = saved; }
+  if (!inFrame) return fn();
+  inFrame = false;
+  try { return fn(); } finally { inFrame = true; }
 }
 
 /** Called by every new tensor. */
 export function created(t: Tensor): void {
   t.storage.gen = gens.gen;
-  if (depth > 0) { t._exposed = false; t.storage.hidden++; frames[frames.length - 1].created.push(t); }
+  if (inFrame) { t._exposed = false; t.storage.hidden++; frames[frames.length - 1].created.push(t); }
   else exposed(t, false);
   const scope = scopes[scopes.length - 1];
   if (scope) scope.add(t);
