@@ -1,0 +1,12 @@
+// Hidden mistakes (issue 15) on the plain-SIMD build, one thread. The suites are in
+// tests/mistakes-*.ts, shared with tests/mistakes.test.ts.
+import { beforeAll, expect, it } from 'vitest';
+import * as wg from '../src/index.js';
+
+beforeAll(async () => { await wg.init({ simd: 'plain', threads: 1 }); });
+
+it('runs on the plain SIMD build with 1 thread', () => {
+  const info = wg.backendInfo();
+  expect(info.simd).toBe('plain');
+  expect(info.threads).toBe(1);
+});

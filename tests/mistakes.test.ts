@@ -1,0 +1,11 @@
+// Hidden mistakes (issue 15) on the default build: relaxed SIMD, all cores. Each suite is a program
+// a PyTorch user writes in the first hour that used to give a wrong answer with no error; the
+// suites live in tests/mistakes-*.ts and are shared with tests/mistakes-plain.test.ts.
+import { beforeAll, expect, it } from 'vitest';
+import * as wg from '../src/index.js';
+
+beforeAll(async () => { await wg.init(); });
+
+it('runs on the relaxed SIMD build', () => {
+  expect(wg.backendInfo().simd).toBe('relaxed');
+});
