@@ -87,12 +87,12 @@ export function formatTensor(t: Tensor): string {
     return '[' + parts.join(',' + '\n'.repeat(shape.length - 1 - d) + ' '.repeat(indent + 1)) + ']';
   };
   let body: string;
-  if (t.size === 0) body = '[]';
+  if (t.numel() === 0) body = '[]';
   else if (t.ndim === 0) body = fmt.format(vals[0]).trim();
   else body = rec(0, 0, INDENT);
 
   const suffixes: string[] = [];
-  if (t.size === 0 && t.ndim !== 1) suffixes.push(`size=(${shape.join(', ')}${shape.length === 1 ? ',' : ''})`);
+  if (t.numel() === 0 && t.ndim !== 1) suffixes.push(`size=(${shape.join(', ')}${shape.length === 1 ? ',' : ''})`);
   if (!isFloat) suffixes.push(`dtype=${t.dtype}`);
   if (t.gradFn) suffixes.push(`grad_fn=<${t.gradFn.name}>`);
   else if (t.requiresGrad) suffixes.push('requires_grad=True');

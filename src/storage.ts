@@ -172,10 +172,10 @@ const movedRegistry = typeof FinalizationRegistry !== 'undefined'
  * `rows` of `source` along dim 0 (both contiguous, same dtype).
  */
 export function gatheredRows(batch: { storage: Storage; offset: number; isContiguous(): boolean },
-                             source: { storage: Storage; offset: number; shape: number[]; size: number; isContiguous(): boolean },
+                             source: { storage: Storage; offset: number; shape: number[]; numel(): number; isContiguous(): boolean },
                              rows: Int32Array): void {
   if (!rows.length || !source.shape[0] || source.storage.pinned || !source.isContiguous() || !batch.isContiguous() || batch.offset !== 0) return;
-  const rowBytes = (source.size / source.shape[0]) * 4;
+  const rowBytes = (source.numel() / source.shape[0]) * 4;
   if (batch.storage.bytes !== rows.length * rowBytes) return;
   batch.storage.recipe = new RowsRecipe(source.storage._snapshot(), source.offset * 4, rowBytes, rows);
 }

@@ -130,7 +130,13 @@ export class Tensor {
   }
 
   get ndim(): number { return this.shape.length; }
-  get size(): number { return shapeSize(this.shape); }
+  /** The shape, like PyTorch's `x.size()`; `size(dim)` is one dimension (negative dims count from the end). */
+  size(): number[];
+  size(dim: number): number;
+  size(dim?: number): number[] | number {
+    if (dim === undefined) return this.shape.slice();
+    return this.shape[normDim(dim, this.ndim, 'size')];
+  }
   /** Number of elements (PyTorch numel()). */
   numel(): number { return shapeSize(this.shape); }
   dim(): number { return this.shape.length; }
@@ -185,7 +191,7 @@ export class Tensor {
   /** A typed-array copy of the values in logical (row-major) order. */
   data(): Float32Array | Int32Array {
     const c = this.contiguous();
-    const n = c.size;
+    const n = c.numel();
     const start = c.ptr('data') / 4;
     const out = this.dtype === 'int32' ? backend.i32.slice(start, start + n) : backend.f32.slice(start, start + n);
     if (c !== this) c._release('the library');
@@ -209,7 +215,7 @@ export class Tensor {
   tolist(): NestedArray { return this.toArray(); }
   /** The single value of a one-element tensor. */
   item(): number {
-    if (this.size !== 1) throw new Error(`item: expected a tensor with one element, got shape [${this.shape}]`);
+    if (this.numel() !== 1) throw new Error(`item: expected a tensor with one element, got shape [${this.shape}]`);
     const p = this.ptr('item') / 4;
     return this.dtype === 'int32' ? backend.i32[p] : backend.f32[p];
   }
@@ -340,7 +346,7 @@ Object.defineProperty(Tensor.prototype, '_isTensor', { value: true });
 
 // Every op method runs as a library frame (src/lifetime.ts): temporaries it makes are freed at its
 // end. Lifetime, autograd entry points and read-backs stay plain (backward() is a frame of its own).
-const PLAIN = new Set(['constructor', '_view', '_release', '_registerFinalizer', '_check', 'ptr', '_writePtr', 'numel', 'dim', 'sizeAt',
+const PLAIN = new Set(['constructor', '_view', '_release', '_registerFinalizer', '_check', 'ptr', '_writePtr', 'size', 'numel', 'dim', 'sizeAt',
   'isContiguous', 'dispose', '_disposeBy', 'keep', 'requiresGrad_', 'retainGrad', 'backward', 'data', 'dataSync',
   'toArray', 'tolist', 'item', 'toString']);
 for (const name of Object.getOwnPropertyNames(Tensor.prototype)) {

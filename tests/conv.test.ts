@@ -220,7 +220,7 @@ describe('Conv2d / Conv1d modules', () => {
       const v = Array.from(p.data());
       expect(Math.max(...v)).toBeLessThanOrEqual(bound);
       expect(Math.min(...v)).toBeGreaterThanOrEqual(-bound);
-      if (p.size > 100) expect(Math.max(...v) - Math.min(...v)).toBeGreaterThan(bound * 1.8); // spread over the range
+      if (p.numel() > 100) expect(Math.max(...v) - Math.min(...v)).toBeGreaterThan(bound * 1.8); // spread over the range
     }
     expect([...new Conv2d(2, 3, 3, { bias: false }).stateDict().keys()]).toEqual(['weight']);
     expect(new Conv1d(4, 5, 3).weight.shape).toEqual([5, 4, 3]);

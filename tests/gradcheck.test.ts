@@ -35,7 +35,7 @@ describe('gradcheck', () => {
       const leaves = c.inputs.map((s) => fromSpec(s));
       const r = gradcheck(asFunction(c), leaves);
       expect(r.ok).toBe(true);
-      expect(r.checked).toBe(leaves.filter((t) => t.requiresGrad).reduce((n, t) => n + t.size, 0));
+      expect(r.checked).toBe(leaves.filter((t) => t.requiresGrad).reduce((n, t) => n + t.numel(), 0));
     });
   }
 });

@@ -8,7 +8,7 @@ import { OP_FAMILIES, buildInputs, gradWeights, runOp, type OpCase, type OpFixtu
 const RTOL = 1e-4, ATOL = 1e-5;
 
 function weightsFor(out: Tensor): Tensor {
-  return tensor(gradWeights(out.size), { shape: out.shape });
+  return tensor(gradWeights(out.numel()), { shape: out.shape });
 }
 
 export function checkCase(c: OpCase): void {

@@ -192,7 +192,7 @@ describe('gradcheck (finite differences through the fused kernels)', () => {
         };
         const res = gradcheck(fn, inputs, { eps: 1e-2, atol: 2e-3, rtol: 1e-2 });
         expect(res.ok).toBe(true);
-        expect(res.checked).toBe(inputs.reduce((n, t) => n + t.size, 0));
+        expect(res.checked).toBe(inputs.reduce((n, t) => n + t.numel(), 0));
       });
     }
   }

@@ -43,7 +43,7 @@ describe('creation', () => {
     expect(ones([3]).toArray()).toEqual([1, 1, 1]);
     expect(full([2], -1.5).toArray()).toEqual([-1.5, -1.5]);
     expect(full([2], 7, { dtype: 'int32' }).dtype).toBe('int32');
-    expect(zeros([0, 4]).size).toBe(0);
+    expect(zeros([0, 4]).numel()).toBe(0);
     expect(ones([2], { requiresGrad: true }).requiresGrad).toBe(true);
   });
 
@@ -56,13 +56,13 @@ describe('creation', () => {
     const f = arange(1, 2.5, 0.5);
     expect(f.dtype).toBe('float32');
     expect(f.toArray()).toEqual([1, 1.5, 2]);
-    expect(arange(3, 3).size).toBe(0);
+    expect(arange(3, 3).numel()).toBe(0);
   });
 
   it('linspace hits both ends exactly', () => {
     expect(linspace(0, 1, 5).toArray()).toEqual([0, 0.25, 0.5, 0.75, 1]);
     expect(linspace(-1, 1, 1).toArray()).toEqual([-1]);
-    expect(linspace(0, 1, 0).size).toBe(0);
+    expect(linspace(0, 1, 0).numel()).toBe(0);
     const l = linspace(-3.3, 7.1, 11).data();
     expect(l[10]).toBe(Math.fround(7.1));
     expect(l[0]).toBe(Math.fround(-3.3));
@@ -101,7 +101,7 @@ describe('creation', () => {
     const p = Array.from(randperm(50).data());
     expect(p.slice().sort((a, b) => a - b)).toEqual([...Array(50).keys()]);
     expect(p).not.toEqual([...Array(50).keys()]);
-    expect(randperm(0).size).toBe(0);
+    expect(randperm(0).numel()).toBe(0);
   });
 
   it('manualSeed and the RNG state reproduce draws', () => {

@@ -45,7 +45,7 @@ function run(root: Tensor, gradient: Tensor | undefined, opts: BackwardOptions):
   if (!root.requiresGrad) {
     throw new Error(`backward: tensor of shape [${root.shape}] does not require grad and has no grad_fn`);
   }
-  if (!gradient && root.size !== 1) {
+  if (!gradient && root.numel() !== 1) {
     throw new Error(`backward: grad can be implicitly created only for scalar outputs, got shape [${root.shape}]; pass a gradient of that shape`);
   }
   if (gradient && !sameShape(gradient.shape, root.shape)) {
@@ -77,7 +77,7 @@ function run(root: Tensor, gradient: Tensor | undefined, opts: BackwardOptions):
         const input = node.inputs[i];
         const gi = inputGrads[i];
         if (!input || !gi) continue;
-        if (anomaly && backend.k.ew_count_nonfinite(gi.ptr('anomaly'), gi.size) > 0) {
+        if (anomaly && backend.k.ew_count_nonfinite(gi.ptr('anomaly'), gi.numel()) > 0) {
           throw new Error(`detectAnomaly: function '${node.name}' returned NaN/Inf values in its gradient for input ${i} (shape [${gi.shape}])`);
         }
         if (input.gradFn) {

@@ -15,7 +15,7 @@ export interface GradcheckResult { ok: boolean; maxAbsError: number; checked: nu
 export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: Tensor[], opts: GradcheckOptions = {}): GradcheckResult {
   const eps = opts.eps ?? 1e-2, atol = opts.atol ?? 1e-3, rtol = opts.rtol ?? 1e-2;
   const probe = noGrad(() => fn(...inputs));
-  const weights = Float64Array.from({ length: probe.size }, (_, i) => 0.5 + ((i * 7919) % 13) / 13);
+  const weights = Float64Array.from({ length: probe.numel() }, (_, i) => 0.5 + ((i * 7919) % 13) / 13);
   const scalarOf = (out: Tensor): number => {
     const v = out.data();
     let s = 0;
@@ -26,7 +26,7 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: Tensor[],
   for (const t of inputs) if (t.requiresGrad) t.grad = null;
   const out = fn(...inputs);
   const w = Tensor._empty(out.shape);
-  if (w.size) backend.f32.set(Float32Array.from(weights), w.ptr() >> 2);
+  if (w.numel()) backend.f32.set(Float32Array.from(weights), w.ptr() >> 2);
   out.backward(w);
   const failures: string[] = [];
   let maxErr = 0, checked = 0;
@@ -34,9 +34,9 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: Tensor[],
     inputs.forEach((t, ti) => {
       if (!t.requiresGrad) return;
       if (!t.isContiguous()) throw new Error('gradcheck: inputs must be contiguous');
-      const analytic = t.grad ? t.grad.data() : new Float32Array(t.size);
+      const analytic = t.grad ? t.grad.data() : new Float32Array(t.numel());
       const base = t.ptr() >> 2;
-      for (let i = 0; i < t.size; i++) {
+      for (let i = 0; i < t.numel(); i++) {
         const orig = backend.f32[base + i];
         backend.f32[base + i] = orig + eps;
         const fp = scalarOf(fn(...inputs));

@@ -56,7 +56,7 @@ export class TensorDataset extends Dataset<Tensor[]> {
     const batches = this.tensors.map((t) => indexSelect(t, 0, indices)); // (validates the indices)
     if (indices.dtype === 'int32' && indices.ndim === 1 && indices.isContiguous()) {
       const at = indices.ptr('getBatch') >> 2;
-      const rows = backend.i32.slice(at, at + indices.size);
+      const rows = backend.i32.slice(at, at + indices.numel());
       // A batch the loop drops can later leave wasm memory without a copy: it is rebuilt from its tensor if used again.
       batches.forEach((batch, i) => gatheredRows(batch, this.tensors[i], rows));
     }

@@ -14,20 +14,20 @@ export function checkSeed(op: string, seed: unknown): void {
 /** Fills an int32 tensor of length n with 0..n-1 (no shuffle). */
 export function identityOrder(t: Tensor): void {
   const base = t.ptr('order') >> 2, i32 = backend.i32;
-  for (let i = 0; i < t.size; i++) i32[base + i] = i;
+  for (let i = 0; i < t.numel(); i++) i32[base + i] = i;
 }
 
 /** Shuffles an int32 tensor in place: from the global generator, or from stream `stream` of `seed`. */
 export function shuffleInPlace(t: Tensor, seed?: number, stream = 0): void {
-  if (t.size < 2) return;
+  if (t.numel() < 2) return;
   const k = backend.k;
-  if (seed === undefined) { k.rng_shuffle_i32(t.ptr('shuffle'), t.size); return; }
+  if (seed === undefined) { k.rng_shuffle_i32(t.ptr('shuffle'), t.numel()); return; }
   const saved = getRngState();
   try {
     const s = BigInt.asUintN(64, BigInt(seed));
     // Mixing the stream number into the high word gives each epoch an unrelated, reproducible order.
     k.rng_seed(Number(s & 0xffffffffn), (Number(s >> 32n) ^ Math.imul(stream + 1, 0x9e3779b9)) >>> 0);
-    k.rng_shuffle_i32(t.ptr('shuffle'), t.size);
+    k.rng_shuffle_i32(t.ptr('shuffle'), t.numel());
   } finally {
     setRngState(saved);
   }

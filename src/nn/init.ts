@@ -52,14 +52,14 @@ function fanOf(t: Tensor, mode: string, op: string): number {
 export function uniform_(t: Tensor, a = 0, b = 1): Tensor {
   target(t, 'uniform_');
   if (!(a <= b)) throw new Error(`uniform_: expected a <= b, got a = ${a}, b = ${b}`);
-  if (t.size) backend.k.rng_uniform(t._writePtr('uniform_'), t.size, a, b);
+  if (t.numel()) backend.k.rng_uniform(t._writePtr('uniform_'), t.numel(), a, b);
   return t;
 }
 
 export function normal_(t: Tensor, mean = 0, std = 1): Tensor {
   target(t, 'normal_');
   if (!(std >= 0)) throw new Error(`normal_: std must be non-negative, got ${std}`);
-  if (t.size) backend.k.rng_normal(t._writePtr('normal_'), t.size, mean, std);
+  if (t.numel()) backend.k.rng_normal(t._writePtr('normal_'), t.numel(), mean, std);
   return t;
 }
 

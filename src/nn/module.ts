@@ -201,7 +201,7 @@ export abstract class Module {
 
   /** Total number of parameter elements (only those requiring grad when onlyTrainable). */
   numParameters(onlyTrainable = false): number {
-    return this.parameters().reduce((n, p) => n + (onlyTrainable && !p.requiresGrad ? 0 : p.size), 0);
+    return this.parameters().reduce((n, p) => n + (onlyTrainable && !p.requiresGrad ? 0 : p.numel()), 0);
   }
 
   /** Looks up a descendant by dotted path ('encoder.0'). */

@@ -26,7 +26,7 @@ export function softmax(x: Tensor, dim: number, isLog: boolean): Tensor {
   const y = Tensor._empty(x.shape);
   // Each outer slice is normalised on its own, so slices of outer may go to different threads.
   const slice = n * inner * 4, work = outer * n * inner;
-  if (y.size) {
+  if (y.numel()) {
     const xp = xc.ptr(op), yp = y.ptr();
     parallelRows('red_softmax', outer, work, MIN_PARALLEL_ELEMENTS, (s, c) => [xp + s * slice, yp + s * slice, c, n, inner, isLog ? 1 : 0], 1);
   }
@@ -34,7 +34,7 @@ export function softmax(x: Tensor, dim: number, isLog: boolean): Tensor {
     record(y, isLog ? 'LogSoftmaxBackward0' : 'SoftmaxBackward0', [x], (g) => {
       const gc = g.contiguous();
       const dx = Tensor._empty(x.shape);
-      if (dx.size) {
+      if (dx.numel()) {
         const yp = y.ptr(op), gp = gc.ptr(op), dp = dx.ptr();
         parallelRows('red_softmax_backward', outer, work, MIN_PARALLEL_ELEMENTS, (s, c) =>
           [yp + s * slice, gp + s * slice, dp + s * slice, c, n, inner, isLog ? 1 : 0], 1);

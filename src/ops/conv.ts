@@ -216,7 +216,7 @@ function backwardGemm(g: Geometry, x: Tensor, w: Tensor, y: Tensor | null, dy: T
   const dcols = dx ? scratch('conv-dcols', f4(Kg * nMax * L)) : 0;
   const dwT = dw && tileArea(Kg, Og) < tileArea(Og, Kg) ? scratch('conv-dwT', f4(g.groups * Kg * Og)) : 0;
   const args = kernelArgs(g, Cg);
-  if (dx) k.ew_fill(dx.ptr(), dx.size, 0); // col2im accumulates
+  if (dx) k.ew_fill(dx.ptr(), dx.numel(), 0); // col2im accumulates
   if (db) k.ew_fill(dbp, g.O, 0);
   for (let n0 = 0; n0 < g.N; n0 += nMax) {
     const nc = Math.min(nMax, g.N - n0), NL = nc * L;
@@ -293,13 +293,13 @@ function backwardDepthwise(g: Geometry, x: Tensor, w: Tensor, dy: Tensor, dx: Te
   const xp = x.ptr('conv2d backward'), wp = w.ptr('conv2d backward'), dyp = dy.ptr('conv2d backward');
   if (dx) {
     const dxp = dx.ptr();
-    k.ew_fill(dxp, dx.size, 0);
+    k.ew_fill(dxp, dx.numel(), 0);
     depthwiseByChannels('conv_depthwise_bwd_input_images', g, (c0, geo) =>
       [dyp + f4(c0 * OL), wp + f4(c0 * kk), ...geo, dxp + f4(c0 * HW), g.N, g.C * OL, g.C * HW]);
   }
   if (dw) {
     const dwp = dw.ptr();
-    k.ew_fill(dwp, dw.size, 0);
+    k.ew_fill(dwp, dw.numel(), 0);
     depthwiseByChannels('conv_depthwise_bwd_weight_images', g, (c0, geo) =>
       [xp + f4(c0 * HW), dyp + f4(c0 * OL), ...geo, dwp + f4(c0 * kk), g.N, g.C * HW, g.C * OL]);
   }
@@ -321,13 +321,13 @@ function convolution(x: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv2
   const xc = x.contiguous(), wc = weight.contiguous(), bc = bias ? bias.contiguous() : null;
   const y = Tensor._empty([g.N, g.O, g.outH, g.outW]);
   const algo = chooseAlgo(g);
-  if (y.size) {
+  if (y.numel()) {
     // The GEMM paths apply the activation in their epilogue; the others apply it in place after.
     if (g.C > 0 && !algo.depthwise) (algo.pointwise ? forwardPointwise : forwardGemm)(g, xc, wc, bc, y, act);
     else {
       if (g.C === 0) fillBias(y, bc, g);
       else forwardDepthwise(g, xc, wc, bc, y);
-      if (act.name !== 'none') unaryKernel(act.name, y.ptr(), y.ptr(), y.size, act.slope);
+      if (act.name !== 'none') unaryKernel(act.name, y.ptr(), y.ptr(), y.numel(), act.slope);
     }
   }
   if (needsGrad(x, weight, bias)) {
@@ -338,12 +338,12 @@ function convolution(x: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv2
       const dx = x.requiresGrad ? Tensor._empty(x.shape) : null;
       const dw = weight.requiresGrad ? Tensor._empty(weight.shape) : null;
       const db = bias && bias.requiresGrad ? Tensor._empty([g.O]) : null;
-      if (dy.size && g.C > 0 && !algo.depthwise && !algo.pointwise) {
+      if (dy.numel() && g.C > 0 && !algo.depthwise && !algo.pointwise) {
         backwardGemm(g, xc, wc, fused ? y : null, dy, act, dx, dw, db); // gathers d(pre-activation) itself
       } else {
         const dpre = preActivationGrad(g, dy, fused ? y : null, act, db);
-        if (dy.size && g.C > 0) (algo.depthwise ? backwardDepthwise : backwardPointwise)(g, xc, wc, dpre, dx, dw);
-        else for (const t of [dx, dw]) if (t && t.size) backend.k.ew_fill(t.ptr(), t.size, 0); // nothing flows
+        if (dy.numel() && g.C > 0) (algo.depthwise ? backwardDepthwise : backwardPointwise)(g, xc, wc, dpre, dx, dw);
+        else for (const t of [dx, dw]) if (t && t.numel()) backend.k.ew_fill(t.ptr(), t.numel(), 0); // nothing flows
         if (dpre !== dy) dpre._release();
       }
       return [dx, dw, db];
@@ -362,7 +362,7 @@ function preActivationGrad(g: Geometry, dy: Tensor, y: Tensor | null, act: Act, 
   }
   const dpre = Tensor._empty(dy.shape);
   if (db) k.ew_fill(db.ptr(), g.O, 0);
-  if (!dy.size) return dpre;
+  if (!dy.numel()) return dpre;
   const dyp = dy.ptr('conv2d backward'), yp = y.ptr('conv2d backward'), dp = dpre.ptr();
   for (let n = 0; n < g.N; n++) {
     k.conv_gather_act_backward(act.code, dyp + f4(n * OL), yp + f4(n * OL), 1, g.O, g.outH * g.outW, act.slope,

@@ -27,7 +27,7 @@ function checkShape(shape: readonly number[], op: string): number[] {
 /** @internal Wraps values (copied into wasm memory) as a tensor. */
 export function fromValues(values: ArrayLike<number>, shape: number[], dtype: DType): Tensor {
   const t = Tensor._empty(shape, dtype);
-  if (t.size) (dtype === 'int32' ? backend.i32 : backend.f32).set(values as ArrayLike<number>, t.ptr() >> 2);
+  if (t.numel()) (dtype === 'int32' ? backend.i32 : backend.f32).set(values as ArrayLike<number>, t.ptr() >> 2);
   return t;
 }
 
@@ -79,7 +79,7 @@ export function tensor(data: NestedArray | ArrayLike<number> | ArrayBufferView, 
 function filled(shape: number[], value: number, opts: CreateOptions, op: string): Tensor {
   requireReady();
   const t = Tensor._empty(checkShape(shape, op), opts.dtype ?? 'float32');
-  if (t.size) t.fill_(value);
+  if (t.numel()) t.fill_(value);
   return finish(t, opts);
 }
 export const full = (shape: number[], value: number, opts: CreateOptions = {}) => filled(shape, value, opts, 'full');
@@ -145,19 +145,19 @@ export function setRngState(state: Uint8Array): void {
 
 export function rand(shape: number[], opts: CreateOptions = {}): Tensor {
   const t = Tensor._empty(checkShape(shape, 'rand'), 'float32');
-  if (t.size) backend.k.rng_uniform(t.ptr(), t.size, 0, 1);
+  if (t.numel()) backend.k.rng_uniform(t.ptr(), t.numel(), 0, 1);
   return finish(t, opts);
 }
 export function randn(shape: number[], opts: CreateOptions = {}): Tensor {
   const t = Tensor._empty(checkShape(shape, 'randn'), 'float32');
-  if (t.size) backend.k.rng_normal(t.ptr(), t.size, 0, 1);
+  if (t.numel()) backend.k.rng_normal(t.ptr(), t.numel(), 0, 1);
   return finish(t, opts);
 }
 /** Integers in [low, high). */
 export function randint(low: number, high: number, shape: number[], opts: CreateOptions = {}): Tensor {
   if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) throw new Error(`randint: need integers low < high, got ${low}, ${high}`);
   const t = Tensor._empty(checkShape(shape, 'randint'), 'int32');
-  if (t.size) backend.k.rng_randint(t.ptr(), t.size, low, high);
+  if (t.numel()) backend.k.rng_randint(t.ptr(), t.numel(), low, high);
   return t;
 }
 /** A random permutation of 0..n-1 (int32). */
@@ -170,6 +170,6 @@ export function randperm(n: number): Tensor {
 export function bernoulli(p: Tensor): Tensor {
   const pc = p.contiguous();
   const t = Tensor._empty(p.shape);
-  if (t.size) backend.k.rng_bernoulli(pc.ptr('bernoulli'), t.ptr(), t.size);
+  if (t.numel()) backend.k.rng_bernoulli(pc.ptr('bernoulli'), t.ptr(), t.numel());
   return t;
 }

@@ -13,7 +13,7 @@ export function checkDropoutP(p: number, op: string): void {
 /** The mask dropout multiplies by: 1/(1-p) with probability 1-p, else 0 (all zeros when p = 1). */
 export function dropoutMask(shape: readonly number[], p: number): Tensor {
   const mask = Tensor._empty(shape);
-  if (mask.size) backend.k.rng_bernoulli_scalar(mask.ptr(), mask.size, 1 - p, p < 1 ? 1 / (1 - p) : 0);
+  if (mask.numel()) backend.k.rng_bernoulli_scalar(mask.ptr(), mask.numel(), 1 - p, p < 1 ? 1 / (1 - p) : 0);
   return mask;
 }
 

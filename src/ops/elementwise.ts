@@ -18,11 +18,11 @@ export function binaryRaw(op: BinaryName, a: Tensor, b: Tensor, opName: string):
   const shape = broadcastShapes(a.shape, b.shape, opName);
   a = asFloat(a); b = asFloat(b);
   const out = Tensor._empty(shape);
-  if (out.size === 0) return out;
+  if (out.numel() === 0) return out;
   const pa = a.ptr(opName), pb = b.ptr(opName);
-  if (a.isContiguous() && b.isContiguous() && (a.size === out.size || a.size === 1) && (b.size === out.size || b.size === 1)) {
+  if (a.isContiguous() && b.isContiguous() && (a.numel() === out.numel() || a.numel() === 1) && (b.numel() === out.numel() || b.numel() === 1)) {
     // Hot path (same-shape or scalar operands): one flat row, no stride bookkeeping.
-    const meta = writeMeta3(out.size, a.size === 1 ? 0 : 1, b.size === 1 ? 0 : 1);
+    const meta = writeMeta3(out.numel(), a.numel() === 1 ? 0 : 1, b.numel() === 1 ? 0 : 1);
     k().ew_binary(Binary[op], pa, pb, out.ptr(), 1, meta);
     return out;
   }
@@ -44,7 +44,7 @@ export function unaryKernel(op: UnaryName, x: number, y: number, n: number, p1 =
 export function unaryRaw(x: Tensor, op: UnaryName, p1 = 0, p2 = 0): Tensor {
   const xc = asFloat(x).contiguous();
   const out = Tensor._empty(x.shape);
-  if (out.size) unaryKernel(op, xc.ptr(op), out.ptr(), out.size, p1, p2);
+  if (out.numel()) unaryKernel(op, xc.ptr(op), out.ptr(), out.numel(), p1, p2);
   return out;
 }
 
@@ -66,9 +66,9 @@ export function unary(x: Tensor, op: UnaryName, p1 = 0, p2 = 0): Tensor {
     record(y, name, [x], (g) => {
       const gc = g.contiguous();
       const dx = Tensor._empty(x.shape);
-      if (dx.size) {
+      if (dx.numel()) {
         const [dy, xs, ys] = [gc.ptr(name), saveX ? xc.ptr(name) : 0, saveY ? y.ptr(name) : 0];
-        parallelRows('ew_unary_backward', dx.size, dx.size, MIN_PARALLEL_ELEMENTS, (s, c) =>
+        parallelRows('ew_unary_backward', dx.numel(), dx.numel(), MIN_PARALLEL_ELEMENTS, (s, c) =>
           [Unary[op], dy + s * 4, xs && xs + s * 4, ys && ys + s * 4, dx.ptr() + s * 4, c, p1, p2]);
       }
       return [dx];
@@ -210,15 +210,15 @@ export function where(condition: Tensor, a: Tensor | number, b: Tensor | number,
   const expand = (t: Tensor) => (sameShape(t.shape, shape) ? asFloat(t).contiguous() : binaryRaw('add', zerosOf(shape), t, 'where'));
   const c = expand(condition), ea = expand(ta), eb = expand(tb);
   const out = Tensor._empty(shape);
-  if (out.size) k().ew_where(c.ptr('where'), ea.ptr('where'), eb.ptr('where'), out.ptr(), out.size);
+  if (out.numel()) k().ew_where(c.ptr('where'), ea.ptr('where'), eb.ptr('where'), out.ptr(), out.numel());
   if (!raw && needsGrad(ta, tb)) {
     record(out, 'WhereBackward0', [ta, tb], (g) => {
       const z = zerosOf(shape);
       const gc = g.contiguous();
       const ga = Tensor._empty(shape), gb = Tensor._empty(shape);
-      if (ga.size) {
-        k().ew_where(c.ptr(), gc.ptr(), z.ptr(), ga.ptr(), ga.size);
-        k().ew_where(c.ptr(), z.ptr(), gc.ptr(), gb.ptr(), gb.size);
+      if (ga.numel()) {
+        k().ew_where(c.ptr(), gc.ptr(), z.ptr(), ga.ptr(), ga.numel());
+        k().ew_where(c.ptr(), z.ptr(), gc.ptr(), gb.ptr(), gb.numel());
       }
       return [ta.requiresGrad ? sumToShape(ga, ta.shape) : null, tb.requiresGrad ? sumToShape(gb, tb.shape) : null];
     }, [c]);
@@ -228,7 +228,7 @@ export function where(condition: Tensor, a: Tensor | number, b: Tensor | number,
 
 function zerosOf(shape: readonly number[]): Tensor {
   const z = Tensor._empty(shape);
-  if (z.size) k().ew_fill(z.ptr(), z.size, 0);
+  if (z.numel()) k().ew_fill(z.ptr(), z.numel(), 0);
   return z;
 }
 
@@ -237,9 +237,9 @@ export function cast(x: Tensor, dtype: DType): Tensor {
   if (x.dtype === dtype) return x;
   const xc = x.contiguous();
   const out = Tensor._empty(x.shape, dtype);
-  if (out.size) {
-    if (dtype === 'float32') k().ew_cast_i32_f32(xc.ptr('to'), out.ptr(), out.size);
-    else k().ew_cast_f32_i32(xc.ptr('to'), out.ptr(), out.size);
+  if (out.numel()) {
+    if (dtype === 'float32') k().ew_cast_i32_f32(xc.ptr('to'), out.ptr(), out.numel());
+    else k().ew_cast_f32_i32(xc.ptr('to'), out.ptr(), out.numel());
   }
   return out;
 }
@@ -255,7 +255,7 @@ export function clone(x: Tensor): Tensor {
 /** Copies src (any strides, broadcast to dst's shape) into the contiguous dst. */
 export function copyInto(dst: Tensor, src: Tensor, op: string): void {
   if (!dst.isContiguous()) throw new Error(`${op}: destination must be contiguous, got strides [${dst.strides}] for shape [${dst.shape}]`);
-  if (dst.size === 0) return;
+  if (dst.numel() === 0) return;
   const shape = dst.shape.length ? dst.shape : [1];
   broadcastShapes(src.shape, dst.shape, op);
   if (src.shape.length > dst.shape.length || !sameShape(broadcastShapes(src.shape, dst.shape, op), dst.shape)) {
@@ -270,9 +270,9 @@ export function copyInto(dst: Tensor, src: Tensor, op: string): void {
 // ---- in-place helpers (not recorded) ----
 export function fill_(t: Tensor, v: number): void {
   if (!t.isContiguous()) throw new Error(`fill_: tensor must be contiguous (shape [${t.shape}], strides [${t.strides}])`);
-  if (!t.size) return;
-  if (t.dtype === 'int32') k().ew_fill_i32(t._writePtr('fill_'), t.size, v | 0);
-  else k().ew_fill(t._writePtr('fill_'), t.size, v);
+  if (!t.numel()) return;
+  if (t.dtype === 'int32') k().ew_fill_i32(t._writePtr('fill_'), t.numel(), v | 0);
+  else k().ew_fill(t._writePtr('fill_'), t.numel(), v);
 }
 export function copy_(dst: Tensor, src: Tensor): void {
   if (dst.dtype !== src.dtype) src = cast(src, dst.dtype);
@@ -282,18 +282,18 @@ export function axpy_(y: Tensor, x: Tensor, alpha: number): void {
   if (!sameShape(y.shape, x.shape)) throw new Error(`add_: shapes [${y.shape}] and [${x.shape}] must match`);
   if (!y.isContiguous()) throw new Error('add_: destination must be contiguous');
   const xc = x.contiguous();
-  if (y.size) k().ew_axpy(y._writePtr('add_'), xc.ptr('add_'), y.size, alpha);
+  if (y.numel()) k().ew_axpy(y._writePtr('add_'), xc.ptr('add_'), y.numel(), alpha);
 }
 export function unaryInPlace_(t: Tensor, op: UnaryName, p1 = 0, p2 = 0): void {
   if (!t.isContiguous()) throw new Error(`${op}_: tensor must be contiguous`);
-  if (t.size) { const p = t._writePtr(op); unaryKernel(op, p, p, t.size, p1, p2); }
+  if (t.numel()) { const p = t._writePtr(op); unaryKernel(op, p, p, t.numel(), p1, p2); }
 }
 export function uniform_(t: Tensor, low: number, high: number): void {
   if (!t.isContiguous()) throw new Error('uniform_: tensor must be contiguous');
-  if (t.size) k().rng_uniform(t._writePtr('uniform_'), t.size, low, high);
+  if (t.numel()) k().rng_uniform(t._writePtr('uniform_'), t.numel(), low, high);
 }
 export function normal_(t: Tensor, mean: number, std: number): void {
   if (!t.isContiguous()) throw new Error('normal_: tensor must be contiguous');
-  if (t.size) k().rng_normal(t._writePtr('normal_'), t.size, mean, std);
+  if (t.numel()) k().rng_normal(t._writePtr('normal_'), t.numel(), mean, std);
 }
 

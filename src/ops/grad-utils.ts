@@ -8,7 +8,7 @@ import { binaryRaw } from './elementwise.js';
 
 export function onesLike(t: Tensor): Tensor {
   const o = Tensor._empty(t.shape);
-  backend.k.ew_fill(o.ptr(), o.size, 1);
+  backend.k.ew_fill(o.ptr(), o.numel(), 1);
   return o;
 }
 
@@ -43,7 +43,7 @@ export function accumulateGrad(leaf: Tensor, g: Tensor, mayAdopt = true): void {
   }
   if (leaf.grad && !leaf.grad.isDisposed) {
     const gc = g.contiguous();
-    backend.k.ew_axpy(leaf.grad.ptr('backward'), gc.ptr('backward'), g.size, 1);
+    backend.k.ew_axpy(leaf.grad.ptr('backward'), gc.ptr('backward'), g.numel(), 1);
     return;
   }
   let owned: Tensor;
@@ -53,7 +53,7 @@ export function accumulateGrad(leaf: Tensor, g: Tensor, mayAdopt = true): void {
     const gc = g.contiguous();
     // Addresses first: reading them may move a tensor back into wasm memory (and grow it).
     const dst = owned.ptr(), src = gc.ptr();
-    backend.u8.copyWithin(dst, src, src + g.size * 4);
+    backend.u8.copyWithin(dst, src, src + g.numel() * 4);
   }
   leaf.grad = owned;
 }

@@ -25,7 +25,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor | number[]): T
   const d = normDim(dim, x.ndim, op);
   const idx = asIndex(index, op);
   if (idx.ndim > 1) throw new Error(`${op}: index must be 0-D or 1-D, got shape [${idx.shape}]`);
-  const nidx = idx.size;
+  const nidx = idx.numel();
   const shape = x.shape.slice();
   shape[d] = nidx;
   const { outer, inner } = dims(x, d);
@@ -34,10 +34,10 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor | number[]): T
   const k = backend.k, xp = xc.ptr(op), ip = idx.ptr(op), op0 = out.ptr(), nsrc = x.shape[d];
   // A single gather of whole rows (a DataLoader batch) splits its rows across threads once the
   // indices are known to be valid (outer = 0 only validates).
-  const split = outer === 1 && out.size >= MIN_PARALLEL_ELEMENTS;
-  const bad = k.ew_index_select(xp, ip, op0, out.size && !split ? outer : 0, nsrc, nidx, inner);
+  const split = outer === 1 && out.numel() >= MIN_PARALLEL_ELEMENTS;
+  const bad = k.ew_index_select(xp, ip, op0, out.numel() && !split ? outer : 0, nsrc, nidx, inner);
   if (bad < 0 && split) {
-    parallelRows('ew_index_select', nidx, out.size, MIN_PARALLEL_ELEMENTS, (s, c) => [xp, ip + s * 4, op0 + s * inner * 4, 1, nsrc, c, inner], 1);
+    parallelRows('ew_index_select', nidx, out.numel(), MIN_PARALLEL_ELEMENTS, (s, c) => [xp, ip + s * 4, op0 + s * inner * 4, 1, nsrc, c, inner], 1);
   }
   if (bad >= 0) {
     const v = idx.data()[bad];
@@ -47,8 +47,8 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor | number[]): T
   if (needsGrad(x)) {
     record(out, 'IndexSelectBackward0', [x], (g) => {
       const dx = Tensor._empty(x.shape);
-      if (dx.size) {
-        backend.k.ew_fill(dx.ptr(), dx.size, 0);
+      if (dx.numel()) {
+        backend.k.ew_fill(dx.ptr(), dx.numel(), 0);
         backend.k.ew_index_add(g.contiguous().ptr(), idx.ptr(), dx.ptr(), outer, x.shape[d], nidx, inner);
       }
       return [dx];
@@ -70,7 +70,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   const { outer, inner } = dims(x, d);
   const xc = x.contiguous();
   const out = Tensor._empty(idx.shape, x.dtype);
-  const bad = backend.k.ew_gather(xc.ptr(op), idx.ptr(op), out.ptr(), out.size ? outer : 0, x.shape[d], idx.shape[d], inner);
+  const bad = backend.k.ew_gather(xc.ptr(op), idx.ptr(op), out.ptr(), out.numel() ? outer : 0, x.shape[d], idx.shape[d], inner);
   if (bad >= 0) {
     const v = idx.data()[bad];
     out._release();
@@ -79,8 +79,8 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   if (needsGrad(x)) {
     record(out, 'GatherBackward0', [x], (g) => {
       const dx = Tensor._empty(x.shape);
-      if (dx.size) {
-        backend.k.ew_fill(dx.ptr(), dx.size, 0);
+      if (dx.numel()) {
+        backend.k.ew_fill(dx.ptr(), dx.numel(), 0);
         backend.k.ew_scatter_add(g.contiguous().ptr(), idx.ptr(), dx.ptr(), outer, x.shape[d], idx.shape[d], inner);
       }
       return [dx];

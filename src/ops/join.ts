@@ -27,7 +27,7 @@ export function concat(tensors: Tensor[], dim = 0): Tensor {
   let at = 0;
   for (const t of tensors) {
     const len = t.shape[d];
-    if (len && out.size) {
+    if (len && out.numel()) {
       const src = t.contiguous();
       backend.k.ew_copy_2d(src.ptr(op), len * inner, out.ptr() + at * inner * 4, total * inner, outer, len * inner);
     }

@@ -197,7 +197,7 @@ export function nllLoss(input: Tensor, target: Tensor, opts: NllLossOptions = {}
         if (rows) k().ew_fill(gRows.ptr(), rows, g.item() / divisor);
       }
       const dx = Tensor._empty(input.shape);
-      if (dx.size) k().red_nll_backward(labels.ptr(op), wptr ? weight!.ptr(op) : 0, gRows.ptr(), dx.ptr(), N, C, inner, ignoreIndex);
+      if (dx.numel()) k().red_nll_backward(labels.ptr(op), wptr ? weight!.ptr(op) : 0, gRows.ptr(), dx.ptr(), N, C, inner, ignoreIndex);
       return [dx];
     }, saved);
   }
@@ -231,7 +231,7 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
     if (weight) prod = prod.mul(alongClassDim(weight, input.ndim));
     if (reduction === 'none') return prod.sum(classDim).neg();
     const total = prod.sum().neg();
-    return reduction === 'sum' ? total : total.mul(C / input.size);
+    return reduction === 'sum' ? total : total.mul(C / input.numel());
   }
   if (target.dtype === 'float32' && !sameShape(target.shape, indexShape(input))) {
     throw new Error(`${op}: probability targets must have the input's shape [${input.shape}], got [${target.shape}]` +
@@ -250,7 +250,7 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
   else if (reduction === 'sum') ret = smooth.sum();
   else {
     const labels = target.contiguous();
-    const divisor = k().red_nll_weight_sum(labels.ptr(op), weight ? weight.ptr(op) : 0, labels.size, ignoreIndex);
+    const divisor = k().red_nll_weight_sum(labels.ptr(op), weight ? weight.ptr(op) : 0, labels.numel(), ignoreIndex);
     ret = smooth.sum().mul(1 / divisor);
   }
   return nll.mul(1 - ls).add(ret.mul(ls / C));
@@ -278,7 +278,7 @@ function checkBroadcastWeight(w: Tensor | null | undefined, input: Tensor, what:
 // Scalar sum of a contiguous tensor times `scale` (no autograd).
 function sumAllRaw(t: Tensor, scale: number): Tensor {
   const out = Tensor._empty([]);
-  if (t.size) k().red_sum(t.ptr(), out.ptr(), 1, t.size, 1, scale);
+  if (t.numel()) k().red_sum(t.ptr(), out.ptr(), 1, t.numel(), 1, scale);
   else k().ew_fill(out.ptr(), 1, scale === Infinity ? NaN : 0);
   return out;
 }
@@ -293,10 +293,10 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BinaryCr
   checkPair(input, target, op);
   const weight = checkBroadcastWeight(opts.weight, input, 'weight', op);
   const x = input.contiguous();
-  if (x.size) {
+  if (x.numel()) {
     const lo = Tensor._empty([]), hi = Tensor._empty([]);
-    k().red_max(x.ptr(op), lo.ptr(), 0, 1, x.size, 1, 1);
-    k().red_max(x.ptr(op), hi.ptr(), 0, 1, x.size, 1, 0);
+    k().red_max(x.ptr(op), lo.ptr(), 0, 1, x.numel(), 1, 1);
+    k().red_max(x.ptr(op), hi.ptr(), 0, 1, x.numel(), 1, 0);
     const [mn, mx] = [lo.item(), hi.item()];
     lo._release(); hi._release();
     if (!(mn >= 0 && mx <= 1)) throw new Error(`${op}: all elements of input should be between 0 and 1 (probabilities; use binaryCrossEntropyWithLogits for logits), found values in [${mn}, ${mx}]`);
@@ -307,7 +307,7 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BinaryCr
   // (y - 1)·log(1 - x) - y·log(x)
   let loss = binaryRaw('sub', binaryRaw('mul', unaryRaw(y, 'addScalar', -1), log1mX, op), binaryRaw('mul', y, logX, op), op);
   if (weight) loss = binaryRaw('mul', loss, weight, op);
-  const n = loss.size;
+  const n = loss.numel();
   const out = reduction === 'none' ? loss : sumAllRaw(loss, reduction === 'sum' ? 1 : 1 / n);
   if (needsGrad(input, target)) {
     record(out, 'BinaryCrossEntropyBackward0', [input, target], (g) => {

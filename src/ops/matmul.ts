@@ -127,7 +127,7 @@ export function gemm(A: Mat, B: Mat, C: number, ldc: number, beta = 0, ep: Epilo
 
 function mm2d(a: Tensor, b: Tensor, op: string): Tensor {
   const out = Tensor._empty([a.shape[0], b.shape[1]]);
-  if (out.size) {
+  if (out.numel()) {
     const A = asMat(a, op), B = asMat(b, op);
     gemm(A, B, out.ptr(), b.shape[1]);
   }
@@ -175,7 +175,7 @@ function mmT(x: Tensor, y: Tensor, tx: boolean, ty: boolean, shape: readonly num
   const X = tx ? transposed(asMat(x, 'MmBackward0')) : asMat(x, 'MmBackward0');
   const Y = ty ? transposed(asMat(y, 'MmBackward0')) : asMat(y, 'MmBackward0');
   const out = Tensor._empty(shape);
-  if (out.size) gemm(X, Y, out.ptr(), shape[1]);
+  if (out.numel()) gemm(X, Y, out.ptr(), shape[1]);
   return out;
 }
 
@@ -196,14 +196,14 @@ function batched(a: Tensor, b: Tensor): Tensor {
       gemm(X, Y, dst.ptr() + i * rows * cols * 4, cols);
     }
   };
-  if (out.size && K > 0) run(ae, be, out, false, false, M, K, N);
-  else if (out.size) backend.k.ew_fill(out.ptr(), out.size, 0);
+  if (out.numel() && K > 0) run(ae, be, out, false, false, M, K, N);
+  else if (out.numel()) backend.k.ew_fill(out.ptr(), out.numel(), 0);
   if (needsGrad(a, b)) {
     record(out, 'BmmBackward0', [a, b], (g) => {
       const gc = views.contiguous(g);
       let ga: Tensor | null = null, gb: Tensor | null = null;
-      if (a.requiresGrad) { ga = Tensor._empty([...batch, M, K]); if (ga.size) run(gc, be, ga, false, true, M, N, K); ga = sumToShape(ga, a.shape); }
-      if (b.requiresGrad) { gb = Tensor._empty([...batch, K, N]); if (gb.size) run(ae, gc, gb, true, false, K, M, N); gb = sumToShape(gb, b.shape); }
+      if (a.requiresGrad) { ga = Tensor._empty([...batch, M, K]); if (ga.numel()) run(gc, be, ga, false, true, M, N, K); ga = sumToShape(ga, a.shape); }
+      if (b.requiresGrad) { gb = Tensor._empty([...batch, K, N]); if (gb.numel()) run(ae, gc, gb, true, false, K, M, N); gb = sumToShape(gb, b.shape); }
       return [ga, gb];
     }, [ae, be]);
   }
@@ -232,7 +232,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null, ac
   const rows = x.shape[0];
   const y = Tensor._empty([rows, outF]);
   const W = asMat(weight, op);
-  if (y.size) {
+  if (y.numel()) {
     gemm(asMat(x, op), transposed(W), y.ptr(), outF, 0, {
       bias: bias ? bias.contiguous().ptr(op) : 0, biasKind: bias ? GemmBias.perColumn : GemmBias.none,
       act: GemmAct[act], actParam: slope,
@@ -245,20 +245,20 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null, ac
       // One pass gives both d(pre-activation) (from the saved output) and the bias gradient's column sums.
       const wantBias = !!bias && bias.requiresGrad;
       const gb = wantBias ? Tensor._empty([outF]) : null;
-      if ((act !== 'none' || gb) && gp.size) {
+      if ((act !== 'none' || gb) && gp.numel()) {
         const dpre = act === 'none' ? null : Tensor._empty(y.shape);
         backend.k.ew_linear_act_backward(act === 'none' ? -1 : ACT_UNARY[act], gp.ptr(), act === 'none' ? 0 : y.ptr(),
           dpre ? dpre.ptr() : 0, rows, outF, slope, gb ? gb.ptr() : 0);
         if (dpre) gp = dpre;
-      } else if (gb && gb.size) backend.k.ew_fill(gb.ptr(), outF, 0);
+      } else if (gb && gb.numel()) backend.k.ew_fill(gb.ptr(), outF, 0);
       const G = asMat(gp, op);
       let gx: Tensor | null = null, gw: Tensor | null = null;
-      if (x.requiresGrad) { gx = Tensor._empty(x.shape); if (gx.size) gemm(G, asMat(weight, op), gx.ptr(), inF); }
+      if (x.requiresGrad) { gx = Tensor._empty(x.shape); if (gx.numel()) gemm(G, asMat(weight, op), gx.ptr(), inF); }
       if (weight.requiresGrad) {
         gw = Tensor._empty(weight.shape);
-        if (gw.size) {
+        if (gw.numel()) {
           if (rows) gemm(transposed(G), asMat(x, op), gw.ptr(), inF, 0, {}, 'rows');
-          else backend.k.ew_fill(gw.ptr(), gw.size, 0);
+          else backend.k.ew_fill(gw.ptr(), gw.numel(), 0);
         }
       }
       return [gx, gw, gb];

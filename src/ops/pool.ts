@@ -91,7 +91,7 @@ function maxPoolCore(x: Tensor, w: Window, op: string): [Tensor, Tensor] {
   const NC = w.N * w.C;
   const y = Tensor._empty([w.N, w.C, w.outH, w.outW]);
   const idx = Tensor._empty([w.N, w.C, w.outH, w.outW], 'int32');
-  if (y.size) {
+  if (y.numel()) {
     const xp = xc.ptr(op), yp = y.ptr(), ip = idx.ptr();
     byPlanes('pool_max2d_fwd', NC, w, (s, c) => [xp + s * w.H * w.W * 4, c, w.H, w.W, w.kH, w.kW, w.pH, w.pW, w.sH, w.sW, w.dH, w.dW,
       w.outH, w.outW, yp + s * w.outH * w.outW * 4, ip + s * w.outH * w.outW * 4]);
@@ -100,10 +100,10 @@ function maxPoolCore(x: Tensor, w: Window, op: string): [Tensor, Tensor] {
     record(y, 'MaxPool2DWithIndicesBackward0', [x], (g) => {
       const gc = g.contiguous();
       const dx = Tensor._empty(x.shape);
-      if (dx.size) {
-        backend.k.ew_fill(dx.ptr(), dx.size, 0);
+      if (dx.numel()) {
+        backend.k.ew_fill(dx.ptr(), dx.numel(), 0);
         const gp = gc.ptr(op), ip = idx.ptr(op), dp = dx.ptr(), OL = w.outH * w.outW;
-        if (gc.size) byPlanes('pool_max2d_bwd', NC, w, (s, c) => [gp + s * OL * 4, ip + s * OL * 4, c, w.H, w.W, w.outH, w.outW, dp + s * w.H * w.W * 4]);
+        if (gc.numel()) byPlanes('pool_max2d_bwd', NC, w, (s, c) => [gp + s * OL * 4, ip + s * OL * 4, c, w.H, w.W, w.outH, w.outW, dp + s * w.H * w.W * 4]);
       }
       return [dx];
     }, [idx]);
@@ -147,7 +147,7 @@ function avgPoolCore(x: Tensor, w: Window, countIncludePad: boolean, divisorOver
   const NC = w.N * w.C;
   const cip = countIncludePad ? 1 : 0, div = divisorOverride ?? 0;
   const y = Tensor._empty([w.N, w.C, w.outH, w.outW]);
-  if (y.size) {
+  if (y.numel()) {
     const xp = xc.ptr(op), yp = y.ptr();
     byPlanes('pool_avg2d_fwd', NC, w, (s, c) => [xp + s * w.H * w.W * 4, c, w.H, w.W, w.kH, w.kW, w.pH, w.pW, w.sH, w.sW, w.outH, w.outW, cip, div,
       yp + s * w.outH * w.outW * 4]);
@@ -156,10 +156,10 @@ function avgPoolCore(x: Tensor, w: Window, countIncludePad: boolean, divisorOver
     record(y, 'AvgPool2DBackward0', [x], (g) => {
       const gc = g.contiguous();
       const dx = Tensor._empty(x.shape);
-      if (dx.size) {
-        backend.k.ew_fill(dx.ptr(), dx.size, 0);
+      if (dx.numel()) {
+        backend.k.ew_fill(dx.ptr(), dx.numel(), 0);
         const gp = gc.ptr(op), dp = dx.ptr();
-        if (gc.size) byPlanes('pool_avg2d_bwd', NC, w, (s, c) => [gp + s * w.outH * w.outW * 4, c, w.H, w.W, w.kH, w.kW, w.pH, w.pW, w.sH, w.sW,
+        if (gc.numel()) byPlanes('pool_avg2d_bwd', NC, w, (s, c) => [gp + s * w.outH * w.outW * 4, c, w.H, w.W, w.kH, w.kW, w.pH, w.pW, w.sH, w.sW,
           w.outH, w.outW, cip, div, dp + s * w.H * w.W * 4]);
       }
       return [dx];
@@ -192,14 +192,14 @@ function adaptiveCore(x: Tensor, outH: number, outW: number, op: string): Tensor
   const xc = x.contiguous();
   const NC = N * C;
   const y = Tensor._empty([N, C, outH, outW]);
-  if (y.size) backend.k.pool_adaptive_avg2d_fwd(xc.ptr(op), NC, H, W, outH, outW, y.ptr());
+  if (y.numel()) backend.k.pool_adaptive_avg2d_fwd(xc.ptr(op), NC, H, W, outH, outW, y.ptr());
   if (needsGrad(x)) {
     record(y, 'AdaptiveAvgPool2DBackward0', [x], (g) => {
       const gc = g.contiguous();
       const dx = Tensor._empty(x.shape);
-      if (dx.size) {
-        backend.k.ew_fill(dx.ptr(), dx.size, 0);
-        if (gc.size) backend.k.pool_adaptive_avg2d_bwd(gc.ptr(op), NC, H, W, outH, outW, dx.ptr());
+      if (dx.numel()) {
+        backend.k.ew_fill(dx.ptr(), dx.numel(), 0);
+        if (gc.numel()) backend.k.pool_adaptive_avg2d_bwd(gc.ptr(op), NC, H, W, outH, outW, dx.ptr());
       }
       return [dx];
     });
@@ -221,7 +221,7 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: AdaptiveSize): Tensor {
     if (!Number.isInteger(oh) || !Number.isInteger(ow) || oh < 0 || ow < 0) {
       throw new Error(`${op}: outputSize must be non-negative integers, got ${JSON.stringify(outputSize)}`);
     }
-    if ((H === 0 || W === 0) && x4.size === 0 && x4.shape[1] !== 0) {
+    if ((H === 0 || W === 0) && x4.numel() === 0 && x4.shape[1] !== 0) {
       throw new Error(`${op}: expected an input with non-zero spatial sizes, got shape [${x.shape}]`);
     }
     return adaptiveCore(x4, oh, ow, op);

@@ -34,8 +34,8 @@ function layout(x: Tensor, dims: number[], keepdim: boolean, op: string) {
 function sumRaw(x: Tensor, dims: number[], keepdim: boolean, scale: number, op: string): Tensor {
   const L = layout(x, dims, keepdim, op);
   const out = Tensor._empty(L.outShape);
-  if (out.size) {
-    if (L.n === 0) k().ew_fill(out.ptr(), out.size, op === 'mean' ? NaN : 0);
+  if (out.numel()) {
+    if (L.n === 0) k().ew_fill(out.ptr(), out.numel(), op === 'mean' ? NaN : 0);
     else sumRows(L.src.ptr(op), out.ptr(), L.outer, L.n, L.inner, scale);
   }
   return out;
@@ -77,7 +77,7 @@ function maxMinRaw(x: Tensor, d: number, keepdim: boolean, isMin: boolean, op: s
   const L = layout(x, [d], keepdim, op);
   const values = Tensor._empty(L.outShape);
   const indices = Tensor._empty(L.outShape, 'int32');
-  if (values.size) k().red_max(L.src.ptr(op), values.ptr(), indices.ptr(), L.outer, L.n, L.inner, isMin ? 1 : 0);
+  if (values.numel()) k().red_max(L.src.ptr(op), values.ptr(), indices.ptr(), L.outer, L.n, L.inner, isMin ? 1 : 0);
   return { values, indices, L };
 }
 
@@ -87,8 +87,8 @@ function scatterToIndices(g: Tensor, indices: Tensor, x: Tensor, d: number): Ten
   const n = x.shape[d];
   const inner = x.shape.slice(d + 1).reduce((a, b) => a * b, 1);
   const dx = Tensor._empty(x.shape);
-  if (!dx.size) return dx;
-  k().ew_fill(dx.ptr(), dx.size, 0);
+  if (!dx.numel()) return dx;
+  k().ew_fill(dx.ptr(), dx.numel(), 0);
   const gc = g.contiguous();
   k().ew_scatter_add(gc.ptr(), indices.ptr(), dx.ptr(), outer, n, 1, inner);
   return dx;
@@ -110,7 +110,7 @@ export function maxMin(x: Tensor, dim: number | undefined, keepdim: boolean, isM
 export function amaxAmin(x: Tensor, dim: number | number[] | null | undefined, keepdim: boolean, isMin: boolean): Tensor {
   const op = isMin ? 'amin' : 'amax';
   const dims = normDims(dim, x.ndim, op);
-  if (x.size === 0) throw new Error(`${op}: cannot reduce an empty tensor (shape [${x.shape}])`);
+  if (x.numel() === 0) throw new Error(`${op}: cannot reduce an empty tensor (shape [${x.shape}])`);
   const L = layout(x, dims, keepdim, op);
   const out = Tensor._empty(L.outShape);
   k().red_max(L.src.ptr(op), out.ptr(), 0, L.outer, L.n, L.inner, isMin ? 1 : 0);

@@ -8,7 +8,7 @@ import { sumToShape } from './grad-utils.js';
 import { backend } from '../runtime/backend.js';
 
 function inferShape(x: Tensor, shape: number[], op: string): number[] {
-  const n = x.size;
+  const n = x.numel();
   let infer = -1, known = 1;
   shape.forEach((s, i) => {
     if (s === -1) {
@@ -147,8 +147,8 @@ export function slice(x: Tensor, dim: number, start = 0, end?: number, step = 1)
 // Scatters a slice's gradient into zeros of the input's shape.
 function sliceBackward(g: Tensor, inShape: number[], d: number, start: number, len: number, step: number): Tensor {
   const full = Tensor._empty(inShape);
-  if (!full.size) return full;
-  backend.k.ew_fill(full.ptr(), full.size, 0);
+  if (!full.numel()) return full;
+  backend.k.ew_fill(full.ptr(), full.numel(), 0);
   if (!len) return full;
   const outer = inShape.slice(0, d).reduce((a, b) => a * b, 1);
   const inner = inShape.slice(d + 1).reduce((a, b) => a * b, 1);

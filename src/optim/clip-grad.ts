@@ -35,11 +35,11 @@ export function clipGradNorm(params: Tensor | Iterable<Tensor>, maxNorm: number,
   const k = backend.k;
   let total = 0;
   if (normType === Infinity) {
-    for (const g of grads) if (g.size) { const m = k.red_absmax(g.ptr(op), g.size); total = m > total || Number.isNaN(m) ? m : total; }
+    for (const g of grads) if (g.numel()) { const m = k.red_absmax(g.ptr(op), g.numel()); total = m > total || Number.isNaN(m) ? m : total; }
   } else {
     for (const g of grads) {
-      if (!g.size) continue;
-      total += normType === 2 ? k.red_sumsq(g.ptr(op), g.size) : k.opt_sum_abs_pow(g.ptr(op), g.size, normType);
+      if (!g.numel()) continue;
+      total += normType === 2 ? k.red_sumsq(g.ptr(op), g.numel()) : k.opt_sum_abs_pow(g.ptr(op), g.numel(), normType);
     }
     total = normType === 2 ? Math.sqrt(total) : normType === 1 ? total : total ** (1 / normType);
   }
@@ -49,7 +49,7 @@ export function clipGradNorm(params: Tensor | Iterable<Tensor>, maxNorm: number,
   }
   const coef = maxNorm / (total + 1e-6);
   // !(coef >= 1) also scales by a NaN coefficient, as PyTorch's clamp(coef, max=1) does.
-  if (!(coef >= 1)) for (const g of grads) if (g.size) g.mulScalar_(coef);
+  if (!(coef >= 1)) for (const g of grads) if (g.numel()) g.mulScalar_(coef);
   return total;
 }
 
@@ -57,5 +57,5 @@ export function clipGradNorm(params: Tensor | Iterable<Tensor>, maxNorm: number,
 export function clipGradValue(params: Tensor | Iterable<Tensor>, clipValue: number): void {
   const op = 'clipGradValue';
   if (typeof clipValue !== 'number' || !(clipValue >= 0)) throw new Error(`${op}: clipValue must be a number >= 0, got ${clipValue}`);
-  for (const g of gradsOf(params, op)) if (g.size) g.clamp_(-clipValue, clipValue);
+  for (const g of gradsOf(params, op)) if (g.numel()) g.clamp_(-clipValue, clipValue);
 }

@@ -106,7 +106,7 @@ export abstract class Optimizer<O extends { lr: number }> {
         if (!g) continue;
         if (!sameShape(g.shape, p.shape)) throw new Error(`${this.name}.step: gradient shape [${g.shape}] does not match parameter shape [${p.shape}]`);
         if (!p.isContiguous() || !g.isContiguous()) throw new Error(`${this.name}.step: parameter and gradient must be contiguous (shape [${p.shape}])`);
-        if (p.size) { p.storage._written(); this.update(p, g, group); }
+        if (p.numel()) { p.storage._written(); this.update(p, g, group); }
       }
     }
   }
@@ -118,8 +118,8 @@ export abstract class Optimizer<O extends { lr: number }> {
    * so a thread updates the weights whose gradient it just computed (runtime/parallel.ts).
    */
   protected launch(kernel: UpdateKernel, p: Tensor, ptrs: number[], scalars: number[]): void {
-    const rows = p.ndim > 0 ? p.shape[0] : 1, rowLen = rows > 0 ? p.size / rows : 0;
-    parallelRows(kernel, rows, p.size, MIN_PARALLEL_ELEMENTS, (start, count) =>
+    const rows = p.ndim > 0 ? p.shape[0] : 1, rowLen = rows > 0 ? p.numel() / rows : 0;
+    parallelRows(kernel, rows, p.numel(), MIN_PARALLEL_ELEMENTS, (start, count) =>
       [...ptrs.map((q) => (q ? q + start * rowLen * 4 : 0)), count * rowLen, ...scalars]);
   }
 

@@ -72,12 +72,12 @@ export function checkSize(n: unknown, what: string, op: string): number {
 /** Throws unless every value of x lies in [0, 1] (what Bernoulli visible units can model). */
 export function checkUnitInterval(x: Tensor, op: string): void {
   const c = x.contiguous();
-  const bad = c.size ? backend.k.rbm_count_outside_unit(c.ptr(op), c.size) : 0;
+  const bad = c.numel() ? backend.k.rbm_count_outside_unit(c.ptr(op), c.numel()) : 0;
   if (bad > 0) {
     const values = c.data();
     let i = 0;
     while (values[i] >= 0 && values[i] <= 1) i++;
-    throw new Error(`${op}: Bernoulli visible units need data in [0, 1], but ${bad} of ${c.size} values are outside ` +
+    throw new Error(`${op}: Bernoulli visible units need data in [0, 1], but ${bad} of ${c.numel()} values are outside ` +
       `(first: ${values[i]} at flat index ${i}); scale the data to [0, 1] or use { visible: 'gaussian' }`);
   }
   if (c !== x) c.dispose();
@@ -223,7 +223,7 @@ export class RBM extends Module {
     checkSteps(k, 'RBM.sample');
     if (opts.init) {
       this.checkVisible(opts.init, 'sample');
-      const rows = opts.init.size / this.nVisible;
+      const rows = opts.init.numel() / this.nVisible;
       if (rows !== n) throw new Error(`RBM.sample: init holds ${rows} visible vectors but n = ${n}`);
     }
     return noGrad(() => tidy(() => {
@@ -269,10 +269,10 @@ export class RBM extends Module {
 export function drawUnits(mean: Tensor, type: UnitType, disposeMean = true): Tensor {
   const m = mean.contiguous();
   const out = Tensor._empty(m.shape);
-  if (out.size) {
+  if (out.numel()) {
     const k = backend.k;
-    if (type === 'bernoulli') k.rng_bernoulli(m.ptr('sample'), out.ptr(), out.size);
-    else { k.rng_normal(out.ptr(), out.size, 0, 1); k.rbm_add_inplace(out.ptr(), m.ptr('sample'), out.size); }
+    if (type === 'bernoulli') k.rng_bernoulli(m.ptr('sample'), out.ptr(), out.numel());
+    else { k.rng_normal(out.ptr(), out.numel(), 0, 1); k.rbm_add_inplace(out.ptr(), m.ptr('sample'), out.numel()); }
   }
   if (disposeMean) { if (m !== mean) m.dispose(); mean.dispose(); }
   return out;
@@ -304,7 +304,7 @@ export function completeVisible(model: { nVisible: number; visibleType: UnitType
   }
   return noGrad(() => tidy(() => {
     // Chains run side by side as extra rows: [chains * rows, nVisible].
-    const rows = v.size / model.nVisible;
+    const rows = v.numel() / model.nVisible;
     const tile = (t: Tensor) => t.expand(v.shape).reshape([1, rows, model.nVisible]).expand([chains, rows, model.nVisible]).reshape([chains * rows, model.nVisible]);
     const target = tile(v).contiguous();
     const known = tile(mask.float().ne(0).float()).contiguous();
