@@ -12,6 +12,8 @@ import { Linear, Identity } from '../nn/linear.js';
 import { Conv1d, Conv2d } from '../nn/conv.js';
 import { MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d } from '../nn/pooling.js';
 import { BatchNorm } from '../nn/batchnorm.js';
+import { Embedding } from '../nn/embedding.js';
+import { LayerNorm } from '../nn/layernorm.js';
 import { Dropout } from '../nn/dropout.js';
 import { Dropout2d } from '../nn/dropout2d.js';
 import { Flatten, Unflatten } from '../nn/flatten.js';
@@ -43,7 +45,7 @@ const irVersionFor = (opset: number) => (opset <= 13 ? 7 : opset <= 18 ? 8 : ops
 
 type Shape = number[];
 /** A value flowing through the graph: its name, the example's shape, and where the batch dim is (null: none). */
-interface Value { name: string; shape: Shape; batchAxis: number | null }
+interface Value { name: string; shape: Shape; batchAxis: number | null; elemType?: number }
 
 type Attr = number | number[] | string | string[] | { floats: number[] } | { float: number };
 
@@ -110,8 +112,10 @@ const asList = (v: number | readonly number[], n: number): number[] => (n === 1 
  * AdaptiveAvgPool1d/2d (output 1 or a divisor of the input), BatchNorm1d/2d (running statistics),
  * Dropout/Dropout2d/Identity (dropped: the export has eval semantics), Flatten, Unflatten, ReLU,
  * LeakyReLU, Sigmoid, Tanh, ELU, GELU, SiLU, Softplus, LogSigmoid, Hardtanh/ReLU6, Softmax,
- * LogSoftmax, and RNN/LSTM/GRU (any layers, bidirectional, batchFirst; the export's output is the
- * layer's `output`, so inside a Sequential a recurrent layer must come last). Anything else throws,
+ * LogSoftmax, RNN/LSTM/GRU (any layers, bidirectional, batchFirst; the export's output is the
+ * layer's `output`, so inside a Sequential a recurrent layer must come last), Embedding (Gather; as
+ * the first layer, fed int32 indices: the graph input is then INT32) and LayerNorm
+ * (LayerNormalization from opset 17, the same arithmetic in basic ops before). Anything else throws,
  * naming the module: custom forward() code can't be exported without tracing.
  *
  * exampleInput fixes every shape but the batch dimension (symbolic with dynamicBatch).
@@ -119,8 +123,13 @@ const asList = (v: number | readonly number[], n: number): number[] => (n === 1 
 export function exportOnnx(model: Module, exampleInput: Tensor, opts: ExportOnnxOptions = {}): Uint8Array {
   const op = 'exportOnnx';
   if (!(model instanceof Module)) throw new Error(`${op}: expected a Module, got ${model === null ? 'null' : typeof model}`);
-  if (!(exampleInput instanceof Tensor) || exampleInput.dtype !== 'float32') {
-    throw new Error(`${op}: exampleInput must be a float32 Tensor`);
+  if (!(exampleInput instanceof Tensor) || (exampleInput.dtype !== 'float32' && exampleInput.dtype !== 'int32')) {
+    throw new Error(`${op}: exampleInput must be a float32 Tensor (int32 indices for a model that starts with an Embedding)`);
+  }
+  if (exampleInput.dtype === 'int32' && !(firstLayer(model) instanceof Embedding)) {
+    const first = firstLayer(model);
+    const what = first === model ? model.constructor.name : `a ${model.constructor.name} starting with ${first.constructor.name}`;
+    throw new Error(`${op}: an int32 exampleInput is only accepted by a model whose first layer is an Embedding; got ${what}`);
   }
   const opset = opts.opsetVersion ?? 13;
   if (!Number.isInteger(opset) || opset < MIN_OPSET || opset > MAX_OPSET) {
@@ -141,7 +150,8 @@ export function exportOnnx(model: Module, exampleInput: Tensor, opts: ExportOnnx
       g.fresh(inputName);
       g.fresh(outputName);
       const batchAxis = opts.dynamicBatch === false ? null : inputBatchAxis(model, exampleInput);
-      const input: Value = { name: inputName, shape: exampleInput.shape.slice(), batchAxis };
+      const input: Value = { name: inputName, shape: exampleInput.shape.slice(), batchAxis,
+        elemType: exampleInput.dtype === 'int32' ? DataType.INT32 : DataType.FLOAT };
       const { value: out } = emitModule(g, model, '', input, exampleInput);
       if (out.name === inputName) g.nodes.push({ input: [inputName], output: [outputName], name: 'Identity_node', opType: 'Identity' });
       else renameValue(g.nodes, out.name, outputName);
@@ -168,15 +178,21 @@ export function exportOnnx(model: Module, exampleInput: Tensor, opts: ExportOnnx
 // The batch dim of the model's input: dim 1 for a sequence-first recurrent layer, else dim 0;
 // none for unbatched inputs (1-D, a 2-D sequence into a recurrent layer).
 function inputBatchAxis(model: Module, x: Tensor): number | null {
-  let first: Module = model;
-  while (first instanceof Sequential && first.length > 0) first = first.get(0);
+  const first = firstLayer(model);
   if (first instanceof RNNBase) return x.ndim !== 3 ? null : first.batchFirst ? 0 : 1;
   return x.ndim >= 2 ? 0 : null;
 }
 
+// The first layer data meets: the model itself, or the first child of nested Sequentials.
+function firstLayer(model: Module): Module {
+  let first: Module = model;
+  while (first instanceof Sequential && first.length > 0) first = first.get(0);
+  return first;
+}
+
 function valueInfo(v: Value): ValueInfoProto {
   const dim: TensorShapeProto_Dimension[] = v.shape.map((d, i) => (i === v.batchAxis ? { dimParam: 'batch' } : { dimValue: d }));
-  return { name: v.name, type: { tensorType: { elemType: DataType.FLOAT, shape: { dim } } } };
+  return { name: v.name, type: { tensorType: { elemType: v.elemType ?? DataType.FLOAT, shape: { dim } } } };
 }
 
 function renameValue(nodes: NodeProto[], from: string, to: string): void {
@@ -284,6 +300,33 @@ function emitLeaf(g: GraphBuilder, m: Module, path: string, x: Value, outShape: 
       g.floats(`${base}.running_mean`, f32(m.running_mean!), [C]),
       g.floats(`${base}.running_var`, f32(m.running_var!), [C]),
     ], { epsilon: { float: m.eps } }, base));
+  }
+
+  if (m instanceof Embedding && sameForward(m, Embedding)) {
+    if (m.maxNorm !== null) fail('maxNorm rescales rows during forward, which ONNX Gather does not do');
+    const w = g.floats(`${base}.weight`, f32(m.weight), m.weight.shape);
+    // Output [...indices, dim]: the batch dim stays where it was among the index dims.
+    return { name: g.node('Gather', [w, x.name], { axis: 0 }, base), shape: outShape, batchAxis: x.batchAxis };
+  }
+
+  if (m instanceof LayerNorm && sameForward(m, LayerNorm)) {
+    const k = m.normalizedShape.length, shape = m.normalizedShape;
+    const n = shape.reduce((a, d) => a * d, 1);
+    if (g.opset >= 17) {
+      const inputs = [x.name, g.floats(`${base}.weight`, m.weight ? f32(m.weight) : new Float32Array(n).fill(1), shape)];
+      if (m.bias) inputs.push(g.floats(`${base}.bias`, f32(m.bias), shape));
+      return same(g.node('LayerNormalization', inputs, { axis: -k, epsilon: { float: m.eps } }, base));
+    }
+    // Before opset 17: the same arithmetic, mean and biased variance over the last k axes.
+    const axes = shape.map((_, i) => i - k);
+    const mean = g.node('ReduceMean', [x.name], { axes, keepdims: 1 }, `${base}_mean`);
+    const d = g.node('Sub', [x.name, mean], {}, `${base}_centred`);
+    const variance = g.node('ReduceMean', [g.node('Mul', [d, d], {}, `${base}_sq`)], { axes, keepdims: 1 }, `${base}_var`);
+    const std = g.node('Sqrt', [g.node('Add', [variance, g.scalar(`${base}.eps`, m.eps)], {}, `${base}_var_eps`)], {}, `${base}_std`);
+    let y = g.node('Div', [d, std], {}, m.weight || m.bias ? `${base}_normed` : base);
+    if (m.weight) y = g.node('Mul', [y, g.floats(`${base}.weight`, f32(m.weight), shape)], {}, m.bias ? `${base}_scaled` : base);
+    if (m.bias) y = g.node('Add', [y, g.floats(`${base}.bias`, f32(m.bias), shape)], {}, base);
+    return same(y);
   }
 
   if ((m instanceof Dropout && sameForward(m, Dropout)) || (m instanceof Dropout2d && sameForward(m, Dropout2d)) ||

@@ -86,3 +86,12 @@ export {
 export const dropout2d = framed(function dropout2d(x: Tensor, opts: { p?: number; training?: boolean } = {}): Tensor {
   return dropout2dOp(x, opts.p ?? 0.5, opts.training ?? true);
 });
+
+// ---- embedding and layer norm (ops/embedding.ts, ops/layer-norm.ts) ----
+import * as E from '../ops/embedding.js';
+import * as LN from '../ops/layer-norm.js';
+/** Rows of weight [numEmbeddings, dim] picked by int32 indices of any shape: [..., dim]. */
+export const embedding = framed(E.embedding);
+export { type EmbeddingOptions } from '../ops/embedding.js';
+/** Normalises over the trailing normalizedShape dims: (x - mean) / sqrt(var + eps) * weight + bias. */
+export const layerNorm = framed(LN.layerNorm);

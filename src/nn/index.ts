@@ -22,3 +22,6 @@ export {
   RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell,
   type RNNOptions, type LSTMOptions, type GRUOptions, type RNNCellOptions,
 } from './rnn.js';
+export { Embedding, type EmbeddingModuleOptions, type FromPretrainedOptions } from './embedding.js';
+export { LayerNorm, type LayerNormOptions } from './layernorm.js';
+export * as utils from './utils.js';
