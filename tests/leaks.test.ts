@@ -100,6 +100,21 @@ describe('training loops with no manual disposal run in flat memory', () => {
     });
   }
 
+  it('Embedding (paddingIdx) and LayerNorm into a Linear head, with AdamW', () => {
+    manualSeed(5);
+    const emb = new nn.Embedding(30, 12, { paddingIdx: 0 }), norm = new nn.LayerNorm(12), head = new nn.Linear(12, 3);
+    const opt = new optim.AdamW([...emb.parameters(), ...norm.parameters(), ...head.parameters()], { lr: 1e-3 });
+    const next = batches(randint(0, 30, [64, 6]), randint(0, 3, [64]), 8);
+    runLoop('Embedding + LayerNorm (token ids [8, 6], AdamW)', 1000, () => {
+      const [tokens, yb] = next();
+      opt.zeroGrad();
+      const loss = F.crossEntropy(head.forward(norm.forward(emb.forward(tokens)).mean(1)), yb);
+      loss.backward();
+      opt.step();
+      loss.item();
+    });
+  });
+
   it('RBM: contrastive divergence (CD-1) through RBM.fit, 2,000 updates', () => {
     // fit() is the RBM's training loop. (A hand-written loop of ContrastiveDivergence.step over
     // DataLoader batches never calls backward(), so its batches wait for the garbage collector:

@@ -2,6 +2,7 @@
 // tests/mistakes-*.ts, shared with tests/mistakes.test.ts.
 import { beforeAll, expect, it } from 'vitest';
 import * as wg from '../src/index.js';
+import { layersMistakes } from './mistakes-layers.js';
 
 beforeAll(async () => { await wg.init({ simd: 'plain', threads: 1 }); });
 
@@ -10,3 +11,5 @@ it('runs on the plain SIMD build with 1 thread', () => {
   expect(info.simd).toBe('plain');
   expect(info.threads).toBe(1);
 });
+
+layersMistakes('plain SIMD, 1 thread');

@@ -3,9 +3,12 @@
 // suites live in tests/mistakes-*.ts and are shared with tests/mistakes-plain.test.ts.
 import { beforeAll, expect, it } from 'vitest';
 import * as wg from '../src/index.js';
+import { layersMistakes } from './mistakes-layers.js';
 
 beforeAll(async () => { await wg.init(); });
 
 it('runs on the relaxed SIMD build', () => {
   expect(wg.backendInfo().simd).toBe('relaxed');
 });
+
+layersMistakes('relaxed SIMD, all threads');

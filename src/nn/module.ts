@@ -279,6 +279,18 @@ export abstract class Module {
   loadStateDict(state: StateDictLike, opts: { strict?: boolean } = {}): LoadStateDictResult {
     const strict = opts.strict ?? true;
     if (state === null || typeof state !== 'object') throw new Error(`loadStateDict: expected a Map or object of tensors, got ${describe(state)}`);
+    // Bytes (a safetensors file not yet decoded) would otherwise read as hundreds of numeric keys.
+    if (state instanceof ArrayBuffer || ArrayBuffer.isView(state)) {
+      throw new Error(`loadStateDict: expected a Map or object of tensors, got ${(state as ArrayBufferView).byteLength} bytes ` +
+        `(${state.constructor.name}); decode safetensors bytes first: model.loadStateDict(wg.load(bytes))`);
+    }
+    // Only a Map or a plain object maps names to tensors; a Tensor, an array, a Module or a Promise do not.
+    const proto = state instanceof Map ? null : Object.getPrototypeOf(state);
+    if (!(state instanceof Map) && proto !== Object.prototype && proto !== null) {
+      const hint = state instanceof Module ? ' (pass its state: model.loadStateDict(other.stateDict()))'
+        : state instanceof Promise ? ' (await it first)' : '';
+      throw new Error(`loadStateDict: expected a Map or object of tensors, got ${Array.isArray(state) ? 'an array' : describe(state)}${hint}`);
+    }
     const incoming = state instanceof Map ? new Map(state) : new Map(Object.entries(state));
     const own = this._stateEntries();
     const ownNames = new Set(own.map(([n]) => n));
