@@ -10,3 +10,5 @@ export * from './pool';
 export * from './rnn';
 export * from './optim';
 export * from './rbm';
+export * from './norm';
+export * from './embedding';

@@ -41,6 +41,12 @@ export interface Kernels {
   red_nll_weight_sum(labels: Ptr, weights: Ptr, rows: number, ignoreIndex: number): number;
   red_sumsq(x: Ptr, n: number): number;
   red_absmax(x: Ptr, n: number): number;
+  // norm.ts
+  norm_layer_fwd(x: Ptr, w: Ptr, b: Ptr, y: Ptr, mean: Ptr, rstd: Ptr, rows: number, n: number, eps: number): void;
+  norm_layer_bwd(x: Ptr, w: Ptr, mean: Ptr, rstd: Ptr, dy: Ptr, dx: Ptr, dw: Ptr, db: Ptr,
+                 rows: number, n: number, r0: number, nr: number, c0: number, nc: number): void;
+  // embedding.ts
+  emb_renorm(w: Ptr, idx: Ptr, nidx: number, dim: number, maxNorm: number, normType: number): void;
   // gemm.ts
   gemm_workspace_bytes(M: number, N: number, K: number): number;
   gemm(transA: number, transB: number, M: number, N: number, K: number, A: Ptr, lda: number, B: Ptr, ldb: number,

@@ -16,7 +16,7 @@ export const CONTROL_BYTES = (SLOT_BASE + SLOT_INTS * MAX_THREADS) * 4;
 export const THREADED_KERNELS = ['gemm', 'gemm_prepacked', 'ew_index_select', 'opt_sgd', 'opt_adam', 'opt_rmsprop', 'opt_adagrad', 'ew_unary', 'ew_unary_backward',
   'red_sum', 'red_softmax', 'red_softmax_backward', 'conv_im2col_images', 'conv_col2im_images',
   'conv_depthwise_fwd_images', 'conv_depthwise_bwd_input_images', 'conv_depthwise_bwd_weight_images',
-  'pool_max2d_fwd', 'pool_max2d_bwd', 'pool_avg2d_fwd', 'pool_avg2d_bwd'] as const;
+  'pool_max2d_fwd', 'pool_max2d_bwd', 'pool_avg2d_fwd', 'pool_avg2d_bwd', 'norm_layer_fwd', 'norm_layer_bwd'] as const;
 export type ThreadedKernel = (typeof THREADED_KERNELS)[number];
 
 export function canBlock(): boolean {
