@@ -3,13 +3,32 @@
 // synchronous. Only possible where SharedArrayBuffer exists and the calling thread may block.
 import { isNode, nodeModule } from './platform.js';
 
-// Control block (int32 words): SEQ (bumped per call; -1 stops the workers), REMAINING (claimed jobs not
-// yet finished), then one slot per thread: [kernel index, argc, CLAIM (0 = claimable), pad, argc float64s].
-const SEQ = 0, REMAINING = 1, SLOT_BASE = 4, SLOT_INTS = 64, MAX_THREADS = 64, CLAIM = 2;
+// Control block (int32 words): SEQ (the call number, bumped per call; -1 stops the workers), DONE
+// (bumped by a worker after every job it finishes: the caller sleeps on it), HOOK (test-only, see
+// thread-worker.js), a pad, then one slot per thread: [kernel index, argc, STATE, message length,
+// argc float64s]. A slot's STATE goes CLAIMABLE -> RUNNING (claimed by its worker or, if the
+// caller gets there first, by the caller) -> FINISHED or FAILED (the error message then fills the
+// argument words); EMPTY: no job this call. Completion is per slot, not one shared count, so a
+// worker that the watchdog gave up on can only ever write its own, retired slot.
+const SEQ = 0, DONE = 1, HOOK = 2, SLOT_BASE = 4, SLOT_INTS = 64, MAX_THREADS = 64;
+const STATE = 2, MSG_LEN = 3, CLAIMABLE = 0, RUNNING = 1, FINISHED = 2, FAILED = 3, EMPTY = 4;
 const MAX_ARGS = (SLOT_INTS - 4) / 2;
+// Call numbers stay positive: a wrap to negative would read as "stop" (after 2^31 calls, about six
+// hours of small kernels back to back, every worker quit and the caller ran everything alone).
+const SEQ_MASK = 0x3fffffff;
 // Polls before blocking (about 1 ms at ~5 ns a poll; see thread-worker.js): the other slices
 // usually finish within microseconds of this one.
 const SPIN = 200000;
+/**
+ * How long the caller waits for a worker's slice, past the time its own slice took, before it
+ * gives up on that worker: a fixed 10 s (a worker descheduled on a loaded machine, a stop for the
+ * garbage collector) plus 20 times the caller's own time (slices are equal shares, so a long kernel
+ * gets a long wait even if the machine runs it ten times slower than this thread). Without it a
+ * worker that died or hung inside a kernel left the caller asleep forever at 0% CPU.
+ */
+export const WATCHDOG_MS = 10_000, WATCHDOG_FACTOR = 20;
+// Workers that have not said "ready" after this long count as failed (init then runs on one thread).
+const START_TIMEOUT_MS = 60_000;
 export const CONTROL_BYTES = (SLOT_BASE + SLOT_INTS * MAX_THREADS) * 4;
 
 /** The kernels workers may run (indices are sent instead of names). */
@@ -37,38 +56,65 @@ export async function defaultThreadCount(): Promise<number> {
 interface WorkerLike { terminate(): unknown; unref?(): void; postMessage(msg: unknown): void }
 
 export class ThreadPool {
-  private workers: WorkerLike[] = [];
+  // workers[w - 1] is thread w (null: stopped, not replaced); it reads slot slotOf[w] (-1: none,
+  // the caller runs thread w's jobs).
+  private workers: (WorkerLike | null)[] = [];
+  private slotOf: number[] = [0];
+  private nextSlot = 1;
+  private module!: WebAssembly.Module;
   private ctl!: Int32Array;
   private f64!: Float64Array;
+  /** @internal Tests shorten the watchdog (ms beyond the caller's share). */
+  _watchdogMs = WATCHDOG_MS;
   constructor(private readonly memory: WebAssembly.Memory, private readonly control: number) {}
 
   get size(): number { return this.workers.length + 1; }
 
   async start(module: WebAssembly.Module, threads: number): Promise<void> {
-    const url = new URL('./thread-worker.js', import.meta.url);
+    this.module = module;
     this.views();
     Atomics.store(this.ctl, SEQ, 0);
-    const data = { module, memory: this.memory, control: this.control, names: THREADED_KERNELS };
+    for (let s = 0; s < MAX_THREADS; s++) Atomics.store(this.ctl, SLOT_BASE + s * SLOT_INTS + STATE, EMPTY);
     const ready: Promise<void>[] = [];
     for (let i = 1; i < Math.min(threads, MAX_THREADS); i++) {
-      const msg = { ...data, index: i };
-      if (isNode) {
-        const { Worker } = await nodeModule('worker_threads');
-        const { fileURLToPath } = await nodeModule('url');
-        const w = new Worker(fileURLToPath(url), { workerData: msg });
-        // Unref only once ready: before that the pending start-up must keep the event loop alive.
-        ready.push(new Promise((res, rej) => { w.once('message', () => { w.unref(); res(); }); w.once('error', rej); }));
-        this.workers.push(w);
-      } else {
-        const w = new Worker(url, { type: 'module' });
-        // preventDefault: a worker that fails to start rejects here (init falls back to one thread)
-        // instead of propagating to the host as an uncaught error (Deno exits on those).
-        ready.push(new Promise((res, rej) => { w.onmessage = () => res(); w.onerror = (e) => { e.preventDefault(); rej(e); }; }));
-        w.postMessage(msg);
-        this.workers.push(w);
-      }
+      const { worker, started } = await this.spawn(i, this.nextSlot++, true);
+      this.workers.push(worker);
+      this.slotOf.push(i);
+      ready.push(started);
     }
-    await Promise.all(ready);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, rej) => {
+      timer = setTimeout(() => rej(new Error(`wasmgrad: thread pool workers not ready after ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([Promise.all(ready), timeout]);
+    } catch (e) {
+      this.terminate(); // no half-started pool left behind (init falls back to one thread)
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Starts thread `index` reading slot `slot`; `started` settles when it is ready (or fails). */
+  private async spawn(index: number, slot: number, awaited: boolean): Promise<{ worker: WorkerLike; started: Promise<void> }> {
+    const url = new URL('./thread-worker.js', import.meta.url);
+    const msg = { module: this.module, memory: this.memory, control: this.control, names: THREADED_KERNELS, index, slot };
+    if (isNode) {
+      const { Worker } = await nodeModule('worker_threads');
+      const { fileURLToPath } = await nodeModule('url');
+      const w = new Worker(fileURLToPath(url), { workerData: msg });
+      // Unref once ready: before that a start-up init() awaits must keep the event loop alive.
+      if (!awaited) w.unref();
+      const started = new Promise<void>((res, rej) => { w.once('message', () => { w.unref(); res(); }); w.on('error', rej); });
+      return { worker: w, started };
+    }
+    const w = new Worker(url, { type: 'module' });
+    // preventDefault: a worker that fails to start rejects here (init falls back to one thread)
+    // instead of propagating to the host as an uncaught error (Deno exits on those).
+    const started = new Promise<void>((res, rej) => { w.onmessage = () => res(); w.onerror = (e) => { e.preventDefault(); rej(e); }; });
+    w.postMessage(msg);
+    return { worker: w, started };
   }
 
   private views(): void {
@@ -83,60 +129,126 @@ export class ThreadPool {
    * when all are done. A job its worker has not claimed by the time the calling thread is free is
    * run by the calling thread: on a loaded machine a descheduled worker then costs speed, not a
    * stall (2 threads ran a CNN 5x slower than 1 while other processes kept both cores busy).
+   * A worker's failure is rethrown here; a worker that does not finish in time is stopped and
+   * replaced, and the call throws (see WATCHDOG_MS).
    */
   run(kernel: ThreadedKernel, fn: (...args: number[]) => void, jobs: (number[] | null)[]): void {
     if (jobs.length > this.size) throw new Error(`ThreadPool.run: ${jobs.length} jobs for ${this.size} threads`);
-    this.views();
-    const id = THREADED_KERNELS.indexOf(kernel);
-    let posted = 0;
-    for (let w = 1; w < this.size; w++) {
-      const job = jobs[w];
-      if (!job) continue;
-      if (job.length > MAX_ARGS) throw new Error(`ThreadPool.run: ${kernel} takes ${job.length} arguments, a slot holds ${MAX_ARGS}`);
-      posted++;
+    for (const job of jobs) {
+      if (job && job.length > MAX_ARGS) throw new Error(`ThreadPool.run: ${kernel} takes ${job.length} arguments, a slot holds ${MAX_ARGS}`);
     }
-    // The count goes in before any job is claimable: a worker still awake from the previous call
-    // can claim and finish a job the moment it is posted, and its decrement must not be overwritten
-    // (that left the caller waiting forever for a job already done).
-    Atomics.store(this.ctl, REMAINING, posted);
+    this.views();
+    const ctl = this.ctl, id = THREADED_KERNELS.indexOf(kernel);
+    // Every slot is FINISHED, FAILED or EMPTY here (the last call waited for all it posted), so no
+    // worker can claim a slot while its arguments are written; CLAIMABLE goes in last.
     for (let w = 1; w < this.size; w++) {
-      const slot = SLOT_BASE + w * SLOT_INTS;
-      const job = jobs[w];
+      const slot = this.slotOf[w], job = jobs[w];
+      if (slot < 0) continue;
+      const at = SLOT_BASE + slot * SLOT_INTS;
       if (job) {
-        Atomics.store(this.ctl, slot, id);
-        this.ctl[slot + 1] = job.length;
-        this.f64.set(job, (slot + 4) / 2);
-        Atomics.store(this.ctl, slot + CLAIM, 0); // claimable, after the arguments are in place
+        ctl[at] = id;
+        ctl[at + 1] = job.length;
+        this.f64.set(job, (at + 4) / 2);
+        Atomics.store(ctl, at + STATE, CLAIMABLE);
       } else {
-        Atomics.store(this.ctl, slot + CLAIM, 1); // nothing to claim
+        Atomics.store(ctl, at + STATE, EMPTY);
       }
     }
-    Atomics.add(this.ctl, SEQ, 1);
-    Atomics.notify(this.ctl, SEQ);
+    Atomics.store(ctl, SEQ, (Atomics.load(ctl, SEQ) + 1) & SEQ_MASK);
+    Atomics.notify(ctl, SEQ);
     // Always wait for the claimed jobs, even if a slice here throws: returning early would let a
-    // late decrement from this call corrupt the next call's count (and hang it).
+    // worker still writing this call's output race the next call.
+    const t0 = performance.now();
     let failure: unknown = null;
     const runHere = (job: number[]) => { try { fn(...job); } catch (e) { failure ??= e; } };
     if (jobs[0]) runHere(jobs[0]);
     for (let w = 1; w < this.size; w++) {
-      const job = jobs[w];
-      if (job && Atomics.compareExchange(this.ctl, SLOT_BASE + w * SLOT_INTS + CLAIM, 0, 1) === 0) {
+      const slot = this.slotOf[w], job = jobs[w];
+      if (!job) continue;
+      if (slot < 0) { runHere(job); continue; }
+      const at = SLOT_BASE + slot * SLOT_INTS;
+      if (Atomics.compareExchange(ctl, at + STATE, CLAIMABLE, RUNNING) === CLAIMABLE) {
         runHere(job);
-        Atomics.sub(this.ctl, REMAINING, 1);
+        Atomics.store(ctl, at + STATE, FINISHED);
       }
     }
-    for (let spin = 0; spin < SPIN && Atomics.load(this.ctl, REMAINING) > 0; spin++);
+    const ownMs = performance.now() - t0;
+    // The first worker slice still running (0: none). A worker bumps DONE after setting its state,
+    // so reading DONE before the states and sleeping only while DONE still holds that value
+    // cannot miss the wake-up of a worker that finishes in between.
+    const running = (): number => {
+      for (let w = 1; w < this.size; w++) {
+        const slot = this.slotOf[w];
+        if (jobs[w] && slot >= 0 && Atomics.load(ctl, SLOT_BASE + slot * SLOT_INTS + STATE) === RUNNING) return w;
+      }
+      return 0;
+    };
+    for (let spin = 0; spin < SPIN && running(); spin++);
+    const deadline = performance.now() + this._watchdogMs + WATCHDOG_FACTOR * ownMs;
     for (;;) {
-      const left = Atomics.load(this.ctl, REMAINING);
-      if (left <= 0) break;
-      Atomics.wait(this.ctl, REMAINING, left);
+      const done = Atomics.load(ctl, DONE);
+      const w = running();
+      if (!w) break;
+      const left = deadline - performance.now();
+      if (left <= 0) {
+        const err = this.stalled(kernel, jobs, ownMs);
+        if (err) throw err;
+        continue; // it finished just now
+      }
+      Atomics.wait(ctl, DONE, done, left);
     }
     if (failure) throw failure;
+    for (let w = 1; w < this.size; w++) {
+      const slot = this.slotOf[w];
+      if (!jobs[w] || slot < 0) continue;
+      const at = SLOT_BASE + slot * SLOT_INTS;
+      if (Atomics.load(ctl, at + STATE) === FAILED) {
+        const msg = new Uint16Array(this.memory.buffer, this.control + (at + 4) * 4, ctl[at + MSG_LEN]);
+        throw new Error(`wasmgrad: kernel '${kernel}' failed on worker ${w}: ${String.fromCharCode(...msg)}`);
+      }
+    }
+  }
+
+  /**
+   * Gives up on the workers still running this call's jobs: stops them (termination is requested
+   * before this returns, and a wasm loop checks for it at every back edge, so a stuck kernel
+   * stops writing memory almost at once) and starts new ones on fresh slots (the old slots are
+   * retired: a stopped worker can never mark a later job done). Until a new worker is ready its
+   * jobs run on the calling thread, so the pool stays usable at once.
+   */
+  private stalled(kernel: ThreadedKernel, jobs: (number[] | null)[], ownMs: number): Error | null {
+    const waited = (this._watchdogMs + WATCHDOG_FACTOR * ownMs) / 1000;
+    const stuck: number[] = [];
+    let replaced = true;
+    for (let w = 1; w < this.size; w++) {
+      const slot = this.slotOf[w];
+      if (!jobs[w] || slot < 0 || Atomics.load(this.ctl, SLOT_BASE + slot * SLOT_INTS + STATE) !== RUNNING) continue;
+      stuck.push(w);
+      this.workers[w - 1]?.terminate();
+      this.workers[w - 1] = null;
+      this.slotOf[w] = -1;
+      if (this.nextSlot >= MAX_THREADS) { replaced = false; continue; }
+      const fresh = this.nextSlot++;
+      Atomics.store(this.ctl, SLOT_BASE + fresh * SLOT_INTS + STATE, EMPTY);
+      this.slotOf[w] = fresh;
+      // A replacement that fails to start leaves its slot unclaimed: the caller runs those jobs.
+      this.spawn(w, fresh, false).then(({ worker, started }) => {
+        started.catch(() => { /* see above */ });
+        if (this.slotOf[w] === fresh) this.workers[w - 1] = worker;
+        else worker.terminate(); // the pool was stopped meanwhile
+      }, () => { /* see above */ });
+    }
+    if (!stuck.length) return null;
+    const [who, was] = stuck.length === 1 ? [`worker ${stuck[0]}`, 'it was'] : [`workers ${stuck.join(', ')}`, 'they were'];
+    return new Error(`wasmgrad: ${who} did not finish kernel '${kernel}' within ${waited.toFixed(1)} s after this ` +
+      `thread finished its share (in ${ownMs.toFixed(1)} ms). The call's result is lost; ${was} stopped` +
+      (replaced ? ' and replaced (until the new worker is ready, its share runs on this thread).' : ' (their share runs on this thread from now on).'));
   }
 
   terminate(): void {
     if (this.ctl) { Atomics.store(this.ctl, SEQ, -1); Atomics.notify(this.ctl, SEQ); }
-    for (const w of this.workers) w.terminate();
+    for (const w of this.workers) w?.terminate();
     this.workers = [];
+    this.slotOf = [0];
   }
 }
