@@ -3,6 +3,10 @@
 // state_dict names through safetensors, and ONNX export run in onnxruntime-node.
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as wg from '../src/index.js';
 import { fx, expectClose, type Fix } from './nn-helpers.js';
 import { loadFixture } from './helpers.js';
@@ -11,6 +15,9 @@ const { nn } = wg;
 const F = nn.functional;
 type Tensor = wg.Tensor;
 const fixtures = loadFixture('nn-extra');
+const PYTHON = '/usr/bin/python3';
+const SCRIPTS = new URL('../scripts/', import.meta.url).pathname;
+const hasTorch = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
 
 beforeAll(async () => { await wg.init(); });
 
@@ -210,6 +217,32 @@ describe('state_dict names, safetensors and ONNX', () => {
     b.loadStateDict(loaded);
     const idx = wg.tensor([[0, 3, 11], [5, 5, 1]], { dtype: 'int32' });
     expect(Array.from(b.forward(idx).data())).toEqual(Array.from(a.forward(idx).data()));
+  });
+
+  it.skipIf(!hasTorch)('a file saved here loads into the same torch model (strict) and torch reproduces our outputs', () => {
+    const m = model();
+    const idx = wg.tensor([[0, 3, 11, 2], [5, 5, 1, 9]], { dtype: 'int32' });
+    const ours = m.forward(idx);
+    const dir = mkdtempSync(join(tmpdir(), 'wasmgrad-nn-extra-'));
+    try {
+      const file = join(dir, 'tokens.safetensors');
+      writeFileSync(file, wg.save(m));
+      // torch loads it with strict=True: the state_dict names and shapes must be PyTorch's exactly.
+      const script = [
+        'import json, sys, torch', `sys.path.insert(0, ${JSON.stringify(SCRIPTS)})`,
+        'from check_safetensors_in_torch import read_safetensors',
+        'm = torch.nn.Sequential(torch.nn.Embedding(12, 8, padding_idx=0), torch.nn.LayerNorm(8), torch.nn.Linear(8, 3))',
+        `state, _ = read_safetensors(${JSON.stringify(file)})`,
+        'm.load_state_dict(state, strict=True)',
+        `x = torch.tensor(${JSON.stringify(idx.toArray())}, dtype=torch.long)`,
+        'print(json.dumps(m(x).detach().reshape(-1).tolist()))',
+      ].join('\n');
+      const r = spawnSync(PYTHON, ['-c', script], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`torch failed:\n${r.stderr}`);
+      expectClose(wg.tensor(JSON.parse(r.stdout) as number[]).reshape(ours.shape), { shape: ours.shape, data: Array.from(ours.data()) }, 'torch vs wasmgrad', 1e-4, 1e-5);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   async function runOrt(bytes: Uint8Array, input: ort.Tensor) {
