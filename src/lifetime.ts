@@ -88,10 +88,11 @@ function abortFrame(f: Frame): void {
   for (const t of f.created) if (!t._exposed && !t._kept && !t._released) t._release('the library');
 }
 
-function runFrame<T>(fn: () => T): T {
+// fn.apply(self, args) rather than a closure: no allocation per op call beyond the rest array.
+function runFrame<T>(fn: (...a: any[]) => T, self: unknown, args: unknown[]): T {
   const f = openFrame();
   let result: T;
-  try { result = fn(); } catch (e) { inFrame = false; abortFrame(f); recycle(f); throw e; }
+  try { result = fn.apply(self, args); } catch (e) { inFrame = false; abortFrame(f); recycle(f); throw e; }
   inFrame = false;
   closeFrame(f, result);
   recycle(f);
@@ -100,13 +101,13 @@ function runFrame<T>(fn: () => T): T {
 
 /** Runs fn as a library frame (nested calls just run). */
 export function frame<T>(fn: () => T): T {
-  return inFrame ? fn() : runFrame(fn);
+  return inFrame ? fn() : runFrame(fn, undefined, []);
 }
 
 /** Wraps a library function so that each outermost call runs as a frame. */
 export function framed<F extends (this: any, ...args: any[]) => any>(fn: F): F {
   const wrapped = function (this: unknown, ...args: unknown[]) {
-    return inFrame ? fn.apply(this, args) : runFrame(() => fn.apply(this, args));
+    return inFrame ? fn.apply(this, args) : runFrame(fn, this, args);
   };
   Object.defineProperty(wrapped, 'name', { value: fn.name });
   (wrapped as any)[LIBRARY] = true;

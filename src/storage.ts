@@ -10,10 +10,15 @@ export class Block {
   refs = 1;
   /** Set while recipes gather from these bytes: frozen before they go. */
   snap: Snapshot | null = null;
+  /** Bytes moved out to the Storage's JS array: counted in movedOut until the last holder goes. */
+  moved = 0;
   constructor(public ptr: number, readonly bytes: number) {}
   releaseRef(): void {
     if (this.refs === 1 && this.snap) { this.snap.freeze(); this.snap = null; }
-    if (--this.refs === 0 && this.ptr >= 0 && backend.ready) { backend.alloc.release(this.ptr, this.bytes); this.ptr = -1; }
+    if (--this.refs !== 0 || !backend.ready) return;
+    if (this.ptr >= 0) { backend.alloc.release(this.ptr, this.bytes); this.ptr = -1; }
+    // The holders' finalizers tell when moved bytes became garbage: no registry entry per spill.
+    if (this.moved) { backend.alloc.movedOut(-this.moved); this.moved = 0; }
   }
 }
 
@@ -95,7 +100,7 @@ export class Storage implements Movable {
       this.movedAt = partial ? this.lo : 0;
       this.moved = backend.u8.slice(b.ptr + this.movedAt, b.ptr + (partial ? this.hi : this.bytes));
       backend.alloc.movedOut(this.moved.length);
-      movedRegistry?.register(this, this.moved.length, this);
+      b.moved = this.moved.length;
     }
     backend.alloc.release(b.ptr, this.bytes);
     b.ptr = -1;
@@ -116,9 +121,9 @@ export class Storage implements Movable {
   }
 
   private dropMoved(): void {
-    backend.alloc.movedOut(-this.moved!.length);
+    backend.alloc.movedOut(-this.block.moved);
+    this.block.moved = 0;
     this.moved = null;
-    movedRegistry?.unregister(this);
   }
 
   /** @internal Widens the user-reachable range by a tensor's elements. */
@@ -153,19 +158,14 @@ export class Storage implements Movable {
 
   /** @internal One holder let go (dispose, tidy, using, the library). */
   releaseRef(): void {
-    this.block.releaseRef();
+    this.block.releaseRef();   // counts moved bytes out of movedOut when the last holder goes
     if (this.block.refs !== 0) return;
-    if (this.moved) this.dropMoved();
+    this.moved = null;
     if (this.rebuildWith) { this.rebuildWith.snapshot.pending--; this.rebuildWith = null; }
   }
 }
 
 setMemoryGauge(() => (backend.ready ? backend.alloc.inUse : 0));
-
-// Moved-out bytes of storages the garbage collector took leave the movedOut count.
-const movedRegistry = typeof FinalizationRegistry !== 'undefined'
-  ? new FinalizationRegistry<number>((bytes) => { if (backend.ready) backend.alloc.movedOut(-bytes); })
-  : null;
 
 /**
  * Lets a gathered batch be rebuilt from its source instead of copied out: `batch` holds the rows
