@@ -66,6 +66,25 @@ export function layersMistakes(label: string): void {
       expect(() => emb.forward(wg.tensor([3, 10], { dtype: 'int32' }))).toThrow(/embedding: index 10 at position \[1\].*weight of 10 rows.*\[0, 9\]/);
     });
 
+    it('Embedding and LayerNorm take PyTorch\'s positional arguments, and refuse snake_case or unknown options', () => {
+      const emb = new nn.Embedding(10, 3, 0); // padding_idx = 0, positionally as in PyTorch
+      expect(emb.paddingIdx).toBe(0);
+      expect(Array.from(emb.weight.select(0, 0).data())).toEqual([0, 0, 0]);
+      expect(() => new nn.Embedding(10, 3, { padding_idx: 0 } as any)).toThrow("Embedding: unknown option 'padding_idx' (did you mean 'paddingIdx'? options are camelCase)");
+      expect(() => new nn.Embedding(10, 3, { sparse: true })).toThrow(/Embedding: sparse = true is not supported: sparse gradients/);
+      const norm = new nn.LayerNorm(4, 1e-3); // eps, positionally
+      expect(norm.eps).toBe(1e-3);
+      expect(String(norm)).toBe('LayerNorm((4,), eps=0.001, elementwise_affine=True)');
+      expect(() => new nn.LayerNorm(4, { elementwise_affine: false } as any)).toThrow(/LayerNorm: unknown option 'elementwise_affine' \(did you mean 'elementwiseAffine'/);
+      const w = wg.tensor([[1, 1], [2, 2], [3, 3]], { requiresGrad: true });
+      const y = F.embedding(wg.tensor([0, 2, 0], { dtype: 'int32' }), w, 0); // padding_idx positionally
+      y.sum().backward();
+      expect(w.grad!.toArray()).toEqual([[0, 0], [0, 0], [1, 1]]);
+      const x = wg.tensor([[1, 2, 3]]);
+      expect(Array.from(F.layerNorm(x, [3], null, null, 1).data())).toEqual(Array.from(F.layerNorm(x, [3], { eps: 1 }).data()));
+      expect(() => F.layerNorm(x, [3], { epsilon: 1 } as any)).toThrow(/layerNorm: unknown option 'epsilon' \(expected one of weight, bias, eps\)/);
+    });
+
     it('nn.utils.clipGradNorm_ and clipGradValue_ are the PyTorch names for gradient clipping', () => {
       const p = wg.tensor([0, 0], { requiresGrad: true });
       p.mul(wg.tensor([3, 4])).sum().backward(); // grad [3, 4], norm 5

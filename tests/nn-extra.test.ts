@@ -106,7 +106,7 @@ describe('Embedding matches PyTorch', () => {
     expect(() => m.forward(wg.tensor([1, 2]))).toThrow("embedding: indices must be an int32 tensor, got float32 of shape [2] (create them with { dtype: 'int32' }, or convert with .int())");
     expect(() => m.forward([1, 2] as any)).toThrow(/embedding: input must be an int32 Tensor of indices, got an array/);
     expect(() => new nn.Embedding(10, 4, { paddingIdx: 10 })).toThrow('Embedding: paddingIdx must be an integer within numEmbeddings (10), i.e. in [-10, 9], got 10');
-    expect(() => new nn.Embedding(10, 4, { sparse: true })).toThrow(/sparse gradients are not supported/);
+    expect(() => new nn.Embedding(10, 4, { sparse: true })).toThrow(/Embedding: sparse = true is not supported: sparse gradients/);
     expect(() => F.embedding(wg.tensor([0], { dtype: 'int32' }), wg.randn([10]))).toThrow('embedding: weight must be a float32 tensor of shape [numEmbeddings, embeddingDim], got float32 [10]');
   });
 });

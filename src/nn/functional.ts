@@ -90,8 +90,9 @@ export const dropout2d = framed(function dropout2d(x: Tensor, opts: { p?: number
 // ---- embedding and layer norm (ops/embedding.ts, ops/layer-norm.ts) ----
 import * as E from '../ops/embedding.js';
 import * as LN from '../ops/layer-norm.js';
-/** Rows of weight [numEmbeddings, dim] picked by int32 indices of any shape: [..., dim]. */
+/** Rows of weight [numEmbeddings, dim] picked by int32 indices of any shape: [..., dim]; (idx, w, paddingIdx, ...) or (idx, w, { paddingIdx, ... }). */
 export const embedding = framed(E.embedding);
-export { type EmbeddingOptions } from '../ops/embedding.js';
-/** Normalises over the trailing normalizedShape dims: (x - mean) / sqrt(var + eps) * weight + bias. */
+export { type EmbeddingOptions, type EmbeddingFnArgs } from '../ops/embedding.js';
+/** Normalises over the trailing normalizedShape dims: (x - mean) / sqrt(var + eps) * weight + bias; (x, shape, weight, bias, eps) or (x, shape, { weight, bias, eps }). */
 export const layerNorm = framed(LN.layerNorm);
+export { type LayerNormFnOptions, type LayerNormFnArgs } from '../ops/layer-norm.js';

@@ -22,6 +22,8 @@ export {
   RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell,
   type RNNOptions, type LSTMOptions, type GRUOptions, type RNNCellOptions,
 } from './rnn.js';
-export { Embedding, type EmbeddingModuleOptions, type FromPretrainedOptions } from './embedding.js';
-export { LayerNorm, type LayerNormOptions } from './layernorm.js';
+export {
+  Embedding, type EmbeddingModuleOptions, type EmbeddingArgs, type FromPretrainedOptions, type FromPretrainedArgs,
+} from './embedding.js';
+export { LayerNorm, type LayerNormOptions, type LayerNormArgs } from './layernorm.js';
 export * as utils from './utils.js';

@@ -5,6 +5,7 @@ import { layerNorm, normShape } from '../ops/layer-norm.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { Module, pyBool, pyFloat, libraryForwards } from './module.js';
 import { Parameter } from './parameter.js';
+import { parseArgs, type ArgSpec, type PositionalArgs } from '../options.js';
 
 export interface LayerNormOptions {
   eps?: number;
@@ -14,6 +15,13 @@ export interface LayerNormOptions {
   bias?: boolean;
 }
 
+/** nn.LayerNorm's arguments after normalizedShape, in PyTorch's order, then optionally the options object. */
+export type LayerNormArgs = PositionalArgs<[eps: number, elementwiseAffine: boolean, bias: boolean], LayerNormOptions>;
+const LAYERNORM_ARGS: ArgSpec = {
+  op: 'LayerNorm', leading: ['normalizedShape'], positional: ['eps', 'elementwiseAffine', 'bias'],
+  types: { eps: 'number', elementwiseAffine: 'boolean', bias: 'boolean' },
+};
+
 export class LayerNorm extends Module {
   readonly normalizedShape: number[];
   readonly eps: number;
@@ -21,9 +29,13 @@ export class LayerNorm extends Module {
   weight!: Tensor | null;
   bias!: Tensor | null;
 
-  /** new nn.LayerNorm(512) normalises the last dim; new nn.LayerNorm([C, H, W]) the last three. */
-  constructor(normalizedShape: number | number[], opts: LayerNormOptions = {}) {
+  /**
+   * new nn.LayerNorm(512) normalises the last dim; new nn.LayerNorm([C, H, W]) the last three.
+   * `new LayerNorm(512, { eps: 1e-6 })` or, as in PyTorch, `new LayerNorm(512, 1e-6)`.
+   */
+  constructor(normalizedShape: number | number[], ...args: LayerNormArgs) {
     super();
+    const opts = parseArgs<LayerNormOptions>(LAYERNORM_ARGS, args);
     this.normalizedShape = normShape(normalizedShape, 'LayerNorm');
     this.eps = opts.eps ?? 1e-5;
     if (!(this.eps >= 0)) throw new Error(`LayerNorm: eps must be non-negative, got ${this.eps}`);

@@ -8,6 +8,7 @@ import { needsGrad, record } from '../autograd/node.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { fromValues } from './creation.js';
 import { binaryRaw } from './elementwise.js';
+import { parseArgs, type ArgSpec, type PositionalArgs } from '../options.js';
 
 const OP = 'embedding';
 
@@ -23,6 +24,17 @@ export interface EmbeddingOptions {
   /** Sparse gradients: not available (wasmgrad's gradients are dense); only false is accepted. */
   sparse?: boolean;
 }
+
+/** F.embedding's arguments after (input, weight), in PyTorch's order, then optionally the options object. */
+export type EmbeddingFnArgs = PositionalArgs<[paddingIdx: number | null, maxNorm: number | null, normType: number, scaleGradByFreq: boolean, sparse: boolean], EmbeddingOptions>;
+
+/** The options of F.embedding and nn.Embedding (src/options.ts): PyTorch's positional order after the sizes. */
+export const embeddingSpec = (op: string, leading: string[]): ArgSpec => ({
+  op, leading, positional: ['paddingIdx', 'maxNorm', 'normType', 'scaleGradByFreq', 'sparse'],
+  types: { paddingIdx: ['integer', 'null'], maxNorm: ['number', 'null'], normType: 'number', scaleGradByFreq: 'boolean' },
+  unsupported: { sparse: { accept: false, why: 'sparse gradients are not supported (wasmgrad keeps dense gradients)' } },
+});
+const EMBEDDING_ARGS = embeddingSpec(OP, ['input', 'weight']);
 
 /** paddingIdx as a row number in [0, numEmbeddings), or -1 for none; throws when out of range. */
 export function normPaddingIdx(paddingIdx: number | null | undefined, numEmbeddings: number, op: string): number {
@@ -42,8 +54,10 @@ function position(i: number, shape: number[]): string {
 /**
  * out[..., :] = weight[input[...], :]. input: int32 indices of any shape; weight: float32
  * [numEmbeddings, embeddingDim]. Gradients flow to weight only (indices are not differentiable).
+ * `embedding(idx, w, { paddingIdx: 0 })` or, as in PyTorch, `embedding(idx, w, 0)`.
  */
-export function embedding(input: Tensor, weight: Tensor, opts: EmbeddingOptions = {}): Tensor {
+export function embedding(input: Tensor, weight: Tensor, ...args: EmbeddingFnArgs): Tensor {
+  const opts = parseArgs<EmbeddingOptions>(EMBEDDING_ARGS, args);
   if (!(input instanceof Tensor)) {
     throw new Error(`${OP}: input must be an int32 Tensor of indices, got ${Array.isArray(input) ? 'an array (wrap it: wg.tensor(values, { dtype: \'int32\' }))' : typeof input}`);
   }
@@ -55,7 +69,6 @@ export function embedding(input: Tensor, weight: Tensor, opts: EmbeddingOptions 
   if (weight.ndim !== 2 || weight.dtype !== 'float32') {
     throw new Error(`${OP}: weight must be a float32 tensor of shape [numEmbeddings, embeddingDim], got ${weight.dtype} [${weight.shape}]`);
   }
-  if (opts.sparse) throw new Error(`${OP}: sparse gradients are not supported (wasmgrad keeps dense gradients); pass sparse: false`);
   const [num, dim] = weight.shape;
   const pad = normPaddingIdx(opts.paddingIdx, num, OP);
   const maxNorm = opts.maxNorm ?? null, normType = opts.normType ?? 2;

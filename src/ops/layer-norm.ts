@@ -6,6 +6,7 @@ import { Tensor } from '../tensor.js';
 import { backend } from '../runtime/backend.js';
 import { MIN_PARALLEL_ELEMENTS, parallelRows, partition, threadsFor } from '../runtime/parallel.js';
 import { needsGrad, record } from '../autograd/node.js';
+import { parseArgs, type ArgSpec, type PositionalArgs } from '../options.js';
 
 const OP = 'layerNorm';
 
@@ -27,8 +28,17 @@ function checkAffine(t: Tensor | null | undefined, shape: number[], what: string
   return t;
 }
 
-export function layerNorm(x: Tensor, normalizedShape: number | readonly number[], weight: Tensor | null = null,
-                          bias: Tensor | null = null, eps = 1e-5): Tensor {
+export interface LayerNormFnOptions { weight?: Tensor | null; bias?: Tensor | null; eps?: number }
+/** F.layerNorm's arguments after (input, normalizedShape), in PyTorch's order, then optionally the options object. */
+export type LayerNormFnArgs = PositionalArgs<[weight: Tensor | null, bias: Tensor | null, eps: number], LayerNormFnOptions>;
+const LAYERNORM_ARGS: ArgSpec = {
+  op: OP, leading: ['input', 'normalizedShape'], positional: ['weight', 'bias', 'eps'],
+  types: { weight: ['tensor', 'null'], bias: ['tensor', 'null'], eps: 'number' },
+};
+
+/** layerNorm(x, normalizedShape, weight?, bias?, eps?) as in PyTorch, or layerNorm(x, normalizedShape, { weight, bias, eps }). */
+export function layerNorm(x: Tensor, normalizedShape: number | readonly number[], ...args: LayerNormFnArgs): Tensor {
+  const { weight = null, bias = null, eps = 1e-5 } = parseArgs<LayerNormFnOptions>(LAYERNORM_ARGS, args);
   if (!(x instanceof Tensor)) throw new Error(`${OP}: input must be a Tensor`);
   const shape = normShape(normalizedShape, OP);
   if (x.dtype !== 'float32') throw new Error(`${OP}: expected a float32 input, got ${x.dtype} of shape [${x.shape}]`);
