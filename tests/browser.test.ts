@@ -11,6 +11,7 @@ import type { Page } from 'playwright-core';
 import { REPO } from './runtimes/binaries.js';
 import { chromiumUnavailable, launchChromium, type Chromium } from './runtimes/chromium.js';
 import { chromiumPage } from './runtimes/drivers.js';
+import { describeRequiring } from './requirements.js';
 import { startServer, type RunningServer } from '../examples/browser/server.js';
 import { loadMnist } from '../examples/mnist.js';
 
@@ -55,7 +56,7 @@ async function drawDigit(page: Page, pixels: Float32Array): Promise<void> {
   }
 }
 
-describe.skipIf(chromiumUnavailable())(`browser demo in headless Chromium${chromiumUnavailable() ? ` (skipped: ${chromiumUnavailable()})` : ''}`, () => {
+describeRequiring('browser demo in headless Chromium', chromiumUnavailable(), () => {
   let browser: Chromium;
   let server: RunningServer;
   let page: Page;

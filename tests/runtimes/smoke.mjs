@@ -43,7 +43,10 @@ export async function runSmoke(wg, initOptions = {}) {
   const prediction = wg.noGrad(() => Array.from(model.forward(x).softmax(1).data()));
   const gemm = wg.noGrad(() => fingerprint(wg.randn([192, 128]).matmul(wg.randn([128, 96]))));
   const info = wg.backendInfo();
-  return { runtime: info.runtime, simd: info.simd, threads: info.threads, losses, prediction, gemm };
+  // What the runtime gives (Node: navigator from 21; Symbol.dispose for `using`) and, where the entry
+  // recorded them, the V8 flags the library set.
+  const env = { navigator: typeof navigator !== 'undefined', symbolDispose: typeof Symbol.dispose === 'symbol', v8FlagsSet: globalThis.__v8FlagsSet ?? null };
+  return { runtime: info.runtime, simd: info.simd, threads: info.threads, losses, prediction, gemm, env };
 }
 
 /** Options from command-line style arguments: --simd plain|relaxed|auto --threads N. */
