@@ -73,6 +73,8 @@ export class Storage implements Movable {
   private movedAt = 0;
   /** @internal How to rebuild these bytes without a copy (dropped on the first write). */
   recipe: RowsRecipe | null = null;
+  /** @internal Autograd's version counter: in-place writes so far (Tensor._writePtr), shared by every view. */
+  version = 0;
   constructor(ptr: number, readonly bytes: number) { this.block = new Block(ptr, bytes); }
 
   /** Tensors (views included) still holding this storage. */

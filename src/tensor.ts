@@ -4,6 +4,7 @@
 import { backend, requireReady } from './runtime/backend.js';
 export { Storage } from './storage.js';
 import { created, exposed, finalizer, framed, gens, inLibrary, letGo } from './lifetime.js';
+import { isGradEnabled } from './autograd/grad-mode.js';
 import { Storage, type Block } from './storage.js';
 import type { Node } from './autograd/node.js';
 import * as ew from './ops/elementwise.js';
@@ -50,6 +51,7 @@ export class Tensor {
   /** @internal A library intermediate kept only for backward (freed when _savedRefs reaches 0). */ _graphOwned = false;
   /** @internal */ _retainGrad = false;
   /** @internal What released it, for the error on later use. */ _releasedBy: string | null = null;
+  /** @internal A view (through autograd) of a leaf that requires grad: in-place writes to it are refused like the leaf's. */ _leafView = false;
   /** @internal Duck-typed check that needs no import of this class. */ declare readonly _isTensor: true;
 
   /** @internal Use the factories (tensor, zeros, ...) instead. */
@@ -86,6 +88,11 @@ export class Tensor {
     return g;
   }
   set grad(g: Tensor | null) {
+    // Optimizers read .grad as float32 of the parameter's shape: refuse anything else (PyTorch does too).
+    if (g && (g.dtype !== this.dtype || !g.shape.every((s, i) => s === this.shape[i]) || g.ndim !== this.ndim)) {
+      throw new Error(`grad: assigned grad has data of a different ${g.dtype !== this.dtype ? `type (${g.dtype}) than the tensor (${this.dtype})` :
+        `size ([${g.shape}]) than the tensor ([${this.shape}])`}`);
+    }
     // A replaced gradient is let go: freed if user code never saw it, else left to the generations.
     const old = this._grad;
     this._grad = g;
@@ -122,12 +129,25 @@ export class Tensor {
     return this.storage.ptr + this.offset * 4;
   }
 
-  /** @internal ptr() for a kernel that writes these bytes in place (recipes and snapshots no longer hold). */
+  /**
+   * @internal ptr() for a kernel that writes these bytes in place: every in-place write goes through
+   * here. It refuses a leaf that requires grad (or a view of one) while grad mode is on, as PyTorch
+   * does, bumps the storage's version counter (autograd nodes compare it with the versions of what
+   * they saved, src/autograd/node.ts) and drops recipes and snapshots of the old bytes.
+   */
   _writePtr(op: string): number {
     this._check(op);
+    if (this.requiresGrad && (this.gradFn === null || this._leafView) && isGradEnabled()) {
+      throw new Error(`${op}: a ${this._leafView ? 'view of a ' : ''}leaf Variable that requires grad is being used in an in-place operation ` +
+        `(tensor of shape [${this.shape}]); change it inside wg.noGrad(() => ...) (as optimizers and nn.init do), or use the out-of-place op`);
+    }
     this.storage._written();
+    this.storage.version++;
     return this.storage.ptr + this.offset * 4;
   }
+
+  /** How many in-place writes this tensor's storage has had (PyTorch's `_version`; shared by views). */
+  get _version(): number { return this.storage.version; }
 
   get ndim(): number { return this.shape.length; }
   /** The shape, like PyTorch's `x.size()`; `size(dim)` is one dimension (negative dims count from the end). */
@@ -222,11 +242,12 @@ export class Tensor {
   toString(): string { return formatTensor(this); }
   [Symbol.for('nodejs.util.inspect.custom')](): string { return this.toString(); }
 
-  // ---- in-place (not recorded by autograd: for optimizers and initialisation) ----
-  fill_(value: number): this { ew.fill_(this, value); return this; }
-  zero_(): this { return this.fill_(0); }
+  // ---- in-place (write through views; not recorded by autograd: a backward that would need the old
+  // values, or would route a gradient through the changed tensor, refuses to run; see autograd/node.ts) ----
+  fill_(value: number): this { ew.fill_(this, value, 'fill_'); return this; }
+  zero_(): this { ew.fill_(this, 0, 'zero_'); return this; }
   copy_(src: Tensor): this { ew.copy_(this, src); return this; }
-  /** this += alpha * other (same shape). */
+  /** this += alpha * other (other broadcast to this tensor's shape). */
   addInPlace_(other: Tensor, alpha = 1): this { ew.axpy_(this, other, alpha); return this; }
   mulScalar_(s: number): this { ew.unaryInPlace_(this, 'mulScalar', s); return this; }
   clamp_(min: number, max: number): this { ew.unaryInPlace_(this, 'clamp', min, max); return this; }

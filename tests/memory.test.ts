@@ -118,9 +118,9 @@ describe('training loop without dispose calls', () => {
   it('runs thousands of steps in flat memory', () => {
     // A small regression: two layers, MSE, plain SGD; inputs and targets made once.
     const x = randn([32, 8]), yTrue = rand([32, 1]);
-    const w1 = randn([16, 8], { requiresGrad: true }).mulScalar_(0.3);
+    const w1 = randn([16, 8]).mulScalar_(0.3).requiresGrad_();
     const b1 = zeros([16], { requiresGrad: true });
-    const w2 = randn([1, 16], { requiresGrad: true }).mulScalar_(0.3);
+    const w2 = randn([1, 16]).mulScalar_(0.3).requiresGrad_();
     const params = [w1, b1, w2];
     const step = () => {
       for (const p of params) p.zeroGrad_();

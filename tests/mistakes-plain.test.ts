@@ -3,6 +3,7 @@
 import { beforeAll, expect, it } from 'vitest';
 import * as wg from '../src/index.js';
 import { layersMistakes } from './mistakes-layers.js';
+import { dtypeInplaceMistakes } from './mistakes-dtype-inplace.js';
 
 beforeAll(async () => { await wg.init({ simd: 'plain', threads: 1 }); });
 
@@ -13,3 +14,4 @@ it('runs on the plain SIMD build with 1 thread', () => {
 });
 
 layersMistakes('plain SIMD, 1 thread');
+dtypeInplaceMistakes('plain SIMD, 1 thread');

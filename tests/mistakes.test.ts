@@ -4,6 +4,7 @@
 import { beforeAll, expect, it } from 'vitest';
 import * as wg from '../src/index.js';
 import { layersMistakes } from './mistakes-layers.js';
+import { dtypeInplaceMistakes } from './mistakes-dtype-inplace.js';
 
 beforeAll(async () => { await wg.init(); });
 
@@ -12,3 +13,4 @@ it('runs on the relaxed SIMD build', () => {
 });
 
 layersMistakes('relaxed SIMD, all threads');
+dtypeInplaceMistakes('relaxed SIMD, all threads');

@@ -84,7 +84,7 @@ describe('pool errors name the problem and the shapes', () => {
     ['empty spatial dims', () => maxPool2d(randn([1, 2, 0, 4]), 2), /non-zero channel and spatial sizes.*\[1,2,0,4\]/],
     ['1-D shapes shown as given', () => maxPool1d(randn([2, 3, 4]), 6), /maxPool1d: output size is too small: input \[2,3,4\] with kernel 6/],
     ['1-D rank', () => avgPool1d(randn([2, 3, 4, 5]), 2), /avgPool1d: expected a 2-D or 3-D input/],
-    ['int32 input', () => maxPool2d(tensor([[[[1, 2], [3, 4]]]], { dtype: 'int32' }), 2), /maxPool2d: expected a float32 input, got int32/],
+    ['int32 input', () => maxPool2d(tensor([[[[1, 2], [3, 4]]]], { dtype: 'int32' }), 2), /maxPool2d: expected input of dtype float32, got int32 \(shape \[1,1,2,2\]\); call \.float\(\) first/],
   ];
   for (const [name, fn, re] of cases) it(name, () => expect(fn).toThrow(re));
 });

@@ -208,8 +208,8 @@ describe('errors name the op and the shapes or values', () => {
     const x = x23();
     expect(() => x.indexSelect(0, tensor([0, 1]))).toThrow(/indexSelect: index must be an int32 tensor, got float32/);
     expect(() => x.gather(1, tensor([[0], [1]]))).toThrow(/gather: index must be an int32 tensor, got float32/);
-    expect(() => arange(3).softmax()).toThrow(/softmax: expected a float32 tensor, got int32/);
-    expect(() => matmul(arange(3), arange(3))).toThrow(/matmul: expected float32 tensors, got int32 and int32/);
+    expect(() => arange(3).softmax()).toThrow(/softmax: expected input of dtype float32, got int32 \(shape \[3\]\); call \.float\(\) first/);
+    expect(() => matmul(arange(3), arange(3))).toThrow(/matmul: expected input of dtype float32, got int32 \(shape \[3\]\)/);
     expect(() => (x as any).add('1')).toThrow(/add: expected a Tensor or a number, got string/);
   });
 

@@ -35,7 +35,7 @@ const flops = (s: ConvShape) => { const [oh, ow] = outSize(s); return 2 * s.N * 
 function tensors(s: ConvShape, grad: boolean) {
   wg.manualSeed(1);
   const x = wg.randn([s.N, s.C, s.H, s.W], { requiresGrad: grad });
-  const w = wg.randn([s.O, s.C / s.groups, s.k, s.k], { requiresGrad: grad }).mulScalar_(0.1);
+  const w = wg.randn([s.O, s.C / s.groups, s.k, s.k]).mulScalar_(0.1).requiresGrad_(grad);
   const b = wg.randn([s.O], { requiresGrad: grad });
   return { x, w, b };
 }

@@ -61,14 +61,17 @@ export abstract class BatchNorm extends Module {
 
   resetRunningStats(): void {
     if (!this.trackRunningStats) return;
-    this.running_mean!.zero_();
-    this.running_var!.fill_(1);
-    this.num_batches_tracked!.zero_();
+    noGrad(() => {
+      this.running_mean!.zero_();
+      this.running_var!.fill_(1);
+      this.num_batches_tracked!.zero_();
+    });
   }
 
   resetParameters(): void {
     this.resetRunningStats();
-    if (this.affine) { this.weight!.fill_(1); this.bias!.zero_(); }
+    // The parameters are leaves that require grad: written in no-grad mode, like PyTorch's init.ones_ / zeros_.
+    if (this.affine) noGrad(() => { this.weight!.fill_(1); this.bias!.zero_(); });
   }
 
   forward(x: Tensor): Tensor {

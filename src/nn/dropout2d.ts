@@ -3,6 +3,7 @@
 import type { Tensor } from '../tensor.js';
 import { checkDropoutP, dropoutMask } from '../ops/dropout.js';
 import { binaryRaw } from '../ops/elementwise.js';
+import { expectFloat } from '../dtypes.js';
 import { needsGrad, record } from '../autograd/node.js';
 import { Module, pyFloat, libraryForwards } from './module.js';
 
@@ -14,7 +15,7 @@ import { Module, pyFloat, libraryForwards } from './module.js';
 export function dropout2d(x: Tensor, p = 0.5, training = true): Tensor {
   const op = 'dropout2d';
   checkDropoutP(p, op);
-  if (x.dtype !== 'float32') throw new Error(`${op}: expected a float32 tensor, got ${x.dtype}`);
+  expectFloat(op, x);
   if (x.ndim !== 3 && x.ndim !== 4) throw new Error(`${op}: expected a 3-D [C, H, W] or 4-D [N, C, H, W] input, got shape [${x.shape}]`);
   if (!training || p === 0) return x;
   const mask = dropoutMask(x.ndim === 4 ? [x.shape[0], x.shape[1], 1, 1] : [x.shape[0], 1, 1], p);

@@ -5,6 +5,7 @@ import type { Tensor } from '../tensor.js';
 import { dropout as dropoutOp } from '../ops/dropout.js';
 import { batchNorm as batchNormOp } from '../ops/normalization.js';
 import { framed } from '../lifetime.js';
+import { expectFloat } from '../dtypes.js';
 import * as mm from '../ops/matmul.js';
 import * as L from '../ops/loss.js';
 import * as C from '../ops/conv.js';
@@ -44,6 +45,7 @@ export const gelu = framed(function gelu(x: Tensor, opts: { approximate?: 'none'
   const approximate = opts.approximate ?? 'none';
   if (approximate === 'none') return x.gelu();
   if (approximate !== 'tanh') throw new Error(`gelu: approximate must be 'none' or 'tanh', got '${approximate}'`);
+  expectFloat('gelu', x); // composed of promoting ops below, but gelu refuses int32 (src/dtypes.ts)
   const inner = x.add(x.mul(x).mul(x).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
   return x.mul(0.5).mul(inner.tanh().add(1));
 });

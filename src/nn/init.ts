@@ -1,7 +1,9 @@
 // nn.init: in-place initialisers with PyTorch's formulas (fans, gains, bounds), drawing from the
-// library's seeded generator (manualSeed). Each returns the tensor it filled; none is recorded by autograd.
+// library's seeded generator (manualSeed). Each returns the tensor it filled; none is recorded by
+// autograd, and each runs in no-grad mode, as PyTorch's do, so it may fill a parameter directly.
 import { Tensor } from '../tensor.js';
 import { backend } from '../runtime/backend.js';
+import { noGrad } from '../autograd/grad-mode.js';
 
 export type Nonlinearity = 'linear' | 'conv1d' | 'conv2d' | 'conv3d' | 'convTranspose1d' | 'convTranspose2d' | 'convTranspose3d'
   | 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'selu' | string;
@@ -52,20 +54,20 @@ function fanOf(t: Tensor, mode: string, op: string): number {
 export function uniform_(t: Tensor, a = 0, b = 1): Tensor {
   target(t, 'uniform_');
   if (!(a <= b)) throw new Error(`uniform_: expected a <= b, got a = ${a}, b = ${b}`);
-  if (t.numel()) backend.k.rng_uniform(t._writePtr('uniform_'), t.numel(), a, b);
+  if (t.numel()) noGrad(() => backend.k.rng_uniform(t._writePtr('uniform_'), t.numel(), a, b));
   return t;
 }
 
 export function normal_(t: Tensor, mean = 0, std = 1): Tensor {
   target(t, 'normal_');
   if (!(std >= 0)) throw new Error(`normal_: std must be non-negative, got ${std}`);
-  if (t.numel()) backend.k.rng_normal(t._writePtr('normal_'), t.numel(), mean, std);
+  if (t.numel()) noGrad(() => backend.k.rng_normal(t._writePtr('normal_'), t.numel(), mean, std));
   return t;
 }
 
 export function constant_(t: Tensor, value: number): Tensor {
   target(t, 'constant_');
-  t.fill_(value);
+  noGrad(() => t.fill_(value));
   return t;
 }
 export const zeros_ = (t: Tensor): Tensor => constant_(t, 0);
@@ -75,9 +77,8 @@ export const ones_ = (t: Tensor): Tensor => constant_(t, 1);
 export function eye_(t: Tensor): Tensor {
   target(t, 'eye_');
   if (t.ndim !== 2) throw new Error(`eye_: only tensors with 2 dimensions are supported, got shape [${t.shape}]`);
-  t.fill_(0);
   const [r, c] = t.shape;
-  const base = t._writePtr('eye_') >> 2;
+  const base = noGrad(() => { t.fill_(0); return t._writePtr('eye_') >> 2; });
   const f32 = backend.f32;
   for (let i = 0; i < Math.min(r, c); i++) f32[base + i * c + i] = 1;
   return t;

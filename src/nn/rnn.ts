@@ -10,6 +10,7 @@ import { GATE_COUNT, rnnCell, rnnLayer, type RnnMode, type RnnWeights } from '..
 import * as views from '../ops/views.js';
 import { Module, pyBool, pyFloat, libraryForwards } from './module.js';
 import { Parameter } from './parameter.js';
+import { expectFloat, type FloatOp } from '../dtypes.js';
 
 export interface RNNOptions {
   /** Stacked recurrent layers (default 1). */
@@ -116,6 +117,7 @@ export abstract class RNNBase extends Module {
   protected _run(input: Tensor, h0: Tensor | null, c0: Tensor | null): [Tensor, Tensor, Tensor | null] {
     const op = this._op, I = this.inputSize, H = this.hiddenSize, D = this.numDirections, L = this.numLayers;
     if (!(input instanceof Tensor)) throw new Error(`${op}: input must be a Tensor`);
+    expectFloat(op as FloatOp, input);
     const layoutHint = this.batchFirst ? '[batch, seq, ' : '[seq, batch, ';
     if (input.ndim !== 2 && input.ndim !== 3) {
       throw new Error(`${op}: input must be 3-D ${layoutHint}${I}] or 2-D unbatched [seq, ${I}], got ${shapeStr(input.shape)}`);
@@ -131,6 +133,7 @@ export abstract class RNNBase extends Module {
     const checkState = (s: Tensor | null, name: string): Tensor | null => {
       if (s === null || s === undefined) return null;
       if (!(s instanceof Tensor)) throw new Error(`${op}: ${name} must be a Tensor, got ${typeof s}`);
+      expectFloat(op as FloatOp, s, name);
       if (s.ndim !== expected.length || s.shape.some((v, i) => v !== expected[i])) {
         throw new Error(`${op}: expected ${name} of shape ${shapeStr(expected)} (numLayers*numDirections, ${batched ? 'batch, ' : ''}hiddenSize)` +
           ` for input ${shapeStr(input.shape)}, got ${shapeStr(s.shape)}`);
@@ -251,6 +254,8 @@ export abstract class RNNCellBase extends Module {
   protected _step(x: Tensor, h: Tensor | null, c: Tensor | null): [Tensor, Tensor | null] {
     const op = this._op, I = this.inputSize, H = this.hiddenSize;
     if (!(x instanceof Tensor)) throw new Error(`${op}: input must be a Tensor`);
+    expectFloat(op as FloatOp, x);
+    for (const [s, name] of [[h, 'hx'], [c, 'cx']] as const) if (s instanceof Tensor) expectFloat(op as FloatOp, s, name);
     if ((x.ndim !== 1 && x.ndim !== 2) || x.shape[x.ndim - 1] !== I) {
       throw new Error(`${op}: expected input of shape [batch, ${I}] or unbatched [${I}], got ${shapeStr(x.shape)}`);
     }

@@ -6,17 +6,19 @@ import type { UnaryName } from '../runtime/opcodes.js';
 import { needsGrad, record } from '../autograd/node.js';
 import { normDim } from '../shape.js';
 import { unary } from './elementwise.js';
+import { DTYPE_RULES, expectFloat, type FloatOp } from '../dtypes.js';
 
 export type ActivationName = Extract<UnaryName, 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'elu' | 'gelu' | 'softplus' | 'silu' | 'logSigmoid' | 'hardtanh'>;
 
 export function activation(x: Tensor, name: ActivationName, p1 = 0, p2 = 0): Tensor {
-  if (x.dtype !== 'float32') throw new Error(`${name}: expected a float32 tensor, got ${x.dtype}`);
+  // 'promote' activations read int32 as float32 in unary(); the others refuse it (src/dtypes.ts).
+  if (DTYPE_RULES[name] === 'float') expectFloat(name as FloatOp, x);
   return unary(x, name, p1, p2);
 }
 
 export function softmax(x: Tensor, dim: number, isLog: boolean): Tensor {
   const op = isLog ? 'logSoftmax' : 'softmax';
-  if (x.dtype !== 'float32') throw new Error(`${op}: expected a float32 tensor, got ${x.dtype}`);
+  expectFloat(op, x);
   const d = x.ndim === 0 ? 0 : normDim(dim, x.ndim, op);
   const xc = x.contiguous();
   const shape = x.ndim ? x.shape : [1];

@@ -14,6 +14,7 @@ import { needsGrad, record } from '../autograd/node.js';
 import { gemm, transposed, type LinearActivation, type Mat } from './matmul.js';
 import * as views from './views.js';
 import { unaryKernel } from './elementwise.js';
+import { expectFloat } from '../dtypes.js';
 
 export type Pair = number | readonly [number, number];
 export type ConvPadding = Pair | 'same' | 'valid';
@@ -67,9 +68,6 @@ function shown(shape: readonly number[], oneD: boolean): string {
 
 function geometry(x: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv2dOptions, op: string, oneD: boolean): Geometry {
   const xs = shown(x.shape, oneD), ws = shown(weight.shape, oneD);
-  if (x.dtype !== 'float32' || weight.dtype !== 'float32' || (bias && bias.dtype !== 'float32')) {
-    throw new Error(`${op}: expected float32 input, weight and bias, got ${x.dtype}, ${weight.dtype}${bias ? ', ' + bias.dtype : ''}`);
-  }
   if (x.ndim !== 4) throw new Error(`${op}: expected a 3-D (unbatched) or 4-D (batched) input [N, C, H, W], got shape [${x.shape}]`);
   if (weight.ndim !== 4) throw new Error(`${op}: expected a 4-D weight [out, in/groups, kH, kW], got shape [${weight.shape}]`);
   const groups = opts.groups ?? 1;
@@ -311,6 +309,7 @@ function backwardDepthwise(g: Geometry, x: Tensor, w: Tensor, dy: Tensor, dx: Te
  * `activation: 'relu'` (or 'leakyRelu', 'sigmoid', 'tanh') gives act(conv2d(x, w, b)) in one op.
  */
 export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, opts: Conv2dOptions = {}): Tensor {
+  checkFloat(x, weight, bias, 'conv2d');
   if (x.ndim === 3) return views.squeeze(conv2d(views.unsqueeze(x, 0), weight, bias, opts), 0);
   return convolution(x, weight, bias, opts, 'conv2d', false);
 }
@@ -389,9 +388,17 @@ function fillBias(y: Tensor, b: Tensor | null, g: Geometry): void {
   for (let n = 0; n < g.N; n++) for (let o = 0; o < g.O; o++) backend.k.ew_fill(yp + f4((n * g.O + o) * L), L, values[o]);
 }
 
+// dtype rules (src/dtypes.ts): checked on the tensors as the caller passed them.
+function checkFloat(x: Tensor, weight: Tensor, bias: Tensor | null, op: 'conv1d' | 'conv2d'): void {
+  expectFloat(op, x);
+  expectFloat(op, weight, 'weight');
+  expectFloat(op, bias, 'bias');
+}
+
 /** 1-D convolution: x [N, C, L] or [C, L]; weight [O, C/groups, k]; computed as conv2d with H = 1. */
 export function conv1d(x: Tensor, weight: Tensor, bias: Tensor | null = null, opts: Conv1dOptions = {}): Tensor {
   const op = 'conv1d';
+  checkFloat(x, weight, bias, op);
   if (x.ndim === 2) return views.squeeze(conv1d(views.unsqueeze(x, 0), weight, bias, opts), 0);
   if (x.ndim !== 3) throw new Error(`${op}: expected a 2-D (unbatched) or 3-D (batched) input [N, C, L], got shape [${x.shape}]`);
   if (weight.ndim !== 3) throw new Error(`${op}: expected a 3-D weight [out, in/groups, k], got shape [${weight.shape}]`);

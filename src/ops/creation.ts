@@ -4,6 +4,7 @@ import { Tensor, type DType, type NestedArray } from '../tensor.js';
 import { backend, requireReady } from '../runtime/backend.js';
 import { scratch } from '../runtime/scratch.js';
 import { shapeSize } from '../shape.js';
+import { expectFloat } from '../dtypes.js';
 
 export interface CreateOptions { dtype?: DType; requiresGrad?: boolean }
 export interface TensorOptions extends CreateOptions { shape?: number[] }
@@ -168,6 +169,7 @@ export function randperm(n: number): Tensor {
 }
 /** Bernoulli draws: 1 with probability p (elementwise), else 0. */
 export function bernoulli(p: Tensor): Tensor {
+  expectFloat('bernoulli', p, 'probabilities');
   const pc = p.contiguous();
   const t = Tensor._empty(p.shape);
   if (t.numel()) backend.k.rng_bernoulli(pc.ptr('bernoulli'), t.ptr(), t.numel());

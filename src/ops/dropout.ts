@@ -5,6 +5,7 @@ import { Tensor } from '../tensor.js';
 import { backend } from '../runtime/backend.js';
 import { needsGrad, record } from '../autograd/node.js';
 import { binaryRaw } from './elementwise.js';
+import { expectFloat } from '../dtypes.js';
 
 export function checkDropoutP(p: number, op: string): void {
   if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new Error(`${op}: dropout probability has to be between 0 and 1, but got ${p}`);
@@ -19,7 +20,7 @@ export function dropoutMask(shape: readonly number[], p: number): Tensor {
 
 export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
   checkDropoutP(p, 'dropout');
-  if (x.dtype !== 'float32') throw new Error(`dropout: expected a float32 tensor, got ${x.dtype}`);
+  expectFloat('dropout', x);
   if (!training || p === 0) return x;
   const mask = dropoutMask(x.shape, p);
   const y = binaryRaw('mul', x, mask, 'dropout');

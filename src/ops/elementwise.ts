@@ -267,33 +267,139 @@ export function copyInto(dst: Tensor, src: Tensor, op: string): void {
   k().ew_copy_strided(src.ptr(op), dst._writePtr(op), c.shape.length, meta);
 }
 
-// ---- in-place helpers (not recorded) ----
-export function fill_(t: Tensor, v: number): void {
-  if (!t.isContiguous()) throw new Error(`fill_: tensor must be contiguous (shape [${t.shape}], strides [${t.strides}])`);
-  if (!t.numel()) return;
-  if (t.dtype === 'int32') k().ew_fill_i32(t._writePtr('fill_'), t.numel(), v | 0);
-  else k().ew_fill(t._writePtr('fill_'), t.numel(), v);
+// ---- in-place writes (not recorded by autograd) ----
+// Every one gets its pointer from dst._writePtr (version counter, leaf check). A destination that is
+// not contiguous (a slice, a transpose, a strided step) is updated through its strides, as PyTorch
+// does: its elements are gathered into a contiguous block in the destination's own memory order,
+// updated there, and written back, so only the elements the view covers change.
+
+/** Copies `src` (byte address) read through element `strides`, in `shape` order, into the contiguous block at `dst`. */
+function gatherRaw(src: number, shape: readonly number[], strides: readonly number[], dst: number): void {
+  const c = coalesce(shape.slice(), [strides.slice(), contiguousStrides(shape)]);
+  const meta = writeMeta([...c.shape, ...c.strides[0]], c.shape.length);
+  k().ew_copy_strided(src, dst, c.shape.length, meta);
 }
-export function copy_(dst: Tensor, src: Tensor): void {
+
+/** The contiguous block at `src` (in `shape` order) written to `dst` through element `strides`. */
+function scatterRaw(src: number, shape: readonly number[], strides: readonly number[], dst: number): void {
+  const c = coalesce(shape.slice(), [contiguousStrides(shape), strides.slice()]);
+  const sh = c.shape, ss = c.strides[0], ds = c.strides[1], n = sh.length;
+  // The innermost run is a rows x cols block of contiguous elements when dst's inner stride is 1,
+  // else single elements; the dims outside it are walked here.
+  const inner1 = ds[n - 1] === 1;
+  const outer = Math.max(0, inner1 ? n - 2 : n - 1);
+  const cols = inner1 ? sh[n - 1] : 1;
+  const rows = inner1 ? (n >= 2 ? sh[n - 2] : 1) : sh[n - 1];
+  const sRow = inner1 ? (n >= 2 ? ss[n - 2] : 0) : ss[n - 1];
+  const dRow = inner1 ? (n >= 2 ? ds[n - 2] : 0) : ds[n - 1];
+  let total = 1;
+  for (let d = 0; d < outer; d++) total *= sh[d];
+  const idx = new Array<number>(outer).fill(0);
+  let so = 0, dof = 0;
+  for (let i = 0; i < total; i++) {
+    k().ew_copy_2d(src + so * 4, sRow, dst + dof * 4, dRow, rows, cols);
+    for (let d = outer - 1; d >= 0; d--) {
+      if (++idx[d] < sh[d]) { so += ss[d]; dof += ds[d]; break; }
+      idx[d] = 0;
+      so -= ss[d] * (sh[d] - 1); dof -= ds[d] * (sh[d] - 1);
+    }
+  }
+}
+
+function checkNoInternalOverlap(t: Tensor, op: string): void {
+  for (let d = 0; d < t.ndim; d++) {
+    if (t.strides[d] === 0 && t.shape[d] > 1) {
+      throw new Error(`${op}: unsupported operation: more than one element of the written-to tensor (shape [${t.shape}], strides [${t.strides}]) ` +
+        'refers to a single memory location (an expand()ed view); clone() the tensor before writing to it');
+    }
+  }
+}
+
+/**
+ * An in-place update of dst, contiguous or not. `update(ptr, n, order)` rewrites n contiguous
+ * elements at ptr: dst's own memory when it is contiguous (order null), else a block of dst's
+ * elements in its memory order (dims `order`; holding dst's values when `load`), which is then
+ * written back through dst's strides. Operands for the update come from operandFor().
+ */
+export function updateInPlace_(dst: Tensor, op: string, update: (ptr: number, n: number, order: number[] | null) => void,
+                               load = true, allowOverlap = false): void {
+  if (!dst.numel()) return;
+  if (dst.isContiguous()) { update(dst._writePtr(op), dst.numel(), null); return; }
+  if (!allowOverlap) checkNoInternalOverlap(dst, op);
+  const order = [...dst.shape.keys()].sort((a, b) => dst.strides[b] - dst.strides[a] || a - b);
+  const shape = order.map((d) => dst.shape[d]), strides = order.map((d) => dst.strides[d]);
+  const tmp = Tensor._empty(shape, dst.dtype);
+  if (load) gatherRaw(dst.ptr(op), shape, strides, tmp.ptr());
+  update(tmp.ptr(), tmp.numel(), order);
+  scatterRaw(tmp.ptr(), shape, strides, dst._writePtr(op));
+  tmp._release();
+}
+
+/**
+ * `x` broadcast to dst's shape as a contiguous block in the element order an updateInPlace_ callback
+ * sees (`order`), read before anything is written (a copy when x shares dst's memory).
+ */
+export function operandFor(dst: Tensor, x: Tensor, order: number[] | null, op: string): Tensor {
+  const shape = order ? order.map((d) => dst.shape[d]) : dst.shape;
+  const sharesMemory = x.storage === dst.storage;
+  if (!order && !sharesMemory && sameShape(x.shape, dst.shape) && x.isContiguous()) return x;
+  const bs = dst.ndim ? broadcastStrides(x.shape, x.strides, dst.shape) : [];
+  const out = Tensor._empty(shape, x.dtype);
+  if (out.numel()) gatherRaw(x.ptr(op), shape.length ? shape : [1], shape.length ? (order ? order.map((d) => bs[d]) : bs) : [0], out.ptr());
+  return out;
+}
+
+function checkWritable(op: string, t: Tensor): void {
+  if (t.dtype !== 'float32') {
+    throw new Error(`${op}: expected a float32 tensor to update in place, got ${t.dtype} (shape [${t.shape}]); ` +
+      'in-place ops keep the dtype, so convert first (x = x.float()) or use the out-of-place op');
+  }
+}
+
+function checkSource(op: string, dst: Tensor, src: unknown, what: string): asserts src is Tensor {
+  if (!(src instanceof Tensor)) throw new Error(`${op}: expected ${what} to be a Tensor, got ${src === null ? 'null' : typeof src}`);
+  const b = dst.ndim >= src.ndim ? tryBroadcast(src.shape, dst.shape) : null;
+  if (!b || !sameShape(b, dst.shape)) {
+    throw new Error(`${op}: ${what} of shape [${src.shape}] does not broadcast to the destination's shape [${dst.shape}]`);
+  }
+}
+
+function tryBroadcast(a: readonly number[], b: readonly number[]): number[] | null {
+  try { return broadcastShapes(a, b, 'broadcast'); } catch { return null; }
+}
+
+export function fill_(t: Tensor, v: number, op = 'fill_'): void {
+  if (typeof v !== 'number') throw new Error(`${op}: expected a number, got ${v === null ? 'null' : typeof v}`);
+  const isInt = t.dtype === 'int32';
+  // Writing one value many times through an expanded view is harmless, so overlap is allowed here.
+  updateInPlace_(t, op, (p, n) => (isInt ? k().ew_fill_i32(p, n, v | 0) : k().ew_fill(p, n, v)), false, true);
+}
+export function copy_(dst: Tensor, src: Tensor, op = 'copy_'): void {
+  checkSource(op, dst, src, 'the source');
   if (dst.dtype !== src.dtype) src = cast(src, dst.dtype);
-  copyInto(dst, src, 'copy_');
+  if (dst.isContiguous() && src.storage !== dst.storage) { copyInto(dst, src, op); return; }
+  updateInPlace_(dst, op, (p, n, order) => {
+    const sp = operandFor(dst, src, order, op).ptr(op);
+    k().ew_copy_2d(sp, n, p, n, 1, n);
+  }, false);
 }
-export function axpy_(y: Tensor, x: Tensor, alpha: number): void {
-  if (!sameShape(y.shape, x.shape)) throw new Error(`add_: shapes [${y.shape}] and [${x.shape}] must match`);
-  if (!y.isContiguous()) throw new Error('add_: destination must be contiguous');
-  const xc = x.contiguous();
-  if (y.numel()) k().ew_axpy(y._writePtr('add_'), xc.ptr('add_'), y.numel(), alpha);
+/** y += alpha * x (x broadcast to y's shape). */
+export function axpy_(y: Tensor, x: Tensor, alpha: number, op = 'addInPlace_'): void {
+  checkWritable(op, y);
+  checkSource(op, y, x, 'the tensor to add');
+  const xf = asFloat(x);
+  updateInPlace_(y, op, (p, n, order) => k().ew_axpy(p, operandFor(y, xf, order, op).ptr(op), n, alpha));
 }
-export function unaryInPlace_(t: Tensor, op: UnaryName, p1 = 0, p2 = 0): void {
-  if (!t.isContiguous()) throw new Error(`${op}_: tensor must be contiguous`);
-  if (t.numel()) { const p = t._writePtr(op); unaryKernel(op, p, p, t.numel(), p1, p2); }
+export function unaryInPlace_(t: Tensor, op: UnaryName, p1 = 0, p2 = 0, name = `${op}_`): void {
+  checkWritable(name, t);
+  updateInPlace_(t, name, (p, n) => unaryKernel(op, p, p, n, p1, p2));
 }
 export function uniform_(t: Tensor, low: number, high: number): void {
-  if (!t.isContiguous()) throw new Error('uniform_: tensor must be contiguous');
-  if (t.numel()) k().rng_uniform(t._writePtr('uniform_'), t.numel(), low, high);
+  checkWritable('uniform_', t);
+  updateInPlace_(t, 'uniform_', (p, n) => k().rng_uniform(p, n, low, high), false);
 }
 export function normal_(t: Tensor, mean: number, std: number): void {
-  if (!t.isContiguous()) throw new Error('normal_: tensor must be contiguous');
-  if (t.numel()) k().rng_normal(t._writePtr('normal_'), t.numel(), mean, std);
+  checkWritable('normal_', t);
+  updateInPlace_(t, 'normal_', (p, n) => k().rng_normal(p, n, mean, std), false);
 }
 

@@ -8,6 +8,7 @@ import { needsGrad, record } from '../autograd/node.js';
 import { sameShape, broadcastShapes } from '../shape.js';
 import { binaryRaw, unaryRaw, where } from './elementwise.js';
 import * as views from './views.js';
+import { expectFloat, type FloatOp } from '../dtypes.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 export interface ReductionOptions { reduction?: Reduction }
@@ -26,7 +27,13 @@ function checkTensor(t: unknown, what: string, op: string): asserts t is Tensor 
 
 function checkFloat(t: Tensor, what: string, op: string): void {
   checkTensor(t, what, op);
-  if (t.dtype !== 'float32') throw new Error(`${op}: ${what} must be a float32 tensor, got ${t.dtype}`);
+  expectFloat(op as FloatOp, t, what);
+}
+
+// Regression losses read an int32 target as float32, as PyTorch promotes it (src/dtypes.ts).
+function regressionTarget(input: Tensor, target: Tensor, op: string): Tensor {
+  checkTensor(target, 'target', op);
+  return target.dtype === 'int32' && input instanceof Tensor && input.dtype === 'float32' ? target.float() : target;
 }
 
 function checkPair(input: Tensor, target: Tensor, op: string): void {
@@ -46,6 +53,7 @@ function reduce(t: Tensor, reduction: string): Tensor {
 /** Mean squared error: (input - target)². */
 export function mseLoss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
   const r = reductionOf(opts, 'mseLoss');
+  target = regressionTarget(input, target, 'mseLoss');
   checkPair(input, target, 'mseLoss');
   return reduce(input.sub(target).square(), r);
 }
@@ -53,6 +61,7 @@ export function mseLoss(input: Tensor, target: Tensor, opts: ReductionOptions = 
 /** Mean absolute error: |input - target|. */
 export function l1Loss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
   const r = reductionOf(opts, 'l1Loss');
+  target = regressionTarget(input, target, 'l1Loss');
   checkPair(input, target, 'l1Loss');
   return reduce(input.sub(target).abs(), r);
 }
@@ -71,6 +80,7 @@ export function huberLoss(input: Tensor, target: Tensor, opts: ReductionOptions 
   const r = reductionOf(opts, 'huberLoss');
   const delta = opts.delta ?? 1;
   if (!(delta > 0)) throw new Error(`huberLoss: delta must be positive, got ${delta}`);
+  target = regressionTarget(input, target, 'huberLoss');
   checkPair(input, target, 'huberLoss');
   return quadraticLinear(input, target, delta, delta, r);
 }
@@ -98,6 +108,7 @@ export function smoothL1Loss(input: Tensor, target: Tensor, opts: ReductionOptio
   const r = reductionOf(opts, 'smoothL1Loss');
   const beta = opts.beta ?? 1;
   if (!(beta >= 0)) throw new Error(`smoothL1Loss: beta must be non-negative, got ${beta}`);
+  target = regressionTarget(input, target, 'smoothL1Loss');
   checkPair(input, target, 'smoothL1Loss');
   if (beta === 0) return reduce(absDiffNegativeAtZero(input, target), r);
   return quadraticLinear(input, target, beta, 1, r);

@@ -9,6 +9,7 @@ import { needsGrad, record } from '../autograd/node.js';
 import { broadcastShapes } from '../shape.js';
 import * as views from './views.js';
 import { sumToShape } from './grad-utils.js';
+import { expectFloat } from '../dtypes.js';
 
 /** A 2-D operand as the GEMM sees it: base pointer, whether it is stored transposed, row stride. */
 export interface Mat { ptr: number; rows: number; cols: number; trans: 0 | 1; ld: number }
@@ -135,7 +136,8 @@ function mm2d(a: Tensor, b: Tensor, op: string): Tensor {
 }
 
 function checkFloat(a: Tensor, b: Tensor, op: string): void {
-  if (a.dtype !== 'float32' || b.dtype !== 'float32') throw new Error(`${op}: expected float32 tensors, got ${a.dtype} and ${b.dtype}`);
+  expectFloat('matmul', a);
+  expectFloat('matmul', b, 'other');
   if (a.ndim === 0 || b.ndim === 0) throw new Error(`${op}: both arguments need at least 1 dim, got shapes [${a.shape}] and [${b.shape}]`);
 }
 
@@ -219,6 +221,9 @@ const ACT_UNARY = { relu: Unary.relu, leakyRelu: Unary.leakyRelu, sigmoid: Unary
  */
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null, act: LinearActivation = 'none', slope = 0.01): Tensor {
   const op = 'linear';
+  expectFloat(op, x);
+  expectFloat(op, weight, 'weight');
+  expectFloat(op, bias, 'bias');
   if (weight.ndim !== 2) throw new Error(`linear: weight must be 2-D [out, in], got shape [${weight.shape}]`);
   const [outF, inF] = weight.shape;
   if (x.ndim < 1 || x.shape[x.ndim - 1] !== inF) {

@@ -9,6 +9,7 @@ import { needsGrad, record } from '../autograd/node.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { contiguousStrides } from '../shape.js';
 import { binaryRaw, unaryRaw } from './elementwise.js';
+import { expectFloat } from '../dtypes.js';
 
 const OP = 'batchNorm';
 
@@ -48,7 +49,7 @@ function checkChannelTensor(t: Tensor | null, C: number, what: string): void {
 export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, weight: Tensor | null = null,
                           bias: Tensor | null = null, training = false, momentum = 0.1, eps = 1e-5): Tensor {
   if (!(x instanceof Tensor)) throw new Error(`${OP}: input must be a Tensor`);
-  if (x.dtype !== 'float32') throw new Error(`${OP}: expected a float32 input, got ${x.dtype}`);
+  expectFloat(OP, x);
   if (x.ndim < 2) throw new Error(`${OP}: expected an input of shape [N, C, *] with at least 2 dims, got [${x.shape}]`);
   const [N, C] = x.shape;
   const L = x.shape.slice(2).reduce((a, b) => a * b, 1);

@@ -7,6 +7,7 @@ import { MIN_PARALLEL_ELEMENTS, parallelRows } from '../runtime/parallel.js';
 import { needsGrad, record } from '../autograd/node.js';
 import * as views from './views.js';
 import { pair, type Pair } from './conv.js';
+import { expectFloat, type FloatOp } from '../dtypes.js';
 
 export interface MaxPool2dOptions {
   /** Default: the kernel size. */
@@ -44,7 +45,6 @@ function shown(shape: readonly number[], oneD: boolean): string {
 
 function windowOf(x: Tensor, kernelSize: Pair, stride: Pair | null | undefined, padding: Pair, dilation: Pair,
                   ceilMode: boolean, op: string, oneD: boolean): Window {
-  if (x.dtype !== 'float32') throw new Error(`${op}: expected a float32 input, got ${x.dtype}`);
   const [N, C, H, W] = x.shape;
   if (H === 0 || W === 0 || C === 0) {
     throw new Error(`${op}: expected an input with non-zero channel and spatial sizes, got shape ${shown(x.shape, oneD)}`);
@@ -69,7 +69,8 @@ function windowOf(x: Tensor, kernelSize: Pair, stride: Pair | null | undefined, 
 }
 
 // Lifts an unbatched input to a batch of one and back.
-function batched(x: Tensor, rank: number, op: string, oneD: boolean, f: (x4: Tensor) => Tensor | [Tensor, Tensor]): any {
+function batched(x: Tensor, rank: number, op: FloatOp, oneD: boolean, f: (x4: Tensor) => Tensor | [Tensor, Tensor]): any {
+  expectFloat(op, x);
   const dims = oneD ? '[N, C, L] or [C, L]' : '[N, C, H, W] or [C, H, W]';
   if (x.ndim !== rank && x.ndim !== rank - 1) throw new Error(`${op}: expected a ${rank - 1}-D or ${rank}-D input ${dims}, got shape [${x.shape}]`);
   const unbatched = x.ndim === rank - 1;

@@ -11,6 +11,7 @@ import { noGrad } from '../autograd/grad-mode.js';
 import { PackedB, asMat, gemm, gemmPacked, transposed, type Mat } from './matmul.js';
 import * as views from './views.js';
 import { clone } from './elementwise.js';
+import { expectFloat } from '../dtypes.js';
 
 export type RnnMode = 'rnnTanh' | 'rnnRelu' | 'lstm' | 'gru';
 
@@ -69,6 +70,11 @@ function raw(t: Tensor): Tensor {
  */
 export function rnnLayer(mode: RnnMode, x: Tensor, h0: Tensor | null, c0: Tensor | null, w: RnnWeights, reverse = false): RnnLayerResult {
   const op = mode === 'lstm' ? 'lstm' : mode === 'gru' ? 'gru' : 'rnn';
+  // The kernels read float32: int32 input, states or weights are refused (src/dtypes.ts).
+  expectFloat(op, x);
+  expectFloat(op, h0, 'h0');
+  expectFloat(op, c0, 'c0');
+  for (const [t, name] of [[w.wIh, 'weight_ih'], [w.wHh, 'weight_hh'], [w.bIh, 'bias_ih'], [w.bHh, 'bias_hh']] as const) expectFloat(op, t, name);
   const [T, B, H] = checkWeights(mode, x, w, op);
   if (T === 0) throw new Error(`${op}: expected a non-empty sequence, got input ${shapeStr(x.shape)}`);
   checkState(h0, B, H, 'h0', op);

@@ -53,7 +53,11 @@ function viewStrides(x: Tensor, shape: number[]): number[] | null {
 function viewOp(x: Tensor, shape: number[], strides: number[], offset: number, name: string,
                 back: (g: Tensor) => Tensor): Tensor {
   const out = x._view(shape, strides, offset);
-  if (needsGrad(x)) record(out, name, [x], (g) => [back(g)]);
+  if (needsGrad(x)) {
+    record(out, name, [x], (g) => [back(g)]);
+    // Writing through it would change the leaf behind autograd's back (PyTorch refuses it too).
+    out._leafView = x.isLeaf || x._leafView;
+  }
   return out;
 }
 

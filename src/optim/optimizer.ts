@@ -3,7 +3,7 @@
 // and the per-parameter update (one fused kernel call), following PyTorch 1.13.
 import { Tensor, isTensor } from '../tensor.js';
 import { zeros } from '../ops/creation.js';
-import { enableGrad } from '../autograd/grad-mode.js';
+import { enableGrad, noGrad } from '../autograd/grad-mode.js';
 import { frame, letGo, userCode } from '../lifetime.js';
 import { sameShape } from '../shape.js';
 import { MIN_PARALLEL_ELEMENTS, parallelRows } from '../runtime/parallel.js';
@@ -94,7 +94,8 @@ export abstract class Optimizer<O extends { lr: number }> {
    */
   step(closure?: Closure): number | Tensor | undefined {
     const loss = closure ? userCode(() => enableGrad(closure)) : undefined;
-    frame(() => this.updateAll());
+    // In no-grad mode, like PyTorch's step: parameters are leaves that require grad.
+    frame(() => noGrad(() => this.updateAll()));
     return loss;
   }
 
@@ -106,7 +107,8 @@ export abstract class Optimizer<O extends { lr: number }> {
         if (!g) continue;
         if (!sameShape(g.shape, p.shape)) throw new Error(`${this.name}.step: gradient shape [${g.shape}] does not match parameter shape [${p.shape}]`);
         if (!p.isContiguous() || !g.isContiguous()) throw new Error(`${this.name}.step: parameter and gradient must be contiguous (shape [${p.shape}])`);
-        if (p.numel()) { p.storage._written(); this.update(p, g, group); }
+        // _writePtr: the parameter's version counter moves, so a graph that saved it refuses backward.
+        if (p.numel()) { p._writePtr(`${this.name}.step`); this.update(p, g, group); }
       }
     }
   }

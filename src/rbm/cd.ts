@@ -7,6 +7,7 @@
 // are stacked as V2 = [v0; vₖ] [2B, V] and P2 = [P(h|v0); P(h|vₖ)] [2B, H]; after scaling P2's halves
 // by +lr/B and -lr/B, the whole weight gradient is one GEMM  W ← β·W + P2ᵀ·V2  (or into the velocity
 // when there is momentum).
+import { noGrad } from '../autograd/grad-mode.js';
 import { Tensor } from '../tensor.js';
 import { backend } from '../runtime/backend.js';
 import { gemm, type Mat } from '../ops/matmul.js';
@@ -218,7 +219,8 @@ export class ContrastiveDivergence {
     const k = backend.k;
     const V2 = this.V2!.ptr(), P2 = this.P2!.ptr();
     const scale = this.lr / B, m = this.momentum;
-    const W = model.weight.ptr('RBM'), b = model.visibleBias.ptr('RBM'), c = model.hiddenBias.ptr('RBM');
+    // An in-place update of the parameters (leaves): versions bump, like an optimizer step's.
+    const [W, b, c] = noGrad(() => [model.weight, model.visibleBias, model.hiddenBias].map((p) => p._writePtr('RBM')));
     // Biases first, from the unscaled statistics.
     k.rbm_bias_velocity(this.velB.ptr(), V2, V2 + B * V * 4, B, V, scale, m);
     k.ew_axpy(b, this.velB.ptr(), V, 1);
