@@ -44,6 +44,11 @@ export const DTYPE_RULES = {
   argmax: 'keep', argmin: 'keep', reshape: 'keep', view: 'keep', transpose: 'keep', permute: 'keep',
   slice: 'keep', select: 'keep', expand: 'keep', contiguous: 'keep', clone: 'keep', concat: 'keep',
   stack: 'keep', indexSelect: 'keep', gather: 'keep', fill_: 'keep', copy_: 'keep', to: 'keep',
+  // Ordering, running sums and masks keep int32 (PyTorch keeps integers); multinomial draws from
+  // float32 weights and PyTorch's in-place arithmetic keeps the destination's float32. F.oneHot
+  // takes int32 class indices only.
+  sort: 'keep', argsort: 'keep', topk: 'keep', cumsum: 'keep', maskedFill: 'keep', cat: 'keep',
+  multinomial: 'float', add_: 'float', sub_: 'float', mul_: 'float', div_: 'float',
 } as const satisfies Record<string, DTypeRule>;
 
 /** The ops that refuse int32. */

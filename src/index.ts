@@ -7,6 +7,11 @@ import { framed } from './lifetime.js';
 import * as join from './ops/join.js';
 import * as mm from './ops/matmul.js';
 import * as ew from './ops/elementwise.js';
+import * as order from './ops/sort.js';
+import { cumsum as cumsumOp } from './ops/cumsum.js';
+import { maskedFill as maskedFillOp } from './ops/masked-fill.js';
+import { multinomial as multinomialOp } from './ops/sampling.js';
+import type { Tensor } from './tensor.js';
 export {
   tensor, zeros, ones, full, empty, zerosLike, onesLike, fullLike, arange, linspace, eye,
   rand, randn, randint, randperm, bernoulli, manualSeed, getRngState, setRngState,
@@ -18,6 +23,15 @@ export const stack = framed(join.stack);
 export const matmul = framed(mm.matmul);
 export const linear = framed(mm.linear);
 export const where = framed(ew.where);
+/** PyTorch's name for concat. */
+export const cat = framed(function cat(tensors: Tensor[], dim = 0): Tensor { return join.concat(tensors, dim, 'cat'); });
+export const sort = framed(order.sort);
+export const argsort = framed(order.argsort);
+export const topk = framed(order.topk);
+export const cumsum = framed(cumsumOp);
+export const maskedFill = framed(maskedFillOp);
+export const multinomial = framed(multinomialOp);
+export { type ValuesIndices } from './ops/return-types.js';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled, detectAnomaly } from './autograd/grad-mode.js';
 export { gradcheck, type GradcheckOptions, type GradcheckResult } from './autograd/gradcheck.js';
 export * as nn from './nn/index.js';

@@ -13,6 +13,12 @@ import * as views from './ops/views.js';
 import * as mm from './ops/matmul.js';
 import * as act from './ops/activation.js';
 import * as idx from './ops/indexing.js';
+import * as order from './ops/sort.js';
+import { cumsum } from './ops/cumsum.js';
+import { maskedFill } from './ops/masked-fill.js';
+import { multinomial } from './ops/sampling.js';
+import { arithmetic_ } from './ops/inplace.js';
+import type { ValuesIndices } from './ops/return-types.js';
 import { formatTensor } from './format.js';
 import { backward as runBackward, type BackwardOptions } from './autograd/engine.js';
 import { contiguousStrides, shapeSize, normDim } from './shape.js';
@@ -253,6 +259,16 @@ export class Tensor {
   clamp_(min: number, max: number): this { ew.unaryInPlace_(this, 'clamp', min, max); return this; }
   uniform_(low = 0, high = 1): this { ew.uniform_(this, low, high); return this; }
   normal_(mean = 0, std = 1): this { ew.normal_(this, mean, std); return this; }
+  // PyTorch's in-place arithmetic: other is a tensor broadcast to this shape, or a number. Unlike the
+  // helpers above, these are recorded by autograd (src/ops/inplace.ts).
+  /** this += alpha * other. */
+  add_(other: Tensor | number, alpha = 1): this { arithmetic_(this, other, 'add', alpha); return this; }
+  /** this -= alpha * other. */
+  sub_(other: Tensor | number, alpha = 1): this { arithmetic_(this, other, 'sub', alpha); return this; }
+  /** this *= other. */
+  mul_(other: Tensor | number): this { arithmetic_(this, other, 'mul'); return this; }
+  /** this /= other. */
+  div_(other: Tensor | number): this { arithmetic_(this, other, 'div'); return this; }
 
   // ---- elementwise ----
   add(other: Tensor | number, alpha = 1): Tensor { return ew.add(this, other, alpha); }
@@ -313,16 +329,30 @@ export class Tensor {
   var(dim?: number | number[] | null, opts: { correction?: number; keepdim?: boolean } = {}): Tensor { return red.variance(this, dim, opts); }
   std(dim?: number | number[] | null, opts: { correction?: number; keepdim?: boolean } = {}): Tensor { return red.variance(this, dim, opts).sqrt(); }
   max(): Tensor;
-  max(dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
+  /** With a dim: the maxima and their positions, as `.values` / `.indices` or `const [values, indices] = x.max(1)`. */
+  max(dim: number, keepdim?: boolean): ValuesIndices;
   max(dim?: number, keepdim = false): any { return red.maxMin(this, dim, keepdim, false); }
   min(): Tensor;
-  min(dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
+  /** With a dim: the minima and their positions, as `.values` / `.indices` or `const [values, indices] = x.min(1)`. */
+  min(dim: number, keepdim?: boolean): ValuesIndices;
   min(dim?: number, keepdim = false): any { return red.maxMin(this, dim, keepdim, true); }
   amax(dim?: number | number[] | null, keepdim = false): Tensor { return red.amaxAmin(this, dim, keepdim, false); }
   amin(dim?: number | number[] | null, keepdim = false): Tensor { return red.amaxAmin(this, dim, keepdim, true); }
   argmax(dim?: number, keepdim = false): Tensor { return red.argMaxMin(this, dim, keepdim, false); }
   argmin(dim?: number, keepdim = false): Tensor { return red.argMaxMin(this, dim, keepdim, true); }
   norm(p: number = 2): Tensor { return red.norm(this, p); }
+  /** Running sums along dim (required, as in PyTorch). */
+  cumsum(dim: number): Tensor { return cumsum(this, dim); }
+
+  // ---- ordering and sampling ----
+  /** Sorted values and their positions along dim (stable: equal values keep their order). */
+  sort(dim = -1, descending = false): ValuesIndices { return order.sort(this, dim, descending); }
+  /** The positions that sort this tensor along dim (int32). */
+  argsort(dim = -1, descending = false): Tensor { return order.argsort(this, dim, descending); }
+  /** The k largest (largest = false: smallest) values along dim and their positions. */
+  topk(k: number, dim = -1, largest = true, sorted = true): ValuesIndices { return order.topk(this, k, dim, largest, sorted); }
+  /** numSamples category indices (int32) drawn from each row of these weights (1-D or 2-D), seeded by manualSeed. */
+  multinomial(numSamples: number, replacement = false): Tensor { return multinomial(this, numSamples, replacement); }
 
   // ---- linear algebra ----
   matmul(other: Tensor): Tensor { return mm.matmul(this, other); }
@@ -357,6 +387,8 @@ export class Tensor {
   // ---- indexing ----
   indexSelect(dim: number, index: Tensor | number[]): Tensor { return idx.indexSelect(this, dim, index); }
   gather(dim: number, index: Tensor): Tensor { return idx.gather(this, dim, index); }
+  /** value where mask is 1 (a 0/1 mask such as x.gt(0), broadcast with this tensor), this tensor elsewhere. */
+  maskedFill(mask: Tensor, value: number | Tensor): Tensor { return maskedFill(this, mask, value); }
 }
 
 function flatArgs(args: (number | number[] | readonly number[])[]): number[] {

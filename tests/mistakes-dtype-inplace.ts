@@ -70,6 +70,11 @@ const FLOAT_CALLS: Record<string, () => unknown> = {
   mulScalar_: () => ints([3]).mulScalar_(0.5),
   clamp_: () => ints([3]).clamp_(0, 1),
   addInPlace_: () => ints([3]).addInPlace_(wg.ones([3])),
+  multinomial: () => ints([3]).multinomial(1),
+  add_: () => ints([3]).add_(wg.ones([3])),
+  sub_: () => ints([3]).sub_(1),
+  mul_: () => ints([3]).mul_(2),
+  div_: () => ints([3]).div_(wg.ones([3])),
 };
 
 // Promoting ops: the same call on int32 and on float32 data gives float32 and the same values.
@@ -96,8 +101,10 @@ const KEEP_CALLS: Record<string, (x: Tensor) => Tensor> = {
   contiguous: (x) => x.reshape([2, 2]).T.contiguous(), clone: (x) => x.clone(), concat: (x) => wg.concat([x, x]),
   stack: (x) => wg.stack([x, x]), indexSelect: (x) => x.indexSelect(0, [3, 0]), gather: (x) => x.gather(0, wg.tensor([1, 1], { dtype: 'int32' })),
   fill_: (x) => x.clone().fill_(7), copy_: (x) => x.clone().copy_(x), to: (x) => x.to(x.dtype),
+  sort: (x) => x.sort().values, argsort: (x) => x.argsort(), topk: (x) => x.topk(2).values, cumsum: (x) => x.cumsum(0),
+  maskedFill: (x) => x.maskedFill(x.gt(1), 5), cat: (x) => wg.cat([x, x]),
 };
-const ARGMAX_LIKE = new Set(['argmax', 'argmin']);
+const ARGMAX_LIKE = new Set(['argmax', 'argmin', 'argsort']);
 
 export function dtypeInplaceMistakes(label: string): void {
   describe(`int32 into float ops (${label})`, () => {

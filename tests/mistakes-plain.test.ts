@@ -4,6 +4,7 @@ import { beforeAll, expect, it } from 'vitest';
 import * as wg from '../src/index.js';
 import { layersMistakes } from './mistakes-layers.js';
 import { dtypeInplaceMistakes } from './mistakes-dtype-inplace.js';
+import { namesMistakes } from './mistakes-names.js';
 
 beforeAll(async () => { await wg.init({ simd: 'plain', threads: 1 }); });
 
@@ -15,3 +16,4 @@ it('runs on the plain SIMD build with 1 thread', () => {
 
 layersMistakes('plain SIMD, 1 thread');
 dtypeInplaceMistakes('plain SIMD, 1 thread');
+namesMistakes('plain SIMD, 1 thread');

@@ -5,6 +5,7 @@ import { beforeAll, expect, it } from 'vitest';
 import * as wg from '../src/index.js';
 import { layersMistakes } from './mistakes-layers.js';
 import { dtypeInplaceMistakes } from './mistakes-dtype-inplace.js';
+import { namesMistakes } from './mistakes-names.js';
 
 beforeAll(async () => { await wg.init(); });
 
@@ -14,3 +15,4 @@ it('runs on the relaxed SIMD build', () => {
 
 layersMistakes('relaxed SIMD, all threads');
 dtypeInplaceMistakes('relaxed SIMD, all threads');
+namesMistakes('relaxed SIMD, all threads');

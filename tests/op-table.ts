@@ -1,7 +1,7 @@
 // The ops named in the PyTorch op fixtures (scripts/fixtures/ops.py keeps the torch side of this
 // table): each maps fixture inputs + keyword args to a call on our API.
-import { Tensor, concat, stack, where, matmul, linear } from '../src/index.js';
-import { fromSpec, type TensorSpec } from './helpers.js';
+import { Tensor, concat, stack, where, matmul, linear, cat, nn } from '../src/index.js';
+import { decodeNumbers, fromSpec, type FixtureNumber, type TensorSpec } from './helpers.js';
 
 export type ViewStep = ['transpose', number, number] | ['permute', number[]] | ['slice', number, number | null, number | null, number] | ['expand', number[]];
 
@@ -21,7 +21,7 @@ export interface OpCase {
 export interface OpFixture { generator: string; torch: string; cases: OpCase[] }
 
 /** The fixture families (tests/fixtures/ops-<family>.json). */
-export const OP_FAMILIES = ['elementwise', 'activation', 'reduce', 'matmul', 'views', 'indexing'] as const;
+export const OP_FAMILIES = ['elementwise', 'activation', 'reduce', 'matmul', 'views', 'indexing', 'extra'] as const;
 
 /** Applies a fixture's view chain, giving the (often non-contiguous) tensor the op receives. */
 export function applyView(t: Tensor, steps: ViewStep[] = []): Tensor {
@@ -42,6 +42,13 @@ type OpFn = (x: Tensor[], a: Record<string, any>) => OpResult;
 // Binary arithmetic and comparisons take a second tensor, or a number in args.s.
 const other = (x: Tensor[], a: Record<string, any>): Tensor | number => ('s' in a ? a.s : x[1]);
 const dimArg = (a: Record<string, any>) => a.dim ?? undefined;
+// A number in args that may be non-finite (written as 'nan', 'inf' or '-inf').
+const numArg = (v: FixtureNumber) => decodeNumbers([v])[0];
+// In-place ops run on a clone of the first input (in-place changes to a leaf that requires grad are refused).
+const inPlace = (name: 'add_' | 'sub_' | 'mul_' | 'div_') => (x: Tensor[], a: Record<string, any>): Tensor => {
+  const self = x[0].clone();
+  return name === 'add_' || name === 'sub_' ? self[name](other(x, a), a.alpha ?? 1) : self[name](other(x, a));
+};
 
 export const OPS: Record<string, OpFn> = {
   // elementwise
@@ -112,6 +119,18 @@ export const OPS: Record<string, OpFn> = {
   stack: (x, a) => stack(x, a.dim),
   indexSelect: (x, a) => x[0].indexSelect(a.dim, x[1]),
   gather: (x, a) => x[0].gather(a.dim, x[1]),
+  // the names of issue 15 (tests/fixtures/ops-extra.json)
+  sort: (x, a) => x[0].sort(a.dim ?? -1, a.descending ?? false),
+  argsort: (x, a) => x[0].argsort(a.dim ?? -1, a.descending ?? false),
+  topk: (x, a) => x[0].topk(a.k, a.dim ?? -1, a.largest ?? true, a.sorted ?? true),
+  cumsum: (x, a) => x[0].cumsum(a.dim),
+  maskedFill: (x, a) => x[0].maskedFill(x[1], 'value' in a ? numArg(a.value) : x[2]),
+  oneHot: (x, a) => nn.functional.oneHot(x[0], a.numClasses ?? -1),
+  cat: (x, a) => cat(x, a.dim),
+  add_: inPlace('add_'),
+  sub_: inPlace('sub_'),
+  mul_: inPlace('mul_'),
+  div_: inPlace('div_'),
 };
 
 /** Every result shape as a list of output tensors (max/min with a dim give [values, indices]). */

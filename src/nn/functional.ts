@@ -98,3 +98,8 @@ export { type EmbeddingOptions, type EmbeddingFnArgs } from '../ops/embedding.js
 /** Normalises over the trailing normalizedShape dims: (x - mean) / sqrt(var + eps) * weight + bias; (x, shape, weight, bias, eps) or (x, shape, { weight, bias, eps }). */
 export const layerNorm = framed(LN.layerNorm);
 export { type LayerNormFnOptions, type LayerNormFnArgs } from '../ops/layer-norm.js';
+
+// ---- one-hot encoding (ops/one-hot.ts) ----
+import { oneHot as oneHotOp } from '../ops/one-hot.js';
+/** int32 class indices [...] -> int32 one-hot rows [..., numClasses] (PyTorch gives int64); numClasses = -1 infers max + 1. */
+export const oneHot = framed(oneHotOp);

@@ -5,8 +5,7 @@ import { normDim } from '../shape.js';
 import { backend } from '../runtime/backend.js';
 import * as views from './views.js';
 
-export function concat(tensors: Tensor[], dim = 0): Tensor {
-  const op = 'concat';
+export function concat(tensors: Tensor[], dim = 0, op = 'concat'): Tensor {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new Error(`${op}: expected a non-empty array of tensors`);
   const first = tensors[0];
   const d = normDim(dim, first.ndim, op);

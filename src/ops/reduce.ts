@@ -7,6 +7,7 @@ import { needsGrad, record } from '../autograd/node.js';
 import { normDim, normDims } from '../shape.js';
 import { binaryRaw, unaryRaw, cast } from './elementwise.js';
 import * as views from './views.js';
+import { valuesIndices, type ValuesIndices } from './return-types.js';
 
 const k = () => backend.k;
 
@@ -94,7 +95,7 @@ function scatterToIndices(g: Tensor, indices: Tensor, x: Tensor, d: number): Ten
   return dx;
 }
 
-export function maxMin(x: Tensor, dim: number | undefined, keepdim: boolean, isMin: boolean): any {
+export function maxMin(x: Tensor, dim: number | undefined, keepdim: boolean, isMin: boolean): Tensor | ValuesIndices {
   const op = isMin ? 'min' : 'max';
   if (dim === undefined) return amaxAmin(x, null, false, isMin);
   const d = normDim(dim, x.ndim, op);
@@ -103,7 +104,7 @@ export function maxMin(x: Tensor, dim: number | undefined, keepdim: boolean, isM
     const keptIdx = views.reshape(indices, x.shape.map((s, i) => (i === d ? 1 : s)));
     record(values, isMin ? 'MinBackward0' : 'MaxBackward0', [x], (g) => [scatterToIndices(g, keptIdx, x, d)], [keptIdx]);
   }
-  return { values, indices };
+  return valuesIndices(values, indices);
 }
 
 /** Max/min over dims, gradient split evenly among ties (PyTorch amax semantics). */
