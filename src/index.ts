@@ -3,6 +3,10 @@ export { init, backendInfo, setNumThreads, getNumThreads, type InitOptions, type
 export { OutOfMemoryError } from './runtime/allocator.js';
 export { Tensor, isTensor, type DType, type Shape, type NestedArray } from './tensor.js';
 export { tidy } from './lifetime.js';
+// Argument types: PyTorch's positional order, then an options object (src/options.ts).
+export { type PositionalArgs, type RequiredFirstArgs } from './options.js';
+export { type BackwardOptions, type BackwardArgs } from './autograd/engine.js';
+export { type VarOptions, type VarArgs } from './ops/reduce.js';
 import { framed } from './lifetime.js';
 import * as join from './ops/join.js';
 import * as mm from './ops/matmul.js';

@@ -20,7 +20,7 @@ import { multinomial } from './ops/sampling.js';
 import { arithmetic_ } from './ops/inplace.js';
 import type { ValuesIndices } from './ops/return-types.js';
 import { formatTensor } from './format.js';
-import { backward as runBackward, type BackwardOptions } from './autograd/engine.js';
+import { backward as runBackward, type BackwardArgs } from './autograd/engine.js';
 import { contiguousStrides, shapeSize, normDim } from './shape.js';
 
 export type DType = 'float32' | 'int32';
@@ -209,7 +209,8 @@ export class Tensor {
     if (this.gradFn) this.gradFn.retained = this;
     return this;
   }
-  backward(gradient?: Tensor, opts: BackwardOptions = {}): void { runBackward(this, gradient, opts); }
+  /** backward(), backward(gradient), backward(gradient, { retainGraph: true }) or backward({ retainGraph: true }); positional as PyTorch's. */
+  backward(...args: BackwardArgs): void { runBackward(this, args); }
   detach(): Tensor { return views.detach(this); }
   zeroGrad_(): void { if (this.grad) this.grad.fill_(0); }
 
@@ -326,8 +327,10 @@ export class Tensor {
   // ---- reductions ----
   sum(dim?: number | number[] | null, keepdim = false): Tensor { return red.sum(this, dim, keepdim); }
   mean(dim?: number | number[] | null, keepdim = false): Tensor { return red.mean(this, dim, keepdim); }
-  var(dim?: number | number[] | null, opts: { correction?: number; keepdim?: boolean } = {}): Tensor { return red.variance(this, dim, opts); }
-  std(dim?: number | number[] | null, opts: { correction?: number; keepdim?: boolean } = {}): Tensor { return red.variance(this, dim, opts).sqrt(); }
+  /** var(dim, unbiased, keepdim) as in PyTorch, or var(dim, { correction, keepdim }). */
+  var(dim?: number | number[] | null, ...args: red.VarArgs): Tensor { return red.variance(this, dim, ...args); }
+  /** std(dim, unbiased, keepdim) as in PyTorch, or std(dim, { correction, keepdim }). */
+  std(dim?: number | number[] | null, ...args: red.VarArgs): Tensor { return red.std(this, dim, ...args); }
   max(): Tensor;
   /** With a dim: the maxima and their positions, as `.values` / `.indices` or `const [values, indices] = x.max(1)`. */
   max(dim: number, keepdim?: boolean): ValuesIndices;

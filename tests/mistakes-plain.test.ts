@@ -5,6 +5,7 @@ import * as wg from '../src/index.js';
 import { layersMistakes } from './mistakes-layers.js';
 import { dtypeInplaceMistakes } from './mistakes-dtype-inplace.js';
 import { namesMistakes } from './mistakes-names.js';
+import { optionsMistakes } from './mistakes-options.js';
 
 beforeAll(async () => { await wg.init({ simd: 'plain', threads: 1 }); });
 
@@ -17,3 +18,4 @@ it('runs on the plain SIMD build with 1 thread', () => {
 layersMistakes('plain SIMD, 1 thread');
 dtypeInplaceMistakes('plain SIMD, 1 thread');
 namesMistakes('plain SIMD, 1 thread');
+optionsMistakes('plain SIMD, 1 thread');

@@ -6,6 +6,7 @@ import * as wg from '../src/index.js';
 import { layersMistakes } from './mistakes-layers.js';
 import { dtypeInplaceMistakes } from './mistakes-dtype-inplace.js';
 import { namesMistakes } from './mistakes-names.js';
+import { optionsMistakes } from './mistakes-options.js';
 
 beforeAll(async () => { await wg.init(); });
 
@@ -16,3 +17,4 @@ it('runs on the relaxed SIMD build', () => {
 layersMistakes('relaxed SIMD, all threads');
 dtypeInplaceMistakes('relaxed SIMD, all threads');
 namesMistakes('relaxed SIMD, all threads');
+optionsMistakes('relaxed SIMD, all threads');

@@ -7,11 +7,26 @@ import { frame, gens, inLibrary } from '../lifetime.js';
 import { backend } from '../runtime/backend.js';
 import { accumulateGrad, onesLike, addGrads } from '../ops/grad-utils.js';
 import { sameShape } from '../shape.js';
+import { parseArgs, type ArgSpec, type PositionalArgs } from '../options.js';
 
 export interface BackwardOptions {
+  /** The gradient of the output (needed when it is not a scalar). */
+  gradient?: Tensor | null;
   /** Keep the graph's saved tensors so backward can run through it again. */
   retainGraph?: boolean;
+  /** PyTorch's create_graph: only false (higher-order gradients are not implemented). */
+  createGraph?: boolean;
 }
+/** backward's arguments in PyTorch's order: (gradient, retainGraph, createGraph), then options. */
+export type BackwardArgs = PositionalArgs<[gradient: Tensor | null, retainGraph: boolean, createGraph: boolean], BackwardOptions>;
+const BACKWARD_ARGS: ArgSpec = {
+  op: 'backward', positional: ['gradient', 'retainGraph', 'createGraph'],
+  types: { gradient: ['tensor', 'null'], retainGraph: 'boolean' },
+  unsupported: {
+    createGraph: { accept: false, why: 'gradients of gradients are not implemented (the backward pass is not recorded)' },
+    inputs: { why: 'gradients accumulate into every leaf that requires grad; read the ones you need' },
+  },
+};
 
 function topoOrder(root: Node): Node[] {
   const order: Node[] = [];
@@ -34,7 +49,10 @@ function topoOrder(root: Node): Node[] {
   return order.reverse();
 }
 
-export function backward(root: Tensor, gradient: Tensor | undefined, opts: BackwardOptions): void {
+/** Runs backward from `root`; `args` as Tensor.backward takes them (loss.backward(), y.backward(g, { retainGraph: true })). */
+export function backward(root: Tensor, args: readonly unknown[]): void {
+  const opts = parseArgs<BackwardOptions>(BACKWARD_ARGS, args);
+  const gradient = opts.gradient ?? undefined;
   if (!inLibrary()) gens.boundary(backend.alloc.inUse, true);
   // One frame: every gradient and temporary made here that no leaf adopted is freed at its end.
   frame(() => run(root, gradient, opts));

@@ -3,6 +3,7 @@
 import { Tensor } from '../tensor.js';
 import { backend } from '../runtime/backend.js';
 import { noGrad } from './grad-mode.js';
+import { checkOptions } from '../options.js';
 
 export interface GradcheckOptions { eps?: number; atol?: number; rtol?: number; raiseException?: boolean }
 export interface GradcheckResult { ok: boolean; maxAbsError: number; checked: number; failures: string[] }
@@ -13,6 +14,8 @@ export interface GradcheckResult { ok: boolean; maxAbsError: number; checked: nu
  * raiseException is false.
  */
 export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: Tensor[], opts: GradcheckOptions = {}): GradcheckResult {
+  checkOptions({ op: 'gradcheck', keywords: ['eps', 'atol', 'rtol', 'raiseException'],
+    types: { eps: 'number', atol: 'number', rtol: 'number', raiseException: 'boolean' } }, opts);
   const eps = opts.eps ?? 1e-2, atol = opts.atol ?? 1e-3, rtol = opts.rtol ?? 1e-2;
   const probe = noGrad(() => fn(...inputs));
   const weights = Float64Array.from({ length: probe.numel() }, (_, i) => 0.5 + ((i * 7919) % 13) / 13);

@@ -6,6 +6,7 @@ import { tensor } from '../ops/creation.js';
 import type { Dataset } from './dataset.js';
 import { LIBRARY, frame, userCode } from '../lifetime.js';
 import { checkSeed, identityOrder, shuffleInPlace } from './permutation.js';
+import { parseArgs, type ArgSpec, type PositionalArgs } from '../options.js';
 
 export interface DataLoaderOptions<B> {
   /** Samples per batch (default 1). */
@@ -47,6 +48,27 @@ export function defaultCollate(samples: unknown[]): any {
   throw new Error(`DataLoader: the default collate cannot batch samples of type ${first === null ? 'null' : typeof first}; pass { collate }`);
 }
 
+// PyTorch's DataLoader(dataset, batch_size, shuffle, ...): what we take positionally, and the
+// PyTorch options that are refused rather than dropped (src/options.ts).
+const LOADER_ARGS: ArgSpec = {
+  op: 'DataLoader', leading: ['dataset'], positional: ['batchSize', 'shuffle'], keywords: ['dropLast', 'seed', 'collate'],
+  types: { shuffle: 'boolean', dropLast: 'boolean', collate: 'function' },
+  renamed: { collateFn: 'collate' },
+  unsupported: {
+    sampler: { why: 'pass a Subset of the dataset, or shuffle: true' },
+    batchSampler: { why: 'pass batchSize, shuffle and dropLast' },
+    numWorkers: { accept: 0, why: 'batches are gathered on the calling thread; large kernels already use the threads of init({ threads })' },
+    pinMemory: { accept: false, why: 'there is no GPU memory to pin' },
+    timeout: { accept: 0, why: 'there are no worker processes' },
+    workerInitFn: { why: 'there are no worker processes' },
+    multiprocessingContext: { why: 'there are no worker processes' },
+    generator: { why: 'pass seed: n for a reproducible shuffle' },
+    prefetchFactor: { why: 'there are no worker processes' },
+    persistentWorkers: { accept: false, why: 'there are no worker processes' },
+    pinMemoryDevice: { accept: '', why: 'there is no GPU memory to pin' },
+  },
+};
+
 export class DataLoader<B = Tensor[]> implements Iterable<B> {
   readonly batchSize: number;
   readonly shuffle: boolean;
@@ -56,8 +78,10 @@ export class DataLoader<B = Tensor[]> implements Iterable<B> {
   /** Epochs started so far (the next iteration shuffles with stream `epoch` of the seed). */
   epoch = 0;
 
-  constructor(readonly dataset: Dataset<any>, opts: DataLoaderOptions<B> = {}) {
+  /** `new DataLoader(ds, { batchSize: 64, shuffle: true })` or, as in PyTorch, `new DataLoader(ds, 64, true)`. */
+  constructor(readonly dataset: Dataset<any>, ...args: PositionalArgs<[batchSize: number, shuffle: boolean], DataLoaderOptions<B>>) {
     const op = 'DataLoader';
+    const opts = parseArgs<DataLoaderOptions<B>>(LOADER_ARGS, args);
     if (!dataset || typeof dataset.get !== 'function' || typeof dataset.length !== 'number') {
       throw new Error(`${op}: expected a Dataset (with get(i) and length), got ${dataset}`);
     }

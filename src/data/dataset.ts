@@ -7,6 +7,7 @@ import { backend } from '../runtime/backend.js';
 import { checkSeed, permutation } from './permutation.js';
 import { LIBRARY } from '../lifetime.js';
 import { gatheredRows } from '../storage.js';
+import { checkOptions } from '../options.js';
 
 export abstract class Dataset<T = unknown> {
   /** The sample at position i (0 <= i < length). */
@@ -108,6 +109,7 @@ export class Subset<T = unknown> extends Dataset<T> {
  */
 export function randomSplit<T>(dataset: Dataset<T>, lengths: number[], opts: { seed?: number } = {}): Subset<T>[] {
   const op = 'randomSplit';
+  checkOptions({ op, keywords: ['seed'], unsupported: { generator: { why: 'pass { seed: n } for a reproducible split' } } }, opts);
   checkSeed(op, opts.seed);
   if (!Array.isArray(lengths) || lengths.length === 0) throw new Error(`${op}: lengths must be a non-empty array`);
   const n = dataset.length;

@@ -25,6 +25,7 @@ import {
   AttributeProto_AttributeType as AttrType, TensorProto_DataType as DataType, encodeModel,
   type AttributeProto, type NodeProto, type TensorProto, type TensorShapeProto_Dimension, type ValueInfoProto,
 } from './onnx-proto.js';
+import { checkOptions, type ArgSpec } from '../options.js';
 
 export interface ExportOnnxOptions {
   /** ONNX opset (default 13; 13 to 21 are supported). From 20 on, GELU uses the native Gelu op. */
@@ -38,6 +39,18 @@ export interface ExportOnnxOptions {
   /** Model doc string stored in the file. */
   docString?: string;
 }
+
+// torch.onnx.export's keyword arguments, camelCase; those without a counterpart are refused (src/options.ts).
+const EXPORT_ARGS: ArgSpec = {
+  op: 'exportOnnx', keywords: ['opsetVersion', 'inputNames', 'outputNames', 'dynamicBatch', 'docString'],
+  types: { opsetVersion: 'integer', inputNames: 'array', outputNames: 'array', dynamicBatch: 'boolean', docString: 'string' },
+  unsupported: {
+    dynamicAxes: { why: 'the batch dimension is symbolic by default (dynamicBatch: true); other dimensions are fixed by the example input' },
+    exportParams: { accept: true, why: 'the weights are always stored in the file' },
+    verbose: { accept: false, why: 'nothing is printed' },
+    training: { why: 'the graph is the module in eval mode' },
+  },
+};
 
 const MIN_OPSET = 13, MAX_OPSET = 21;
 // The oldest IR version that can carry each opset (ONNX docs/Versioning.md).
@@ -122,6 +135,10 @@ const asList = (v: number | readonly number[], n: number): number[] => (n === 1 
  */
 export function exportOnnx(model: Module, exampleInput: Tensor, opts: ExportOnnxOptions = {}): Uint8Array {
   const op = 'exportOnnx';
+  if (typeof opts === 'string') {
+    throw new Error(`${op}: returns the file's bytes instead of writing '${opts}'; write them with saveFile('${opts}', exportOnnx(model, x)) from 'wasmgrad/node'`);
+  }
+  checkOptions(EXPORT_ARGS, opts);
   if (!(model instanceof Module)) throw new Error(`${op}: expected a Module, got ${model === null ? 'null' : typeof model}`);
   if (!(exampleInput instanceof Tensor) || (exampleInput.dtype !== 'float32' && exampleInput.dtype !== 'int32')) {
     throw new Error(`${op}: exampleInput must be a float32 Tensor (int32 indices for a model that starts with an Embedding)`);

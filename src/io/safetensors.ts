@@ -429,6 +429,10 @@ function headerFromBytes(bytes: Uint8Array, maxHeaderBytes: number): Safetensors
 }
 
 function checkMaxHeader(opts: { maxHeaderBytes?: number } | undefined): number {
+  // The one option; anything else is a mistake to report, not to ignore (as src/options.ts does elsewhere).
+  for (const key of Object.keys(opts ?? {})) {
+    if (key !== 'maxHeaderBytes') fail(`unknown option '${key}' (${key === 'max_header_bytes' ? "did you mean 'maxHeaderBytes'? options are camelCase" : 'expected maxHeaderBytes'})`);
+  }
   const m = opts?.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
   if (!Number.isSafeInteger(m) || m < 0) fail(`maxHeaderBytes must be a non-negative integer, got ${show(m)}`);
   return m;

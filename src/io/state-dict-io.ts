@@ -2,6 +2,7 @@
 // so files move between wasmgrad and PyTorch (safetensors.torch.load_file / save_file).
 import { Tensor } from '../tensor.js';
 import { fromValues } from '../ops/creation.js';
+import { checkOptions } from '../options.js';
 import { decodeSafetensors, encodeSafetensors, toFloat32, toInt32, type TensorInput } from './safetensors.js';
 
 export type StateDictLike = Map<string, Tensor> | Record<string, Tensor>;
@@ -30,6 +31,7 @@ export function save(target: HasStateDict | StateDictLike, metadata?: Record<str
  * integer and bool dtypes int32. The bytes are validated before anything is allocated.
  */
 export function load(bytes: Uint8Array, opts: { maxHeaderBytes?: number } = {}): Map<string, Tensor> {
+  checkOptions({ op: 'load', keywords: ['maxHeaderBytes'], types: { maxHeaderBytes: 'number' } }, opts);
   if (!(bytes instanceof Uint8Array)) throw new Error(`load: expected a Uint8Array of safetensors bytes, got ${typeof bytes}`);
   const { tensors } = decodeSafetensors(bytes, opts);
   const dict = new Map<string, Tensor>();

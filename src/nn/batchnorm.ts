@@ -6,6 +6,10 @@ import { batchNorm } from '../ops/normalization.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { Module, pyBool, pyFloat, libraryForwards } from './module.js';
 import { Parameter } from './parameter.js';
+import { parseArgs, type PositionalArgs } from '../options.js';
+
+/** BatchNorm*d's positional parameters after numFeatures, in PyTorch's order. */
+export type BatchNormArgs = PositionalArgs<[eps: number, momentum: number | null, affine: boolean, trackRunningStats: boolean], BatchNormOptions>;
 
 export interface BatchNormOptions {
   eps?: number;
@@ -29,9 +33,14 @@ export abstract class BatchNorm extends Module {
   running_var!: Tensor | null;
   num_batches_tracked!: Tensor | null;
 
-  constructor(numFeatures: number, opts: BatchNormOptions = {}) {
+  /** `new BatchNorm1d(64, { momentum: 0.01 })` or, as in PyTorch, `new BatchNorm1d(64, 1e-5, 0.01)`. */
+  constructor(numFeatures: number, ...args: BatchNormArgs) {
     super();
     const name = this._getName();
+    const opts = parseArgs<BatchNormOptions>({
+      op: name, leading: ['numFeatures'], positional: ['eps', 'momentum', 'affine', 'trackRunningStats'],
+      types: { eps: 'number', momentum: ['number', 'null'], affine: 'boolean', trackRunningStats: 'boolean' },
+    }, args);
     if (!Number.isInteger(numFeatures) || numFeatures <= 0) throw new Error(`${name}: numFeatures must be a positive integer, got ${numFeatures}`);
     this.numFeatures = numFeatures;
     this.eps = opts.eps ?? 1e-5;

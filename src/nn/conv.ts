@@ -7,6 +7,7 @@ import { conv1d, conv2d, pair, type ConvActivation, type ConvPadding, type Pair 
 import { Module, pyBool, libraryForwards } from './module.js';
 import { Parameter } from './parameter.js';
 import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from './init.js';
+import { parseArgs, type ArgSpec, type PositionalArgs } from '../options.js';
 
 export interface Conv2dModuleOptions {
   stride?: Pair;
@@ -27,6 +28,19 @@ export interface Conv1dModuleOptions {
   bias?: boolean;
   paddingMode?: 'zeros';
 }
+
+/** nn.Conv2d's positional parameters after the kernel size, in PyTorch's order. */
+export type Conv2dArgs = PositionalArgs<[stride: Pair, padding: ConvPadding, dilation: Pair, groups: number, bias: boolean, paddingMode: 'zeros'], Conv2dModuleOptions>;
+/** nn.Conv1d's positional parameters after the kernel size, in PyTorch's order. */
+export type Conv1dArgs = PositionalArgs<[stride: number | readonly [number], padding: number | readonly [number] | 'same' | 'valid',
+  dilation: number | readonly [number], groups: number, bias: boolean, paddingMode: 'zeros'], Conv1dModuleOptions>;
+
+// Conv*d(in, out, kernel, stride, padding, dilation, groups, bias, padding_mode) as in PyTorch (src/options.ts).
+const convSpec = (op: string): ArgSpec => ({
+  op, leading: ['inChannels', 'outChannels', 'kernelSize'], positional: ['stride', 'padding', 'dilation', 'groups', 'bias', 'paddingMode'],
+  types: { groups: 'integer', bias: 'boolean', paddingMode: 'string' },
+});
+const CONV2D_ARGS = convSpec('Conv2d'), CONV1D_ARGS = convSpec('Conv1d');
 
 const tuple = (v: readonly number[]) => `(${v.join(', ')}${v.length === 1 ? ',' : ''})`;
 
@@ -97,8 +111,10 @@ export class Conv2d extends ConvNd {
   declare readonly dilation: [number, number];
   declare readonly padding: [number, number] | 'same' | 'valid';
 
-  constructor(inChannels: number, outChannels: number, kernelSize: Pair, opts: Conv2dModuleOptions = {}) {
+  /** `new Conv2d(1, 8, 3, { padding: 1 })` or, as in PyTorch, `new Conv2d(1, 8, 3, 1, 1)` (stride 1, padding 1). */
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, ...args: Conv2dArgs) {
     const op = 'Conv2d';
+    const opts = parseArgs<Conv2dModuleOptions>(CONV2D_ARGS, args);
     const padding = opts.padding ?? 0;
     super(inChannels, outChannels, pair(kernelSize, 'kernelSize', op, 1), pair(opts.stride ?? 1, 'stride', op, 1),
       padding === 'same' || padding === 'valid' ? padding : pair(padding, 'padding', op, 0),
@@ -128,7 +144,9 @@ function single(v: number | readonly number[], what: string, min: number): [numb
 
 /** Applies a 1-D convolution over [N, C, L] (or [C, L]) inputs, like torch.nn.Conv1d. */
 export class Conv1d extends ConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: number | readonly [number], opts: Conv1dModuleOptions = {}) {
+  /** `new Conv1d(4, 8, 3, { padding: 1 })` or, as in PyTorch, `new Conv1d(4, 8, 3, 1, 1)`. */
+  constructor(inChannels: number, outChannels: number, kernelSize: number | readonly [number], ...args: Conv1dArgs) {
+    const opts = parseArgs<Conv1dModuleOptions>(CONV1D_ARGS, args);
     const padding = opts.padding ?? 0;
     super(inChannels, outChannels, single(kernelSize, 'kernelSize', 1), single(opts.stride ?? 1, 'stride', 1),
       padding === 'same' || padding === 'valid' ? padding : single(padding, 'padding', 0),

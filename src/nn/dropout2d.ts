@@ -6,6 +6,10 @@ import { binaryRaw } from '../ops/elementwise.js';
 import { expectFloat } from '../dtypes.js';
 import { needsGrad, record } from '../autograd/node.js';
 import { Module, pyFloat, libraryForwards } from './module.js';
+import { parseArgs } from '../options.js';
+import { dropoutSpec, type DropoutArgs } from './dropout.js';
+
+const DROPOUT2D_ARGS = dropoutSpec('Dropout2d');
 
 /**
  * x [N, C, H, W] (or unbatched [C, H, W]): one Bernoulli draw per (sample, channel), shared by the
@@ -25,9 +29,12 @@ export function dropout2d(x: Tensor, p = 0.5, training = true): Tensor {
 }
 
 export class Dropout2d extends Module {
-  constructor(readonly p = 0.5) {
+  readonly p: number;
+  /** `new Dropout2d(0.2)` or `new Dropout2d({ p: 0.2 })`. */
+  constructor(...args: DropoutArgs) {
     super();
-    checkDropoutP(p, 'Dropout2d');
+    this.p = parseArgs<{ p?: number }>(DROPOUT2D_ARGS, args).p ?? 0.5;
+    checkDropoutP(this.p, 'Dropout2d');
   }
   forward(x: Tensor): Tensor { return dropout2d(x, this.p, this.training); }
   override extraRepr(): string { return `p=${pyFloat(this.p)}, inplace=False`; }

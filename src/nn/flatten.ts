@@ -2,10 +2,21 @@
 import type { Tensor } from '../tensor.js';
 import { normDim } from '../shape.js';
 import { Module, libraryForwards } from './module.js';
+import { parseArgs, type ArgSpec, type PositionalArgs } from '../options.js';
+
+const FLATTEN_ARGS: ArgSpec = { op: 'Flatten', positional: ['startDim', 'endDim'], types: { startDim: 'integer', endDim: 'integer' } };
 
 /** Flattens dims startDim..endDim into one (default: everything but the batch dim). */
 export class Flatten extends Module {
-  constructor(readonly startDim = 1, readonly endDim = -1) { super(); }
+  readonly startDim: number;
+  readonly endDim: number;
+  /** `new Flatten(1, -1)` or `new Flatten({ startDim: 1, endDim: -1 })`. */
+  constructor(...args: PositionalArgs<[startDim: number, endDim: number], { startDim?: number; endDim?: number }>) {
+    super();
+    const opts = parseArgs<{ startDim?: number; endDim?: number }>(FLATTEN_ARGS, args);
+    this.startDim = opts.startDim ?? 1;
+    this.endDim = opts.endDim ?? -1;
+  }
   forward(x: Tensor): Tensor { return x.flatten(this.startDim, this.endDim); }
   override extraRepr(): string { return `start_dim=${this.startDim}, end_dim=${this.endDim}`; }
 }

@@ -5,6 +5,7 @@ import type { Tensor } from '../tensor.js';
 import { dropout as dropoutOp } from '../ops/dropout.js';
 import { batchNorm as batchNormOp } from '../ops/normalization.js';
 import { framed } from '../lifetime.js';
+import { parseArgs, type ArgSpec, type PositionalArgs } from '../options.js';
 import { expectFloat } from '../dtypes.js';
 import * as mm from '../ops/matmul.js';
 import * as L from '../ops/loss.js';
@@ -24,9 +25,13 @@ export const klDiv = framed(L.klDiv);
 export {
   type Reduction, type ReductionOptions, type NllLossOptions, type CrossEntropyOptions,
   type BinaryCrossEntropyOptions, type BceWithLogitsOptions, type KlDivReduction,
+  type HuberLossOptions, type SmoothL1LossOptions, type KlDivOptions,
 } from '../ops/loss.js';
 
 // ---- activations ----
+// Arguments in PyTorch's positional order or as an options object, checked (src/options.ts).
+const SOFTPLUS_ARGS: ArgSpec = { op: 'softplus', leading: ['input'], positional: ['beta', 'threshold'], types: { beta: 'number', threshold: 'number' } };
+const GELU_ARGS: ArgSpec = { op: 'gelu', leading: ['input'], positional: ['approximate'], types: { approximate: 'string' } };
 export const relu = (x: Tensor): Tensor => x.relu();
 export const relu6 = (x: Tensor): Tensor => x.hardtanh(0, 6);
 export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor => x.leakyRelu(negativeSlope);
@@ -36,12 +41,17 @@ export const elu = (x: Tensor, alpha = 1): Tensor => x.elu(alpha);
 export const silu = (x: Tensor): Tensor => x.silu();
 export const logSigmoid = (x: Tensor): Tensor => x.logSigmoid();
 export const hardtanh = (x: Tensor, minVal = -1, maxVal = 1): Tensor => x.hardtanh(minVal, maxVal);
-export const softplus = (x: Tensor, opts: { beta?: number; threshold?: number } = {}): Tensor => x.softplus(opts.beta ?? 1, opts.threshold ?? 20);
+/** softplus(x, beta, threshold) as in PyTorch, or softplus(x, { beta, threshold }). */
+export const softplus = (x: Tensor, ...args: PositionalArgs<[beta: number, threshold: number], { beta?: number; threshold?: number }>): Tensor => {
+  const opts = parseArgs<{ beta?: number; threshold?: number }>(SOFTPLUS_ARGS, args);
+  return x.softplus(opts.beta ?? 1, opts.threshold ?? 20);
+};
 export const softmax = (x: Tensor, dim = -1): Tensor => x.softmax(dim);
 export const logSoftmax = (x: Tensor, dim = -1): Tensor => x.logSoftmax(dim);
 
 /** x·Φ(x); approximate = 'tanh' uses 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
-export const gelu = framed(function gelu(x: Tensor, opts: { approximate?: 'none' | 'tanh' } = {}): Tensor {
+export const gelu = framed(function gelu(x: Tensor, ...args: PositionalArgs<[approximate: 'none' | 'tanh'], { approximate?: 'none' | 'tanh' }>): Tensor {
+  const opts = parseArgs<{ approximate?: 'none' | 'tanh' }>(GELU_ARGS, args);
   const approximate = opts.approximate ?? 'none';
   if (approximate === 'none') return x.gelu();
   if (approximate !== 'tanh') throw new Error(`gelu: approximate must be 'none' or 'tanh', got '${approximate}'`);
@@ -52,8 +62,18 @@ export const gelu = framed(function gelu(x: Tensor, opts: { approximate?: 'none'
 
 // ---- regularisation and normalisation ----
 
-/** Inverted dropout (identity unless training; training defaults to true as in PyTorch). */
-export const dropout = framed(function dropout(x: Tensor, opts: { p?: number; training?: boolean } = {}): Tensor {
+export interface DropoutFnOptions { p?: number; training?: boolean; inplace?: boolean }
+/** F.dropout's arguments after the input, in PyTorch's order: (p, training, inplace), then options (inplace: false only). */
+export type DropoutFnArgs = PositionalArgs<[p: number, training: boolean, inplace: boolean], DropoutFnOptions>;
+const dropoutArgs = (op: string): ArgSpec => ({
+  op, leading: ['input'], positional: ['p', 'training', 'inplace'], types: { p: 'number', training: 'boolean' },
+  unsupported: { inplace: { accept: false, why: 'the output is always a new tensor' } },
+});
+const DROPOUT_ARGS = dropoutArgs('dropout'), DROPOUT2D_ARGS = dropoutArgs('dropout2d');
+
+/** Inverted dropout (identity unless training; training defaults to true as in PyTorch): dropout(x, p, training) or dropout(x, { p, training }). */
+export const dropout = framed(function dropout(x: Tensor, ...args: DropoutFnArgs): Tensor {
+  const opts = parseArgs<DropoutFnOptions>(DROPOUT_ARGS, args);
   return dropoutOp(x, opts.p ?? 0.5, opts.training ?? true);
 });
 
@@ -65,8 +85,16 @@ export interface BatchNormFunctionalOptions {
   eps?: number;
 }
 
+/** F.batchNorm's arguments after the running statistics, in PyTorch's order: (weight, bias, training, momentum, eps), then options. */
+export type BatchNormFnArgs = PositionalArgs<[weight: Tensor | null, bias: Tensor | null, training: boolean, momentum: number, eps: number], BatchNormFunctionalOptions>;
+const BATCHNORM_ARGS: ArgSpec = {
+  op: 'batchNorm', leading: ['input', 'runningMean', 'runningVar'], positional: ['weight', 'bias', 'training', 'momentum', 'eps'],
+  types: { weight: ['tensor', 'null'], bias: ['tensor', 'null'], training: 'boolean', momentum: 'number', eps: 'number' },
+};
+
 /** Batch norm over dim 1; in training, the running statistics given are updated in place. */
-export const batchNorm = framed(function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, opts: BatchNormFunctionalOptions = {}): Tensor {
+export const batchNorm = framed(function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, ...args: BatchNormFnArgs): Tensor {
+  const opts = parseArgs<BatchNormFunctionalOptions>(BATCHNORM_ARGS, args);
   return batchNormOp(x, runningMean, runningVar, opts.weight ?? null, opts.bias ?? null, opts.training ?? false, opts.momentum ?? 0.1, opts.eps ?? 1e-5);
 });
 
@@ -80,12 +108,14 @@ export const avgPool1d = framed(P.avgPool1d);
 export const avgPool2d = framed(P.avgPool2d);
 export const adaptiveAvgPool1d = framed(P.adaptiveAvgPool1d);
 export const adaptiveAvgPool2d = framed(P.adaptiveAvgPool2d);
-export { type Conv1dOptions, type Conv2dOptions, type ConvPadding } from '../ops/conv.js';
+export { type Conv1dOptions, type Conv2dOptions, type ConvPadding, type Conv1dFnArgs, type Conv2dFnArgs } from '../ops/conv.js';
 export {
   type MaxPool1dOptions, type MaxPool2dOptions, type AvgPool1dOptions, type AvgPool2dOptions, type AdaptiveSize,
+  type MaxPool1dFnArgs, type MaxPool2dFnArgs, type AvgPool1dFnArgs, type AvgPool2dFnArgs,
 } from '../ops/pool.js';
 /** Zeroes whole channels of [N, C, H, W] (or [C, H, W]) with probability p while training. */
-export const dropout2d = framed(function dropout2d(x: Tensor, opts: { p?: number; training?: boolean } = {}): Tensor {
+export const dropout2d = framed(function dropout2d(x: Tensor, ...args: DropoutFnArgs): Tensor {
+  const opts = parseArgs<DropoutFnOptions>(DROPOUT2D_ARGS, args);
   return dropout2dOp(x, opts.p ?? 0.5, opts.training ?? true);
 });
 

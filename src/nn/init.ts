@@ -4,6 +4,7 @@
 import { Tensor } from '../tensor.js';
 import { backend } from '../runtime/backend.js';
 import { noGrad } from '../autograd/grad-mode.js';
+import { parseArgs, type ArgSpec, type PositionalArgs } from '../options.js';
 
 export type Nonlinearity = 'linear' | 'conv1d' | 'conv2d' | 'conv3d' | 'convTranspose1d' | 'convTranspose2d' | 'convTranspose3d'
   | 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'selu' | string;
@@ -107,6 +108,13 @@ export interface KaimingOptions {
   nonlinearity?: Nonlinearity;
 }
 
+/** kaiming*_'s arguments after the tensor, in PyTorch's order: (a, mode, nonlinearity), then options. */
+export type KaimingArgs = PositionalArgs<[a: number, mode: KaimingOptions['mode'], nonlinearity: Nonlinearity], KaimingOptions>;
+const kaimingSpec = (op: string): ArgSpec => ({
+  op, leading: ['tensor'], positional: ['a', 'mode', 'nonlinearity'], types: { a: 'number', mode: 'string', nonlinearity: 'string' },
+});
+const KAIMING_UNIFORM = kaimingSpec('kaimingUniform_'), KAIMING_NORMAL = kaimingSpec('kaimingNormal_');
+
 function kaimingStd(t: Tensor, opts: KaimingOptions, op: string): number {
   const fan = fanOf(t, opts.mode ?? 'fanIn', op);
   if (fan === 0) throw new Error(`${op}: initializing a zero-element tensor is not possible (fan is 0 for shape [${t.shape}])`);
@@ -115,14 +123,16 @@ function kaimingStd(t: Tensor, opts: KaimingOptions, op: string): number {
 }
 
 /** U(-bound, bound) with bound = gain·sqrt(3 / fan) (He et al.). */
-export function kaimingUniform_(t: Tensor, opts: KaimingOptions = {}): Tensor {
+export function kaimingUniform_(t: Tensor, ...args: KaimingArgs): Tensor {
+  const opts = parseArgs<KaimingOptions>(KAIMING_UNIFORM, args);
   target(t, 'kaimingUniform_');
   const bound = Math.sqrt(3) * kaimingStd(t, opts, 'kaimingUniform_');
   return uniform_(t, -bound, bound);
 }
 
 /** N(0, std²) with std = gain / sqrt(fan). */
-export function kaimingNormal_(t: Tensor, opts: KaimingOptions = {}): Tensor {
+export function kaimingNormal_(t: Tensor, ...args: KaimingArgs): Tensor {
+  const opts = parseArgs<KaimingOptions>(KAIMING_NORMAL, args);
   target(t, 'kaimingNormal_');
   return normal_(t, 0, kaimingStd(t, opts, 'kaimingNormal_'));
 }

@@ -6,6 +6,9 @@ import { noGrad } from '../autograd/grad-mode.js';
 import { Module, pyBool, libraryForwards } from './module.js';
 import { Parameter } from './parameter.js';
 import { kaimingUniform_, uniform_, calculateFanInAndFanOut } from './init.js';
+import { parseArgs, type ArgSpec, type PositionalArgs } from '../options.js';
+
+const LINEAR_ARGS: ArgSpec = { op: 'Linear', leading: ['inFeatures', 'outFeatures'], positional: ['bias'], types: { bias: 'boolean' } };
 
 function checkFeatures(n: number, what: string, op: string): void {
   if (!Number.isInteger(n) || n < 0) throw new Error(`${op}: ${what} must be a non-negative integer, got ${n}`);
@@ -17,9 +20,10 @@ export class Linear extends Module {
   weight!: Tensor;
   bias!: Tensor | null;
 
-  /** weight [outFeatures, inFeatures] and bias [outFeatures], initialised like PyTorch. */
-  constructor(inFeatures: number, outFeatures: number, opts: { bias?: boolean } = {}) {
+  /** weight [outFeatures, inFeatures] and bias [outFeatures], initialised like PyTorch; `new Linear(4, 2, false)` or `{ bias: false }` drops the bias. */
+  constructor(inFeatures: number, outFeatures: number, ...args: PositionalArgs<[bias: boolean], { bias?: boolean }>) {
     super();
+    const opts = parseArgs<{ bias?: boolean }>(LINEAR_ARGS, args);
     checkFeatures(inFeatures, 'inFeatures', 'Linear');
     checkFeatures(outFeatures, 'outFeatures', 'Linear');
     this.inFeatures = inFeatures;

@@ -11,6 +11,12 @@ import { noGrad } from '../autograd/grad-mode.js';
 import { sameShape } from '../shape.js';
 import { Parameter } from './parameter.js';
 import { LIBRARY, frame, framed, userCode } from '../lifetime.js';
+import { parseArgs, type ArgSpec, type PositionalArgs } from '../options.js';
+
+// Methods taking PyTorch's positional flags or an options object (src/options.ts).
+const REGISTER_BUFFER_ARGS: ArgSpec = { op: 'registerBuffer', leading: ['name', 'tensor'], positional: ['persistent'], types: { persistent: 'boolean' } };
+const ZERO_GRAD_ARGS: ArgSpec = { op: 'zeroGrad', positional: ['setToNone'], types: { setToNone: 'boolean' } };
+const LOAD_STATE_DICT_ARGS: ArgSpec = { op: 'loadStateDict', leading: ['stateDict'], positional: ['strict'], types: { strict: 'boolean' } };
 
 export type StateDict = Map<string, Tensor>;
 export type StateDictLike = Map<string, Tensor> | Record<string, Tensor>;
@@ -45,7 +51,8 @@ export abstract class Module {
   }
 
   /** A tensor that is part of the module's state but not trained (running statistics, ...). */
-  registerBuffer(name: string, tensor: Tensor | null, opts: { persistent?: boolean } = {}): void {
+  registerBuffer(name: string, tensor: Tensor | null, ...args: PositionalArgs<[persistent: boolean], { persistent?: boolean }>): void {
+    const opts = parseArgs<{ persistent?: boolean }>(REGISTER_BUFFER_ARGS, args);
     this._adoptAttributes();
     this._checkName(name, 'registerBuffer');
     this._validate(name, 'buffer', tensor);
@@ -240,8 +247,11 @@ export abstract class Module {
     return this;
   }
 
-  /** Zeroes every parameter's gradient in place, or drops it when setToNone. */
-  zeroGrad(opts: { setToNone?: boolean } = {}): void { frame(() => this._zeroGrad(opts)); }
+  /** Zeroes every parameter's gradient in place, or drops it when setToNone: zeroGrad(true) or zeroGrad({ setToNone: true }). */
+  zeroGrad(...args: PositionalArgs<[setToNone: boolean], { setToNone?: boolean }>): void {
+    const opts = parseArgs<{ setToNone?: boolean }>(ZERO_GRAD_ARGS, args);
+    frame(() => this._zeroGrad(opts));
+  }
   private _zeroGrad(opts: { setToNone?: boolean }): void {
     for (const p of this.parameters()) {
       if (!p.grad) continue;
@@ -276,8 +286,8 @@ export abstract class Module {
    * is checked before anything is written, so on error the module is unchanged. With strict = false,
    * missing and unexpected keys are reported instead of thrown (shape mismatches always throw).
    */
-  loadStateDict(state: StateDictLike, opts: { strict?: boolean } = {}): LoadStateDictResult {
-    const strict = opts.strict ?? true;
+  loadStateDict(state: StateDictLike, ...args: PositionalArgs<[strict: boolean], { strict?: boolean }>): LoadStateDictResult {
+    const strict = parseArgs<{ strict?: boolean }>(LOAD_STATE_DICT_ARGS, args).strict ?? true;
     if (state === null || typeof state !== 'object') throw new Error(`loadStateDict: expected a Map or object of tensors, got ${describe(state)}`);
     // Bytes (a safetensors file not yet decoded) would otherwise read as hundreds of numeric keys.
     if (state instanceof ArrayBuffer || ArrayBuffer.isView(state)) {

@@ -6,6 +6,7 @@ import {
   adaptiveAvgPool1d, adaptiveAvgPool2d, avgPool1d, avgPool2d, maxPool1d, maxPool2d, type AdaptiveSize,
 } from '../ops/pool.js';
 import { Module, pyBool, libraryForwards } from './module.js';
+import { parseArgs, type ArgSpec, type PositionalArgs } from '../options.js';
 
 // Python's repr of an int, a tuple or None.
 const py = (v: number | readonly (number | null)[] | null): string =>
@@ -14,6 +15,26 @@ const py = (v: number | readonly (number | null)[] | null): string =>
 export interface MaxPoolModuleOptions { stride?: Pair | null; padding?: Pair; dilation?: Pair; ceilMode?: boolean; returnIndices?: boolean }
 export interface AvgPool2dModuleOptions { stride?: Pair | null; padding?: Pair; ceilMode?: boolean; countIncludePad?: boolean; divisorOverride?: number | null }
 export interface AvgPool1dModuleOptions { stride?: number | null; padding?: number; ceilMode?: boolean; countIncludePad?: boolean }
+export interface MaxPool1dModuleOptions { stride?: number | null; padding?: number; dilation?: number; ceilMode?: boolean; returnIndices?: boolean }
+
+/** nn.MaxPool2d's positional parameters after the kernel size, in PyTorch's order. */
+export type MaxPool2dArgs = PositionalArgs<[stride: Pair | null, padding: Pair, dilation: Pair, returnIndices: boolean, ceilMode: boolean], MaxPoolModuleOptions>;
+/** nn.MaxPool1d's positional parameters after the kernel size, in PyTorch's order. */
+export type MaxPool1dArgs = PositionalArgs<[stride: number | null, padding: number, dilation: number, returnIndices: boolean, ceilMode: boolean], MaxPool1dModuleOptions>;
+/** nn.AvgPool2d's positional parameters after the kernel size, in PyTorch's order. */
+export type AvgPool2dArgs = PositionalArgs<[stride: Pair | null, padding: Pair, ceilMode: boolean, countIncludePad: boolean, divisorOverride: number | null], AvgPool2dModuleOptions>;
+/** nn.AvgPool1d's positional parameters after the kernel size, in PyTorch's order. */
+export type AvgPool1dArgs = PositionalArgs<[stride: number | null, padding: number, ceilMode: boolean, countIncludePad: boolean], AvgPool1dModuleOptions>;
+
+// PyTorch's positional orders (src/options.ts); MaxPool*d puts returnIndices before ceilMode.
+const poolSpec = (op: string, positional: string[]): ArgSpec => ({
+  op, leading: ['kernelSize'], positional,
+  types: { ceilMode: 'boolean', returnIndices: 'boolean', countIncludePad: 'boolean', divisorOverride: ['number', 'null'] },
+});
+const MAXPOOL = ['stride', 'padding', 'dilation', 'returnIndices', 'ceilMode'];
+const MAXPOOL2D_ARGS = poolSpec('MaxPool2d', MAXPOOL), MAXPOOL1D_ARGS = poolSpec('MaxPool1d', MAXPOOL);
+const AVGPOOL2D_ARGS = poolSpec('AvgPool2d', ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride']);
+const AVGPOOL1D_ARGS = poolSpec('AvgPool1d', ['stride', 'padding', 'ceilMode', 'countIncludePad']);
 
 // MaxPool1d and MaxPool2d differ only in the op they call and the kernel-size type.
 type MaxPoolFn<K> = (x: Tensor, k: K, o: { stride: K; padding: K; dilation: K; ceilMode: boolean; returnIndices?: boolean }) => any;
@@ -46,13 +67,17 @@ abstract class MaxPoolNd<K extends Pair> extends Module {
 
 /** Max over kernelSize windows of [N, C, H, W] (or [C, H, W]); stride defaults to the kernel size. */
 export class MaxPool2d extends MaxPoolNd<Pair> {
-  constructor(kernelSize: Pair, opts: MaxPoolModuleOptions = {}) { super(kernelSize, opts, maxPool2d as MaxPoolFn<Pair>); }
+  /** `new MaxPool2d(2, { stride: 1 })` or, as in PyTorch, `new MaxPool2d(2, 1)`. */
+  constructor(kernelSize: Pair, ...args: MaxPool2dArgs) {
+    super(kernelSize, parseArgs<MaxPoolModuleOptions>(MAXPOOL2D_ARGS, args), maxPool2d as MaxPoolFn<Pair>);
+  }
 }
 
 /** Max over windows of [N, C, L] (or [C, L]). */
 export class MaxPool1d extends MaxPoolNd<number> {
-  constructor(kernelSize: number, opts: { stride?: number | null; padding?: number; dilation?: number; ceilMode?: boolean; returnIndices?: boolean } = {}) {
-    super(kernelSize, opts, maxPool1d as MaxPoolFn<number>);
+  /** `new MaxPool1d(2, { stride: 1 })` or, as in PyTorch, `new MaxPool1d(2, 1)`. */
+  constructor(kernelSize: number, ...args: MaxPool1dArgs) {
+    super(kernelSize, parseArgs<MaxPool1dModuleOptions>(MAXPOOL1D_ARGS, args), maxPool1d as MaxPoolFn<number>);
   }
 }
 
@@ -63,8 +88,10 @@ export class AvgPool2d extends Module {
   readonly ceilMode: boolean;
   readonly countIncludePad: boolean;
   readonly divisorOverride: number | null;
-  constructor(readonly kernelSize: Pair, opts: AvgPool2dModuleOptions = {}) {
+  /** `new AvgPool2d(2, { stride: 1 })` or, as in PyTorch, `new AvgPool2d(2, 1)`. */
+  constructor(readonly kernelSize: Pair, ...args: AvgPool2dArgs) {
     super();
+    const opts = parseArgs<AvgPool2dModuleOptions>(AVGPOOL2D_ARGS, args);
     this.stride = opts.stride ?? kernelSize;
     this.padding = opts.padding ?? 0;
     this.ceilMode = opts.ceilMode ?? false;
@@ -88,8 +115,10 @@ export class AvgPool1d extends Module {
   readonly padding: number;
   readonly ceilMode: boolean;
   readonly countIncludePad: boolean;
-  constructor(readonly kernelSize: number, opts: AvgPool1dModuleOptions = {}) {
+  /** `new AvgPool1d(2, { stride: 1 })` or, as in PyTorch, `new AvgPool1d(2, 1)`. */
+  constructor(readonly kernelSize: number, ...args: AvgPool1dArgs) {
     super();
+    const opts = parseArgs<AvgPool1dModuleOptions>(AVGPOOL1D_ARGS, args);
     this.stride = opts.stride ?? kernelSize;
     this.padding = opts.padding ?? 0;
     this.ceilMode = opts.ceilMode ?? false;

@@ -11,6 +11,7 @@ import * as views from '../ops/views.js';
 import { Module, pyBool, pyFloat, libraryForwards } from './module.js';
 import { Parameter } from './parameter.js';
 import { expectFloat, type FloatOp } from '../dtypes.js';
+import { parseArgs, type ArgSpec, type PositionalArgs } from '../options.js';
 
 export interface RNNOptions {
   /** Stacked recurrent layers (default 1). */
@@ -29,6 +30,30 @@ export interface RNNOptions {
 export type LSTMOptions = Omit<RNNOptions, 'nonlinearity'>;
 export type GRUOptions = LSTMOptions;
 export interface RNNCellOptions { bias?: boolean; nonlinearity?: 'tanh' | 'relu' }
+export interface LSTMCellOptions { bias?: boolean }
+export type GRUCellOptions = LSTMCellOptions;
+
+/** nn.RNN's positional parameters after the sizes, in PyTorch's order. */
+export type RNNArgs = PositionalArgs<[numLayers: number, nonlinearity: 'tanh' | 'relu', bias: boolean, batchFirst: boolean, dropout: number, bidirectional: boolean], RNNOptions>;
+/** nn.LSTM's positional parameters after the sizes, in PyTorch's order (projSize: 0 only). */
+export type LSTMArgs = PositionalArgs<[numLayers: number, bias: boolean, batchFirst: boolean, dropout: number, bidirectional: boolean, projSize: 0], LSTMOptions & { projSize?: 0 }>;
+/** nn.GRU's positional parameters after the sizes, in PyTorch's order. */
+export type GRUArgs = PositionalArgs<[numLayers: number, bias: boolean, batchFirst: boolean, dropout: number, bidirectional: boolean], GRUOptions>;
+
+// PyTorch's positional orders (src/options.ts): RNN(input, hidden, num_layers, nonlinearity, bias,
+// batch_first, dropout, bidirectional); LSTM and GRU without nonlinearity (LSTM adds proj_size).
+const RNN_TYPES = { numLayers: 'integer', bias: 'boolean', batchFirst: 'boolean', dropout: 'number', bidirectional: 'boolean', nonlinearity: 'string' } as const;
+const rnnSpec = (op: string, positional: string[], extra: Partial<ArgSpec> = {}): ArgSpec =>
+  ({ op, leading: ['inputSize', 'hiddenSize'], positional, types: RNN_TYPES, ...extra });
+const LAYERS = ['numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional'];
+const RNN_ARGS = rnnSpec('RNN', ['numLayers', 'nonlinearity', 'bias', 'batchFirst', 'dropout', 'bidirectional']);
+const LSTM_ARGS = rnnSpec('LSTM', [...LAYERS, 'projSize'], {
+  unsupported: { projSize: { accept: 0, why: 'LSTMs with projections are not implemented; add a Linear layer on the output instead' } },
+});
+const GRU_ARGS = rnnSpec('GRU', LAYERS);
+const RNNCELL_ARGS = rnnSpec('RNNCell', ['bias', 'nonlinearity']);
+const LSTMCELL_ARGS = rnnSpec('LSTMCell', ['bias']);
+const GRUCELL_ARGS = rnnSpec('GRUCell', ['bias']);
 
 const shapeStr = (s: readonly number[]) => `[${s.join(', ')}]`;
 
@@ -179,7 +204,9 @@ export abstract class RNNBase extends Module {
  */
 export class RNN extends RNNBase {
   readonly nonlinearity: 'tanh' | 'relu';
-  constructor(inputSize: number, hiddenSize: number, opts: RNNOptions = {}) {
+  /** `new RNN(8, 16, { numLayers: 2 })` or, as in PyTorch, `new RNN(8, 16, 2)`. */
+  constructor(inputSize: number, hiddenSize: number, ...args: RNNArgs) {
+    const opts = parseArgs<RNNOptions>(RNN_ARGS, args);
     const nl = opts.nonlinearity ?? 'tanh';
     checkMode('RNN', nl);
     super(nl === 'relu' ? 'rnnRelu' : 'rnnTanh', 'RNN', inputSize, hiddenSize, opts);
@@ -199,8 +226,9 @@ export class RNN extends RNNBase {
  * Shapes as RNN; c0 / cN have h0's shape.
  */
 export class LSTM extends RNNBase {
-  constructor(inputSize: number, hiddenSize: number, opts: LSTMOptions = {}) {
-    super('lstm', 'LSTM', inputSize, hiddenSize, opts);
+  /** `new LSTM(8, 16, { numLayers: 2, batchFirst: true })` or, as in PyTorch, `new LSTM(8, 16, 2)`. */
+  constructor(inputSize: number, hiddenSize: number, ...args: LSTMArgs) {
+    super('lstm', 'LSTM', inputSize, hiddenSize, parseArgs<LSTMOptions>(LSTM_ARGS, args));
   }
   forward(input: Tensor, hx: [Tensor, Tensor] | null = null): [Tensor, [Tensor, Tensor]] {
     if (hx !== null && hx !== undefined && (!Array.isArray(hx) || hx.length !== 2)) {
@@ -216,8 +244,9 @@ export class LSTM extends RNNBase {
  * forward(input, h0?) -> [output, hN], shapes as RNN.
  */
 export class GRU extends RNNBase {
-  constructor(inputSize: number, hiddenSize: number, opts: GRUOptions = {}) {
-    super('gru', 'GRU', inputSize, hiddenSize, opts);
+  /** `new GRU(8, 16, { numLayers: 2, batchFirst: true })` or, as in PyTorch, `new GRU(8, 16, 2)`. */
+  constructor(inputSize: number, hiddenSize: number, ...args: GRUArgs) {
+    super('gru', 'GRU', inputSize, hiddenSize, parseArgs<GRUOptions>(GRU_ARGS, args));
   }
   forward(input: Tensor, h0: Tensor | null = null): [Tensor, Tensor] {
     const [out, h] = this._run(input, h0, null);
@@ -286,7 +315,9 @@ export abstract class RNNCellBase extends Module {
 /** One Elman step: forward(x, h?) -> h'. x [batch, inputSize] or [inputSize]. */
 export class RNNCell extends RNNCellBase {
   readonly nonlinearity: 'tanh' | 'relu';
-  constructor(inputSize: number, hiddenSize: number, opts: RNNCellOptions = {}) {
+  /** `new RNNCell(8, 16, { nonlinearity: 'relu' })` or, as in PyTorch, `new RNNCell(8, 16, true, 'relu')`. */
+  constructor(inputSize: number, hiddenSize: number, ...args: PositionalArgs<[bias: boolean, nonlinearity: 'tanh' | 'relu'], RNNCellOptions>) {
+    const opts = parseArgs<RNNCellOptions>(RNNCELL_ARGS, args);
     const nl = opts.nonlinearity ?? 'tanh';
     checkMode('RNNCell', nl);
     super(nl === 'relu' ? 'rnnRelu' : 'rnnTanh', 'RNNCell', inputSize, hiddenSize, opts.bias ?? true);
@@ -300,8 +331,9 @@ export class RNNCell extends RNNCellBase {
 
 /** One LSTM step: forward(x, [h, c]?) -> [h', c']. */
 export class LSTMCell extends RNNCellBase {
-  constructor(inputSize: number, hiddenSize: number, opts: { bias?: boolean } = {}) {
-    super('lstm', 'LSTMCell', inputSize, hiddenSize, opts.bias ?? true);
+  /** `new LSTMCell(8, 16, { bias: false })` or, as in PyTorch, `new LSTMCell(8, 16, false)`. */
+  constructor(inputSize: number, hiddenSize: number, ...args: PositionalArgs<[bias: boolean], LSTMCellOptions>) {
+    super('lstm', 'LSTMCell', inputSize, hiddenSize, parseArgs<LSTMCellOptions>(LSTMCELL_ARGS, args).bias ?? true);
   }
   forward(x: Tensor, hx: [Tensor, Tensor] | null = null): [Tensor, Tensor] {
     if (hx !== null && hx !== undefined && (!Array.isArray(hx) || hx.length !== 2)) {
@@ -314,8 +346,9 @@ export class LSTMCell extends RNNCellBase {
 
 /** One GRU step: forward(x, h?) -> h'. */
 export class GRUCell extends RNNCellBase {
-  constructor(inputSize: number, hiddenSize: number, opts: { bias?: boolean } = {}) {
-    super('gru', 'GRUCell', inputSize, hiddenSize, opts.bias ?? true);
+  /** `new GRUCell(8, 16, { bias: false })` or, as in PyTorch, `new GRUCell(8, 16, false)`. */
+  constructor(inputSize: number, hiddenSize: number, ...args: PositionalArgs<[bias: boolean], GRUCellOptions>) {
+    super('gru', 'GRUCell', inputSize, hiddenSize, parseArgs<GRUCellOptions>(GRUCELL_ARGS, args).bias ?? true);
   }
   forward(x: Tensor, h: Tensor | null = null): Tensor { return this._step(x, h, null)[0]; }
 }

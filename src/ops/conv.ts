@@ -14,6 +14,7 @@ import { needsGrad, record } from '../autograd/node.js';
 import { gemm, transposed, type LinearActivation, type Mat } from './matmul.js';
 import * as views from './views.js';
 import { unaryKernel } from './elementwise.js';
+import { parseArgs, type ArgSpec, type PositionalArgs } from '../options.js';
 import { expectFloat } from '../dtypes.js';
 
 export type Pair = number | readonly [number, number];
@@ -41,6 +42,26 @@ export interface Conv1dOptions extends FusedActivationOptions {
   padding?: number | readonly [number] | 'same' | 'valid';
   dilation?: number | readonly [number];
   groups?: number;
+}
+
+/** F.conv2d's arguments after the weight, in PyTorch's order: (bias, stride, padding, dilation, groups), then options. */
+export type Conv2dFnArgs = PositionalArgs<[bias: Tensor | null, stride: Pair, padding: ConvPadding, dilation: Pair, groups: number], Conv2dOptions & { bias?: Tensor | null }>;
+/** F.conv1d's arguments after the weight, in PyTorch's order: (bias, stride, padding, dilation, groups), then options. */
+export type Conv1dFnArgs = PositionalArgs<[bias: Tensor | null, stride: Conv1dOptions['stride'], padding: Conv1dOptions['padding'],
+  dilation: Conv1dOptions['dilation'], groups: number], Conv1dOptions & { bias?: Tensor | null }>;
+
+// conv2d(input, weight, bias, stride, padding, dilation, groups) as in PyTorch; `activation` and
+// `negativeSlope` are wasmgrad's fused epilogue (src/options.ts).
+const convArgs = (op: string): ArgSpec => ({
+  op, leading: ['input', 'weight'], positional: ['bias', 'stride', 'padding', 'dilation', 'groups'], keywords: ['activation', 'negativeSlope'],
+  types: { bias: ['tensor', 'null'], groups: 'integer', negativeSlope: 'number', activation: 'string' },
+});
+const CONV2D_ARGS = convArgs('conv2d'), CONV1D_ARGS = convArgs('conv1d');
+
+// The bias (positional or in the options) and the remaining options of a conv call.
+function convOptions<O extends object>(spec: ArgSpec, args: readonly unknown[]): [Tensor | null, O] {
+  const { bias = null, ...rest } = parseArgs<O & { bias?: Tensor | null }>(spec, args);
+  return [bias, rest as unknown as O];
 }
 
 /** An int or a 1-/2-tuple as [h, w], each checked to be an integer >= min. */
@@ -308,7 +329,8 @@ function backwardDepthwise(g: Geometry, x: Tensor, w: Tensor, dy: Tensor, dx: Te
  * x [N, C, H, W] or [C, H, W]; weight [O, C/groups, kH, kW]; bias [O] or null.
  * `activation: 'relu'` (or 'leakyRelu', 'sigmoid', 'tanh') gives act(conv2d(x, w, b)) in one op.
  */
-export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, opts: Conv2dOptions = {}): Tensor {
+export function conv2d(x: Tensor, weight: Tensor, ...args: Conv2dFnArgs): Tensor {
+  const [bias, opts] = convOptions<Conv2dOptions>(CONV2D_ARGS, args);
   checkFloat(x, weight, bias, 'conv2d');
   if (x.ndim === 3) return views.squeeze(conv2d(views.unsqueeze(x, 0), weight, bias, opts), 0);
   return convolution(x, weight, bias, opts, 'conv2d', false);
@@ -396,8 +418,9 @@ function checkFloat(x: Tensor, weight: Tensor, bias: Tensor | null, op: 'conv1d'
 }
 
 /** 1-D convolution: x [N, C, L] or [C, L]; weight [O, C/groups, k]; computed as conv2d with H = 1. */
-export function conv1d(x: Tensor, weight: Tensor, bias: Tensor | null = null, opts: Conv1dOptions = {}): Tensor {
+export function conv1d(x: Tensor, weight: Tensor, ...args: Conv1dFnArgs): Tensor {
   const op = 'conv1d';
+  const [bias, opts] = convOptions<Conv1dOptions>(CONV1D_ARGS, args);
   checkFloat(x, weight, bias, op);
   if (x.ndim === 2) return views.squeeze(conv1d(views.unsqueeze(x, 0), weight, bias, opts), 0);
   if (x.ndim !== 3) throw new Error(`${op}: expected a 2-D (unbatched) or 3-D (batched) input [N, C, L], got shape [${x.shape}]`);

@@ -5,9 +5,30 @@ import { backend, requireReady } from '../runtime/backend.js';
 import { scratch } from '../runtime/scratch.js';
 import { shapeSize } from '../shape.js';
 import { expectFloat } from '../dtypes.js';
+import { checkOptions, isPlainObject, type ArgSpec } from '../options.js';
 
 export interface CreateOptions { dtype?: DType; requiresGrad?: boolean }
 export interface TensorOptions extends CreateOptions { shape?: number[] }
+
+// Every factory's options are checked (src/options.ts): `requires_grad: true` must not make a
+// tensor that silently gets no gradient.
+const createSpec = (op: string, keywords: string[] = []): ArgSpec => ({
+  op, keywords: ['dtype', 'requiresGrad', ...keywords], types: { requiresGrad: 'boolean', dtype: 'string', shape: 'array' },
+  unsupported: {
+    device: { accept: 'cpu', why: "tensors live in WebAssembly memory; only device 'cpu' is accepted" },
+    pinMemory: { accept: false, why: 'there is no GPU memory to pin' },
+  },
+});
+const SPECS = new Map<string, ArgSpec>();
+function createOptions<O extends CreateOptions>(opts: O | undefined, op: string): O {
+  let spec = SPECS.get(op);
+  if (!spec) { spec = createSpec(op, op === 'tensor' ? ['shape'] : []); SPECS.set(op, spec); }
+  const o = checkOptions(spec, opts);
+  if (o.dtype !== undefined && o.dtype !== 'float32' && o.dtype !== 'int32') {
+    throw new Error(`${op}: dtype must be 'float32' or 'int32', got '${o.dtype}'`);
+  }
+  return o;
+}
 
 function finish(t: Tensor, opts: CreateOptions): Tensor {
   if (opts.requiresGrad) t.requiresGrad_(true);
@@ -61,6 +82,7 @@ function inferNested(data: NestedArray, op: string): { shape: number[]; flat: nu
 export function tensor(data: NestedArray | ArrayLike<number> | ArrayBufferView, opts: TensorOptions = {}): Tensor {
   requireReady();
   const op = 'tensor';
+  createOptions(opts, op);
   if (ArrayBuffer.isView(data)) {
     const arr = data as unknown as ArrayLike<number>;
     const dtype: DType = opts.dtype ?? (data instanceof Int32Array ? 'int32' : 'float32');
@@ -79,6 +101,7 @@ export function tensor(data: NestedArray | ArrayLike<number> | ArrayBufferView, 
 // `op` names the public function in errors (zeros, ones, ... all fill).
 function filled(shape: number[], value: number, opts: CreateOptions, op: string): Tensor {
   requireReady();
+  createOptions(opts, op);
   const t = Tensor._empty(checkShape(shape, op), opts.dtype ?? 'float32');
   if (t.numel()) t.fill_(value);
   return finish(t, opts);
@@ -87,13 +110,19 @@ export const full = (shape: number[], value: number, opts: CreateOptions = {}) =
 export const zeros = (shape: number[], opts: CreateOptions = {}) => filled(shape, 0, opts, 'zeros');
 export const ones = (shape: number[], opts: CreateOptions = {}) => filled(shape, 1, opts, 'ones');
 export const empty = (shape: number[], opts: CreateOptions = {}) => filled(shape, 0, opts, 'empty');
-export const zerosLike = (t: Tensor, opts: CreateOptions = {}) => full(t.shape, 0, { dtype: t.dtype, ...opts });
-export const onesLike = (t: Tensor, opts: CreateOptions = {}) => full(t.shape, 1, { dtype: t.dtype, ...opts });
-export const fullLike = (t: Tensor, v: number, opts: CreateOptions = {}) => full(t.shape, v, { dtype: t.dtype, ...opts });
+export const zerosLike = (t: Tensor, opts: CreateOptions = {}) => filled(t.shape, 0, { dtype: t.dtype, ...createOptions(opts, 'zerosLike') }, 'zerosLike');
+export const onesLike = (t: Tensor, opts: CreateOptions = {}) => filled(t.shape, 1, { dtype: t.dtype, ...createOptions(opts, 'onesLike') }, 'onesLike');
+export const fullLike = (t: Tensor, v: number, opts: CreateOptions = {}) => filled(t.shape, v, { dtype: t.dtype, ...createOptions(opts, 'fullLike') }, 'fullLike');
 
-/** arange(end) or arange(start, end, step). */
-export function arange(start: number, end?: number, step = 1, opts: CreateOptions = {}): Tensor {
+/** arange(end), arange(start, end) or arange(start, end, step), each optionally followed by options. */
+export function arange(start: number, end?: number | CreateOptions, step: number | CreateOptions = 1, opts: CreateOptions = {}): Tensor {
   requireReady();
+  // arange(10, { dtype }) and arange(0, 10, { dtype }), as PyTorch's arange(10, dtype=...).
+  if (isPlainObject(end)) { opts = end as CreateOptions; end = undefined; step = 1; }
+  else if (isPlainObject(step)) { opts = step as CreateOptions; step = 1; }
+  createOptions(opts, 'arange');
+  if (typeof end !== 'number' && end !== undefined) throw new Error(`arange: end must be a number, got ${typeof end}`);
+  if (typeof step !== 'number') throw new Error(`arange: step must be a number, got ${typeof step}`);
   if (end === undefined) { end = start; start = 0; }
   if (![start, end, step].every(Number.isFinite) || step === 0) throw new Error(`arange: start ${start}, end ${end}, step ${step} must be finite with step != 0`);
   const n = Math.max(0, Math.ceil((end - start) / step));
@@ -105,6 +134,8 @@ export function arange(start: number, end?: number, step = 1, opts: CreateOption
 
 export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
   requireReady();
+  createOptions(opts, 'linspace');
+  if (opts.dtype === 'int32') throw new Error(`linspace: dtype 'int32' is not supported (the values are float32)`);
   if (!Number.isInteger(steps) || steps < 0) throw new Error(`linspace: steps must be a non-negative integer, got ${steps}`);
   const t = Tensor._empty([steps], 'float32');
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
@@ -115,15 +146,24 @@ export function linspace(start: number, end: number, steps: number, opts: Create
   return finish(t, opts);
 }
 
-export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
-  const t = zeros([n, m], opts);
+/** eye(n), eye(n, m), eye(n, opts) or eye(n, m, opts). */
+export function eye(n: number, m: number | CreateOptions = n, opts: CreateOptions = {}): Tensor {
+  if (isPlainObject(m)) { opts = m as CreateOptions; m = n; }
+  const cols = m as number, o = createOptions(opts, 'eye');
+  const t = filled([n, cols], 0, { dtype: o.dtype }, 'eye');
   const base = t.ptr() >> 2;
   const arr = t.dtype === 'int32' ? backend.i32 : backend.f32;
-  for (let i = 0; i < Math.min(n, m); i++) arr[base + i * m + i] = 1;
-  return t;
+  for (let i = 0; i < Math.min(n, cols); i++) arr[base + i * cols + i] = 1;
+  return finish(t, o);
 }
 
 // ---- random (seeded by manualSeed; the generator lives in assembly/random.ts) ----
+
+// rand / randn draw float32 only.
+function randomOptions(opts: CreateOptions, op: string): void {
+  createOptions(opts, op);
+  if (opts.dtype === 'int32') throw new Error(`${op}: draws float32 values; dtype 'int32' is not supported (use randint)`);
+}
 export function manualSeed(seed: number): void {
   requireReady();
   if (!Number.isFinite(seed)) throw new Error(`manualSeed: seed must be a finite number, got ${seed}`);
@@ -145,17 +185,23 @@ export function setRngState(state: Uint8Array): void {
 }
 
 export function rand(shape: number[], opts: CreateOptions = {}): Tensor {
+  randomOptions(opts, 'rand');
   const t = Tensor._empty(checkShape(shape, 'rand'), 'float32');
   if (t.numel()) backend.k.rng_uniform(t.ptr(), t.numel(), 0, 1);
   return finish(t, opts);
 }
 export function randn(shape: number[], opts: CreateOptions = {}): Tensor {
+  randomOptions(opts, 'randn');
   const t = Tensor._empty(checkShape(shape, 'randn'), 'float32');
   if (t.numel()) backend.k.rng_normal(t.ptr(), t.numel(), 0, 1);
   return finish(t, opts);
 }
 /** Integers in [low, high). */
 export function randint(low: number, high: number, shape: number[], opts: CreateOptions = {}): Tensor {
+  createOptions(opts, 'randint');
+  if (opts.dtype === 'float32' || opts.requiresGrad) {
+    throw new Error(`randint: draws int32 tensors (dtype 'float32' and requiresGrad are not supported; convert with .float())`);
+  }
   if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) throw new Error(`randint: need integers low < high, got ${low}, ${high}`);
   const t = Tensor._empty(checkShape(shape, 'randint'), 'int32');
   if (t.numel()) backend.k.rng_randint(t.ptr(), t.numel(), low, high);

@@ -9,9 +9,34 @@ import { sameShape, broadcastShapes } from '../shape.js';
 import { binaryRaw, unaryRaw, where } from './elementwise.js';
 import * as views from './views.js';
 import { expectFloat, type FloatOp } from '../dtypes.js';
+import { checkOptions, parseArgs, type ArgSpec, type PositionalArgs } from '../options.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 export interface ReductionOptions { reduction?: Reduction }
+export interface HuberLossOptions extends ReductionOptions { delta?: number }
+export interface SmoothL1LossOptions extends ReductionOptions { beta?: number }
+export interface KlDivOptions { reduction?: KlDivReduction; logTarget?: boolean }
+
+/**
+ * @internal How a loss takes its arguments (src/options.ts): the class weight is PyTorch's first
+ * positional argument of the class-weighted losses; its deprecated size_average / reduce are refused.
+ */
+export function lossSpec(op: string, positional: string[], keywords: string[]): ArgSpec {
+  const why = "PyTorch deprecated it; use reduction: 'mean', 'sum' or 'none'";
+  return {
+    op, leading: ['input', 'target'], positional, keywords: ['reduction', ...keywords],
+    types: {
+      reduction: 'string', weight: ['tensor', 'null'], posWeight: ['tensor', 'null'], ignoreIndex: 'integer',
+      labelSmoothing: 'number', delta: 'number', beta: 'number', logTarget: 'boolean',
+    },
+    unsupported: { sizeAverage: { why }, reduce: { why } },
+  };
+}
+const MSE = lossSpec('mseLoss', [], []), L1 = lossSpec('l1Loss', [], []), HUBER = lossSpec('huberLoss', ['reduction', 'delta'], []);
+const SMOOTH_L1 = lossSpec('smoothL1Loss', [], ['beta']), NLL = lossSpec('nllLoss', ['weight'], ['ignoreIndex']);
+const CE = lossSpec('crossEntropy', ['weight'], ['ignoreIndex', 'labelSmoothing']);
+const BCE = lossSpec('binaryCrossEntropy', ['weight'], []), BCE_LOGITS = lossSpec('binaryCrossEntropyWithLogits', ['weight'], ['posWeight']);
+const KL = lossSpec('klDiv', [], ['logTarget']);
 
 const k = () => backend.k;
 
@@ -52,6 +77,7 @@ function reduce(t: Tensor, reduction: string): Tensor {
 
 /** Mean squared error: (input - target)². */
 export function mseLoss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
+  checkOptions(MSE, opts);
   const r = reductionOf(opts, 'mseLoss');
   target = regressionTarget(input, target, 'mseLoss');
   checkPair(input, target, 'mseLoss');
@@ -60,6 +86,7 @@ export function mseLoss(input: Tensor, target: Tensor, opts: ReductionOptions = 
 
 /** Mean absolute error: |input - target|. */
 export function l1Loss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
+  checkOptions(L1, opts);
   const r = reductionOf(opts, 'l1Loss');
   target = regressionTarget(input, target, 'l1Loss');
   checkPair(input, target, 'l1Loss');
@@ -76,7 +103,8 @@ function quadraticLinear(input: Tensor, target: Tensor, beta: number, scale: num
 }
 
 /** Huber loss: 0.5·d² where |d| < delta, else delta·(|d| - 0.5·delta). */
-export function huberLoss(input: Tensor, target: Tensor, opts: ReductionOptions & { delta?: number } = {}): Tensor {
+export function huberLoss(input: Tensor, target: Tensor, ...args: PositionalArgs<[reduction: Reduction, delta: number], HuberLossOptions>): Tensor {
+  const opts = parseArgs<HuberLossOptions>(HUBER, args);
   const r = reductionOf(opts, 'huberLoss');
   const delta = opts.delta ?? 1;
   if (!(delta > 0)) throw new Error(`huberLoss: delta must be positive, got ${delta}`);
@@ -104,7 +132,8 @@ function absDiffNegativeAtZero(input: Tensor, target: Tensor): Tensor {
 }
 
 /** Smooth L1: 0.5·d²/beta where |d| < beta, else |d| - 0.5·beta (plain L1 when beta = 0). */
-export function smoothL1Loss(input: Tensor, target: Tensor, opts: ReductionOptions & { beta?: number } = {}): Tensor {
+export function smoothL1Loss(input: Tensor, target: Tensor, opts: SmoothL1LossOptions = {}): Tensor {
+  checkOptions(SMOOTH_L1, opts);
   const r = reductionOf(opts, 'smoothL1Loss');
   const beta = opts.beta ?? 1;
   if (!(beta >= 0)) throw new Error(`smoothL1Loss: beta must be non-negative, got ${beta}`);
@@ -163,8 +192,9 @@ function checkIndexTarget(input: Tensor, target: Tensor, op: string): void {
  * class indices `target` ([N], [N, d1, ...] or []). 'mean' divides by the summed weights of the
  * non-ignored targets, as PyTorch does.
  */
-export function nllLoss(input: Tensor, target: Tensor, opts: NllLossOptions = {}): Tensor {
+export function nllLoss(input: Tensor, target: Tensor, ...args: PositionalArgs<[weight: Tensor | null], NllLossOptions>): Tensor {
   const op = 'nllLoss';
+  const opts = parseArgs<NllLossOptions>(NLL, args);
   const reduction = reductionOf(opts, op);
   checkFloat(input, 'input', op);
   if (input.ndim < 1) throw new Error(`${op}: input must have at least 1 dim ([C], [N, C] or [N, C, d1, ...]), got a 0-d tensor`);
@@ -224,8 +254,9 @@ function alongClassDim(w: Tensor, ndim: number): Tensor {
  * Cross-entropy of logits `input` ([N, C], [N, C, d1, ...] or [C]) against int32 class indices
  * (shape of the input without the class dim) or float32 class probabilities (the input's shape).
  */
-export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
+export function crossEntropy(input: Tensor, target: Tensor, ...args: PositionalArgs<[weight: Tensor | null], CrossEntropyOptions>): Tensor {
   const op = 'crossEntropy';
+  const opts = parseArgs<CrossEntropyOptions>(CE, args);
   const reduction = reductionOf(opts, op);
   checkFloat(input, 'input', op);
   checkTensor(target, 'target', op);
@@ -298,8 +329,9 @@ function sumAllRaw(t: Tensor, scale: number): Tensor {
  * Binary cross-entropy of probabilities `input` (in [0, 1]) against `target`. Logs are clamped at
  * -100 like PyTorch, so p = 0 or 1 gives a finite loss.
  */
-export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BinaryCrossEntropyOptions = {}): Tensor {
+export function binaryCrossEntropy(input: Tensor, target: Tensor, ...args: PositionalArgs<[weight: Tensor | null], BinaryCrossEntropyOptions>): Tensor {
   const op = 'binaryCrossEntropy';
+  const opts = parseArgs<BinaryCrossEntropyOptions>(BCE, args);
   const reduction = reductionOf(opts, op);
   checkPair(input, target, op);
   const weight = checkBroadcastWeight(opts.weight, input, 'weight', op);
@@ -343,8 +375,9 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BinaryCr
  * Binary cross-entropy on logits, stable for any magnitude:
  * (1 - y)·x + (1 + (posWeight - 1)·y)·softplus(-x), times weight.
  */
-export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts: BceWithLogitsOptions = {}): Tensor {
+export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, ...args: PositionalArgs<[weight: Tensor | null], BceWithLogitsOptions>): Tensor {
   const op = 'binaryCrossEntropyWithLogits';
+  const opts = parseArgs<BceWithLogitsOptions>(BCE_LOGITS, args);
   const reduction = reductionOf(opts, op);
   checkPair(input, target, op);
   const weight = checkBroadcastWeight(opts.weight, input, 'weight', op);
@@ -365,8 +398,9 @@ export type KlDivReduction = Reduction | 'batchmean';
  * (0 where target = 0), or exp(target)·(target - input) when logTarget. 'batchmean' divides the sum
  * by the batch size (the mathematically correct KL); 'mean' by the element count (PyTorch default).
  */
-export function klDiv(input: Tensor, target: Tensor, opts: { reduction?: KlDivReduction; logTarget?: boolean } = {}): Tensor {
+export function klDiv(input: Tensor, target: Tensor, opts: KlDivOptions = {}): Tensor {
   const op = 'klDiv';
+  checkOptions(KL, opts);
   const reduction = reductionOf(opts, op, ['mean', 'batchmean', 'sum', 'none']);
   checkPair(input, target, op);
   let loss: Tensor;

@@ -7,6 +7,7 @@ import { MIN_PARALLEL_ELEMENTS, parallelRows } from '../runtime/parallel.js';
 import { needsGrad, record } from '../autograd/node.js';
 import * as views from './views.js';
 import { pair, type Pair } from './conv.js';
+import { parseArgs, type ArgSpec, type PositionalArgs } from '../options.js';
 import { expectFloat, type FloatOp } from '../dtypes.js';
 
 export interface MaxPool2dOptions {
@@ -31,6 +32,24 @@ export interface AvgPool2dOptions {
 type One = number | readonly [number];
 export interface MaxPool1dOptions { stride?: One | null; padding?: One; dilation?: One; ceilMode?: boolean; returnIndices?: boolean }
 export interface AvgPool1dOptions { stride?: One | null; padding?: One; ceilMode?: boolean; countIncludePad?: boolean }
+
+/** F.maxPool2d's arguments after the kernel size, in PyTorch's order (F.max_pool2d puts ceilMode before returnIndices). */
+export type MaxPool2dFnArgs = PositionalArgs<[stride: Pair | null, padding: Pair, dilation: Pair, ceilMode: boolean, returnIndices: boolean], MaxPool2dOptions>;
+/** F.maxPool1d's arguments after the kernel size, in PyTorch's order. */
+export type MaxPool1dFnArgs = PositionalArgs<[stride: One | null, padding: One, dilation: One, ceilMode: boolean, returnIndices: boolean], MaxPool1dOptions>;
+/** F.avgPool2d's arguments after the kernel size, in PyTorch's order. */
+export type AvgPool2dFnArgs = PositionalArgs<[stride: Pair | null, padding: Pair, ceilMode: boolean, countIncludePad: boolean, divisorOverride: number | null], AvgPool2dOptions>;
+/** F.avgPool1d's arguments after the kernel size, in PyTorch's order. */
+export type AvgPool1dFnArgs = PositionalArgs<[stride: One | null, padding: One, ceilMode: boolean, countIncludePad: boolean], AvgPool1dOptions>;
+
+const poolArgs = (op: string, positional: string[]): ArgSpec => ({
+  op, leading: ['input', 'kernelSize'], positional,
+  types: { ceilMode: 'boolean', returnIndices: 'boolean', countIncludePad: 'boolean', divisorOverride: ['number', 'null'] },
+});
+const MAX_ARGS = ['stride', 'padding', 'dilation', 'ceilMode', 'returnIndices'];
+const MAXPOOL2D_ARGS = poolArgs('maxPool2d', MAX_ARGS), MAXPOOL1D_ARGS = poolArgs('maxPool1d', MAX_ARGS);
+const AVGPOOL2D_ARGS = poolArgs('avgPool2d', ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride']);
+const AVGPOOL1D_ARGS = poolArgs('avgPool1d', ['stride', 'padding', 'ceilMode', 'countIncludePad']);
 
 interface Window {
   N: number; C: number; H: number; W: number;
@@ -118,8 +137,12 @@ function maxPoolCore(x: Tensor, w: Window, op: string): [Tensor, Tensor] {
  */
 export function maxPool2d(x: Tensor, kernelSize: Pair, opts?: MaxPool2dOptions & { returnIndices?: false }): Tensor;
 export function maxPool2d(x: Tensor, kernelSize: Pair, opts: MaxPool2dOptions & { returnIndices: true }): [Tensor, Tensor];
-export function maxPool2d(x: Tensor, kernelSize: Pair, opts: MaxPool2dOptions = {}): Tensor | [Tensor, Tensor] {
+export function maxPool2d(x: Tensor, kernelSize: Pair, ...args: PositionalArgs<[stride: Pair | null, padding: Pair, dilation: Pair, ceilMode: boolean],
+  MaxPool2dOptions & { returnIndices?: false }>): Tensor;
+export function maxPool2d(x: Tensor, kernelSize: Pair, ...args: MaxPool2dFnArgs): Tensor | [Tensor, Tensor];
+export function maxPool2d(x: Tensor, kernelSize: Pair, ...args: unknown[]): Tensor | [Tensor, Tensor] {
   const op = 'maxPool2d';
+  const opts = parseArgs<MaxPool2dOptions>(MAXPOOL2D_ARGS, args);
   return batched(x, 4, op, false, (x4) => {
     const w = windowOf(x4, kernelSize, opts.stride, opts.padding ?? 0, opts.dilation ?? 1, opts.ceilMode ?? false, op, false);
     const [y, idx] = maxPoolCore(x4, w, op);
@@ -130,8 +153,12 @@ export function maxPool2d(x: Tensor, kernelSize: Pair, opts: MaxPool2dOptions = 
 /** Max pooling over [N, C, L] (or [C, L]); indices are positions along L. */
 export function maxPool1d(x: Tensor, kernelSize: One, opts?: MaxPool1dOptions & { returnIndices?: false }): Tensor;
 export function maxPool1d(x: Tensor, kernelSize: One, opts: MaxPool1dOptions & { returnIndices: true }): [Tensor, Tensor];
-export function maxPool1d(x: Tensor, kernelSize: One, opts: MaxPool1dOptions = {}): Tensor | [Tensor, Tensor] {
+export function maxPool1d(x: Tensor, kernelSize: One, ...args: PositionalArgs<[stride: One | null, padding: One, dilation: One, ceilMode: boolean],
+  MaxPool1dOptions & { returnIndices?: false }>): Tensor;
+export function maxPool1d(x: Tensor, kernelSize: One, ...args: MaxPool1dFnArgs): Tensor | [Tensor, Tensor];
+export function maxPool1d(x: Tensor, kernelSize: One, ...args: unknown[]): Tensor | [Tensor, Tensor] {
   const op = 'maxPool1d';
+  const opts = parseArgs<MaxPool1dOptions>(MAXPOOL1D_ARGS, args);
   return batched(x, 3, op, true, (x4) => {
     const w = windowOf(x4, [1, one(kernelSize)], opts.stride == null ? null : [1, one(opts.stride)],
       [0, one(opts.padding ?? 0)], [1, one(opts.dilation ?? 1)], opts.ceilMode ?? false, op, true);
@@ -170,8 +197,9 @@ function avgPoolCore(x: Tensor, w: Window, countIncludePad: boolean, divisorOver
 }
 
 /** Average pooling over [N, C, H, W] (or [C, H, W]). */
-export function avgPool2d(x: Tensor, kernelSize: Pair, opts: AvgPool2dOptions = {}): Tensor {
+export function avgPool2d(x: Tensor, kernelSize: Pair, ...args: AvgPool2dFnArgs): Tensor {
   const op = 'avgPool2d';
+  const opts = parseArgs<AvgPool2dOptions>(AVGPOOL2D_ARGS, args);
   return batched(x, 4, op, false, (x4) => {
     const w = windowOf(x4, kernelSize, opts.stride, opts.padding ?? 0, 1, opts.ceilMode ?? false, op, false);
     return avgPoolCore(x4, w, opts.countIncludePad ?? true, opts.divisorOverride, op);
@@ -179,8 +207,9 @@ export function avgPool2d(x: Tensor, kernelSize: Pair, opts: AvgPool2dOptions = 
 }
 
 /** Average pooling over [N, C, L] (or [C, L]). */
-export function avgPool1d(x: Tensor, kernelSize: One, opts: AvgPool1dOptions = {}): Tensor {
+export function avgPool1d(x: Tensor, kernelSize: One, ...args: AvgPool1dFnArgs): Tensor {
   const op = 'avgPool1d';
+  const opts = parseArgs<AvgPool1dOptions>(AVGPOOL1D_ARGS, args);
   return batched(x, 3, op, true, (x4) => {
     const w = windowOf(x4, [1, one(kernelSize)], opts.stride == null ? null : [1, one(opts.stride)],
       [0, one(opts.padding ?? 0)], 1, opts.ceilMode ?? false, op, true);

@@ -8,6 +8,7 @@ import { normDim, normDims } from '../shape.js';
 import { binaryRaw, unaryRaw, cast } from './elementwise.js';
 import * as views from './views.js';
 import { valuesIndices, type ValuesIndices } from './return-types.js';
+import { parseArgs, type ArgSpec, type PositionalArgs } from '../options.js';
 
 const k = () => backend.k;
 
@@ -63,11 +64,38 @@ export function mean(x: Tensor, dim?: number | number[] | null, keepdim = false)
   return out;
 }
 
-/** Variance with Bessel's correction by default (correction = 1), like torch.var. */
-export function variance(x: Tensor, dim?: number | number[] | null, opts: { correction?: number; keepdim?: boolean } = {}): Tensor {
-  const dims = normDims(dim, x.ndim, 'var');
+export interface VarOptions {
+  /** Subtracted from the count in the divisor (default 1, Bessel's correction). */
+  correction?: number;
+  /** PyTorch's older spelling: true is correction 1, false correction 0. */
+  unbiased?: boolean;
+  keepdim?: boolean;
+}
+/** var / std arguments after dim, in PyTorch's order: (unbiased, keepdim), then options. */
+export type VarArgs = PositionalArgs<[unbiased: boolean, keepdim: boolean], VarOptions>;
+const varSpec = (op: string): ArgSpec => ({
+  op, leading: ['dim'], positional: ['unbiased', 'keepdim'], keywords: ['correction'],
+  types: { unbiased: 'boolean', keepdim: 'boolean', correction: 'number' },
+});
+const VAR_ARGS = varSpec('var'), STD_ARGS = varSpec('std');
+
+/** Variance with Bessel's correction by default (correction = 1), like torch.var: var(dim, unbiased, keepdim) or var(dim, { correction, keepdim }). */
+export function variance(x: Tensor, dim?: number | number[] | null, ...args: VarArgs): Tensor {
+  return varianceOf(x, dim, args, VAR_ARGS);
+}
+/** The standard deviation: sqrt of variance, same arguments. */
+export function std(x: Tensor, dim?: number | number[] | null, ...args: VarArgs): Tensor {
+  return varianceOf(x, dim, args, STD_ARGS).sqrt();
+}
+
+function varianceOf(x: Tensor, dim: number | number[] | null | undefined, args: readonly unknown[], spec: ArgSpec): Tensor {
+  // x.var(false): PyTorch's var(unbiased) overload.
+  if (typeof dim === 'boolean') { args = [dim, ...args]; dim = undefined; }
+  const opts = parseArgs<VarOptions>(spec, args);
+  if (opts.unbiased !== undefined && opts.correction !== undefined) throw new Error(`${spec.op}: pass unbiased or correction, not both`);
+  const dims = normDims(dim, x.ndim, spec.op);
   const n = dims.reduce((a, d) => a * x.shape[d], 1);
-  const correction = opts.correction ?? 1;
+  const correction = opts.correction ?? (opts.unbiased === false ? 0 : 1);
   const mu = mean(x, dims, true);
   const dev = x.sub(mu);
   return sum(dev.mul(dev), dims, opts.keepdim ?? false).mul(1 / Math.max(0, n - correction));

@@ -2,6 +2,7 @@
 import type { Tensor } from '../tensor.js';
 import { Optimizer, checkBool, checkNonNegative, type ParamGroup, type ParamsInput } from './optimizer.js';
 import { MAXIMIZE } from './flags.js';
+import { parseArgs, type PositionalArgs } from '../options.js';
 
 export interface AdagradOptions {
   lr: number;
@@ -12,8 +13,15 @@ export interface AdagradOptions {
   maximize: boolean;
 }
 
+/** torch.optim.Adagrad's positional parameters after params: Adagrad(params, lr, lrDecay, weightDecay, initialAccumulatorValue, eps). */
+export type AdagradArgs = PositionalArgs<[lr: number, lrDecay: number, weightDecay: number, initialAccumulatorValue: number, eps: number], Partial<AdagradOptions>>;
+
 export class Adagrad extends Optimizer<AdagradOptions> {
-  constructor(params: ParamsInput<AdagradOptions>, opts: Partial<AdagradOptions> = {}) {
+  /** `new Adagrad(params, { lr: 1e-2 })` or, as in PyTorch, `new Adagrad(params, 1e-2)`. */
+  constructor(params: ParamsInput<AdagradOptions>, ...args: AdagradArgs) {
+    const opts = parseArgs<Partial<AdagradOptions>>({
+      op: 'Adagrad', leading: ['params'], positional: ['lr', 'lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps'], keywords: ['maximize'],
+    }, args);
     super('Adagrad', params, { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false }, opts);
   }
 

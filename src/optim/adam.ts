@@ -3,6 +3,7 @@
 import type { Tensor } from '../tensor.js';
 import { Optimizer, checkBool, checkNonNegative, checkRange, type ParamGroup, type ParamsInput } from './optimizer.js';
 import { AMSGRAD, MAXIMIZE } from './flags.js';
+import { parseArgs, type PositionalArgs } from '../options.js';
 
 export interface AdamOptions {
   lr: number;
@@ -13,12 +14,21 @@ export interface AdamOptions {
   maximize: boolean;
 }
 
+/** torch.optim.Adam's positional parameters after params: Adam(params, lr, betas, eps, weightDecay, amsgrad). */
+export type AdamArgs = PositionalArgs<[lr: number, betas: [number, number], eps: number, weightDecay: number, amsgrad: boolean], Partial<AdamOptions>>;
+
 export class Adam extends Optimizer<AdamOptions> {
   /** AdamW decays the parameters directly instead of adding weightDecay * p to the gradient. */
   protected readonly decoupled: boolean = false;
 
-  constructor(params: ParamsInput<AdamOptions>, opts: Partial<AdamOptions> = {}, name = 'Adam') {
-    super(name, params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false }, opts);
+  /** `new Adam(params, { lr: 1e-3 })` or, as in PyTorch, `new Adam(params, 1e-3, [0.9, 0.999])`. */
+  constructor(params: ParamsInput<AdamOptions>, ...args: AdamArgs) {
+    const w = new.target === AdamW || new.target.prototype instanceof AdamW;
+    const name = w ? 'AdamW' : 'Adam';
+    const opts = parseArgs<Partial<AdamOptions>>({
+      op: name, leading: ['params'], positional: ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad'], keywords: ['maximize'],
+    }, args);
+    super(name, params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: w ? 1e-2 : 0, amsgrad: false, maximize: false }, opts);
   }
 
   protected checkOptions(o: AdamOptions): void {
@@ -50,9 +60,7 @@ export class Adam extends Optimizer<AdamOptions> {
   }
 }
 
+/** Adam with decoupled weight decay (default weightDecay 1e-2); arguments as Adam's. */
 export class AdamW extends Adam {
   protected override readonly decoupled: boolean = true;
-  constructor(params: ParamsInput<AdamOptions>, opts: Partial<AdamOptions> = {}) {
-    super(params, { weightDecay: 1e-2, ...opts }, 'AdamW');
-  }
 }

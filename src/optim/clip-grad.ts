@@ -1,6 +1,7 @@
 // Gradient clipping (torch.nn.utils.clip_grad_norm_ / clip_grad_value_), in place on .grad.
 import { Tensor, isTensor } from '../tensor.js';
 import { backend } from '../runtime/backend.js';
+import { parseArgs, type PositionalArgs } from '../options.js';
 
 function gradsOf(params: Tensor | Iterable<Tensor>, op: string): Tensor[] {
   const list = isTensor(params) ? [params] : Array.from(params);
@@ -15,6 +16,8 @@ function gradsOf(params: Tensor | Iterable<Tensor>, op: string): Tensor[] {
 }
 
 export interface ClipGradNormOptions {
+  /** The p of the p-norm (default 2; Infinity for the max norm). */
+  normType?: number;
   /** Throw when the total norm is NaN or infinite instead of scaling by it (default false, like PyTorch 1.13). */
   errorIfNonfinite?: boolean;
 }
@@ -26,8 +29,13 @@ export interface ClipGradNormOptions {
  * `.item()` there), accumulated in float64. normType is any p > 0 or Infinity; parameters without a
  * gradient are skipped, and with none at all the result is 0.
  */
-export function clipGradNorm(params: Tensor | Iterable<Tensor>, maxNorm: number, normType = 2, opts: ClipGradNormOptions = {}): number {
+export function clipGradNorm(params: Tensor | Iterable<Tensor>, maxNorm: number,
+  ...args: PositionalArgs<[normType: number, errorIfNonfinite: boolean], ClipGradNormOptions>): number {
   const op = 'clipGradNorm';
+  const opts = parseArgs<ClipGradNormOptions>({
+    op, leading: ['params', 'maxNorm'], positional: ['normType', 'errorIfNonfinite'], types: { errorIfNonfinite: 'boolean' },
+  }, args);
+  const normType = opts.normType ?? 2;
   if (typeof maxNorm !== 'number' || Number.isNaN(maxNorm)) throw new Error(`${op}: maxNorm must be a number, got ${maxNorm}`);
   if (typeof normType !== 'number' || !(normType > 0)) throw new Error(`${op}: normType must be a positive number or Infinity, got ${normType}`);
   const grads = gradsOf(params, op);

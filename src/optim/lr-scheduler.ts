@@ -2,6 +2,8 @@
 // group lrs along the schedule using PyTorch's chainable (recursive) formulas, so the values match
 // PyTorch's to float rounding. The constructor takes the initial step, like PyTorch.
 
+import { parseArgs, type ArgSpec, type PositionalArgs, type RequiredFirstArgs } from '../options.js';
+
 /** What a scheduler needs from an optimizer: its groups' learning rates. */
 export interface LrGroups {
   paramGroups: { lr: number; initialLr?: number }[];
@@ -65,10 +67,22 @@ function checkNumber(name: string, what: string, v: unknown): void {
   if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${name}: ${what} must be a finite number, got ${v}`);
 }
 
+// PyTorch's positional order after the optimizer, then an options object (src/options.ts).
+const VERBOSE = { verbose: { accept: false, why: 'print scheduler.getLastLr() after step() instead' } };
+const schedulerSpec = (op: string, positional: string[]): ArgSpec => ({ op, leading: ['optimizer'], positional, unsupported: VERBOSE });
+
+export interface LambdaLROptions { lrLambda: ((epoch: number) => number) | ((epoch: number) => number)[]; lastEpoch?: number }
+export interface StepLROptions { stepSize: number; gamma?: number; lastEpoch?: number }
+export interface MultiStepLROptions { milestones: number[]; gamma?: number; lastEpoch?: number }
+export interface ExponentialLROptions { gamma: number; lastEpoch?: number }
+export interface CosineAnnealingLROptions { TMax: number; etaMin?: number; lastEpoch?: number }
+
 /** lr = baseLr * lrLambda(epoch), one function for all groups or one per group. */
 export class LambdaLR extends LRScheduler {
   private readonly lambdas: ((epoch: number) => number)[];
-  constructor(optimizer: LrGroups, opts: { lrLambda: ((epoch: number) => number) | ((epoch: number) => number)[]; lastEpoch?: number }) {
+  /** `new LambdaLR(opt, { lrLambda })` or, as in PyTorch, `new LambdaLR(opt, lrLambda, lastEpoch?)`. */
+  constructor(optimizer: LrGroups, ...args: RequiredFirstArgs<[lrLambda: LambdaLROptions['lrLambda'], lastEpoch: number], Partial<LambdaLROptions>, LambdaLROptions>) {
+    const opts = parseArgs<LambdaLROptions>(schedulerSpec('LambdaLR', ['lrLambda', 'lastEpoch']), args);
     super('LambdaLR', optimizer, opts.lastEpoch);
     const n = optimizer.paramGroups.length;
     if (Array.isArray(opts.lrLambda)) {
@@ -85,7 +99,9 @@ export class LambdaLR extends LRScheduler {
 export class StepLR extends LRScheduler {
   readonly stepSize: number;
   readonly gamma: number;
-  constructor(optimizer: LrGroups, opts: { stepSize: number; gamma?: number; lastEpoch?: number }) {
+  /** `new StepLR(opt, { stepSize: 30, gamma: 0.1 })` or, as in PyTorch, `new StepLR(opt, 30, 0.1)`. */
+  constructor(optimizer: LrGroups, ...args: RequiredFirstArgs<[stepSize: number, gamma: number, lastEpoch: number], Partial<StepLROptions>, StepLROptions>) {
+    const opts = parseArgs<StepLROptions>(schedulerSpec('StepLR', ['stepSize', 'gamma', 'lastEpoch']), args);
     super('StepLR', optimizer, opts.lastEpoch);
     checkPositiveInt('StepLR', 'stepSize', opts.stepSize);
     this.stepSize = opts.stepSize;
@@ -104,7 +120,9 @@ export class StepLR extends LRScheduler {
 export class MultiStepLR extends LRScheduler {
   readonly milestones: Map<number, number>;
   readonly gamma: number;
-  constructor(optimizer: LrGroups, opts: { milestones: number[]; gamma?: number; lastEpoch?: number }) {
+  /** `new MultiStepLR(opt, { milestones: [30, 80] })` or, as in PyTorch, `new MultiStepLR(opt, [30, 80], 0.1)`. */
+  constructor(optimizer: LrGroups, ...args: RequiredFirstArgs<[milestones: number[], gamma: number, lastEpoch: number], Partial<MultiStepLROptions>, MultiStepLROptions>) {
+    const opts = parseArgs<MultiStepLROptions>(schedulerSpec('MultiStepLR', ['milestones', 'gamma', 'lastEpoch']), args);
     super('MultiStepLR', optimizer, opts.lastEpoch);
     if (!Array.isArray(opts.milestones)) throw new Error(`MultiStepLR: milestones must be an array of epochs, got ${opts.milestones}`);
     this.milestones = new Map();
@@ -126,7 +144,9 @@ export class MultiStepLR extends LRScheduler {
 /** Multiplies the lr by gamma every epoch. */
 export class ExponentialLR extends LRScheduler {
   readonly gamma: number;
-  constructor(optimizer: LrGroups, opts: { gamma: number; lastEpoch?: number }) {
+  /** `new ExponentialLR(opt, { gamma: 0.9 })` or, as in PyTorch, `new ExponentialLR(opt, 0.9)`. */
+  constructor(optimizer: LrGroups, ...args: RequiredFirstArgs<[gamma: number, lastEpoch: number], Partial<ExponentialLROptions>, ExponentialLROptions>) {
+    const opts = parseArgs<ExponentialLROptions>(schedulerSpec('ExponentialLR', ['gamma', 'lastEpoch']), args);
     super('ExponentialLR', optimizer, opts.lastEpoch);
     checkNumber('ExponentialLR', 'gamma', opts.gamma);
     this.gamma = opts.gamma;
@@ -145,7 +165,9 @@ export class ExponentialLR extends LRScheduler {
 export class CosineAnnealingLR extends LRScheduler {
   readonly TMax: number;
   readonly etaMin: number;
-  constructor(optimizer: LrGroups, opts: { TMax: number; etaMin?: number; lastEpoch?: number }) {
+  /** `new CosineAnnealingLR(opt, { TMax: 100 })` or, as in PyTorch, `new CosineAnnealingLR(opt, 100, etaMin?)`. */
+  constructor(optimizer: LrGroups, ...args: RequiredFirstArgs<[TMax: number, etaMin: number, lastEpoch: number], Partial<CosineAnnealingLROptions>, CosineAnnealingLROptions>) {
+    const opts = parseArgs<CosineAnnealingLROptions>(schedulerSpec('CosineAnnealingLR', ['TMax', 'etaMin', 'lastEpoch']), args);
     super('CosineAnnealingLR', optimizer, opts.lastEpoch);
     checkPositiveInt('CosineAnnealingLR', 'TMax', opts.TMax);
     this.TMax = opts.TMax;
@@ -197,8 +219,12 @@ export class ReduceLROnPlateau {
   lastEpoch = 0;
   private lastLr: number[];
 
-  constructor(readonly optimizer: LrGroups, opts: ReduceLROnPlateauOptions = {}) {
+  /** `new ReduceLROnPlateau(opt, { mode: 'max', patience: 5 })` or, as in PyTorch, `new ReduceLROnPlateau(opt, 'max', 0.1, 5)`. */
+  constructor(readonly optimizer: LrGroups, ...args: PositionalArgs<[mode: 'min' | 'max', factor: number, patience: number, threshold: number,
+    thresholdMode: 'rel' | 'abs', cooldown: number, minLr: number | number[], eps: number], ReduceLROnPlateauOptions>) {
     const name = 'ReduceLROnPlateau';
+    const opts = parseArgs<ReduceLROnPlateauOptions>(schedulerSpec(name,
+      ['mode', 'factor', 'patience', 'threshold', 'thresholdMode', 'cooldown', 'minLr', 'eps']), args);
     this.mode = opts.mode ?? 'min';
     this.factor = opts.factor ?? 0.1;
     this.patience = opts.patience ?? 10;

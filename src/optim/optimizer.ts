@@ -7,6 +7,7 @@ import { enableGrad, noGrad } from '../autograd/grad-mode.js';
 import { frame, letGo, userCode } from '../lifetime.js';
 import { sameShape } from '../shape.js';
 import { MIN_PARALLEL_ELEMENTS, parallelRows } from '../runtime/parallel.js';
+import { checkOptions, parseArgs, type PositionalArgs } from '../options.js';
 
 /** Per-parameter state: tensors under PyTorch's names (exp_avg, momentum_buffer, ...) and the step count. */
 export type ParamState = Record<string, Tensor | number>;
@@ -57,7 +58,7 @@ export abstract class Optimizer<O extends { lr: number }> {
 
   addParamGroup(group: ParamGroupInput<O>): void {
     if (!isGroupInput(group)) throw new Error(`${this.name}.addParamGroup: expected an object with a 'params' array of tensors`);
-    checkKeys(this.name, group, [...Object.keys(this.defaults), 'params', 'initialLr'], 'option in a parameter group');
+    checkKeys(this.name, group, [...Object.keys(this.defaults), 'params', 'initialLr'], 'parameter group');
     const params = isTensor(group.params) ? [group.params as unknown as Tensor] : Array.from(group.params);
     const seen = new Set<Tensor>();
     for (const g of this.paramGroups) for (const p of g.params) seen.add(p);
@@ -73,8 +74,9 @@ export abstract class Optimizer<O extends { lr: number }> {
     this.paramGroups.push(full);
   }
 
-  /** Clears the gradients of every parameter: frees them (setToNone, the default) or zeroes them in place. */
-  zeroGrad({ setToNone = true }: ZeroGradOptions = {}): void {
+  /** Clears the gradients of every parameter: frees them (setToNone, the default) or zeroes them in place: zeroGrad(false) or zeroGrad({ setToNone: false }). */
+  zeroGrad(...args: PositionalArgs<[setToNone: boolean], ZeroGradOptions>): void {
+    const setToNone = parseArgs<ZeroGradOptions>({ op: `${this.name}.zeroGrad`, positional: ['setToNone'], types: { setToNone: 'boolean' } }, args).setToNone ?? true;
     frame(() => {
       for (const group of this.paramGroups) {
         for (const p of group.params) {
@@ -204,11 +206,9 @@ export abstract class Optimizer<O extends { lr: number }> {
   }
 }
 
-// PyTorch users will write weight_decay; say which names exist instead of ignoring it.
+// PyTorch users will write weight_decay; say which names exist instead of ignoring it (src/options.ts).
 function checkKeys(name: string, obj: object, allowed: string[], what: string): void {
-  for (const key of Object.keys(obj)) {
-    if (!allowed.includes(key)) throw new Error(`${name}: unknown ${what} '${key}' (expected one of ${allowed.join(', ')})`);
-  }
+  checkOptions({ op: what === 'option' ? name : `${name} (${what})`, keywords: allowed }, obj);
 }
 
 function isGroupInput(x: unknown): x is ParamGroupInput<any> {

@@ -2,6 +2,7 @@
 import type { Tensor } from '../tensor.js';
 import { Optimizer, checkBool, checkNonNegative, type ParamGroup, type ParamsInput } from './optimizer.js';
 import { CENTERED, HAS_MOMENTUM, MAXIMIZE } from './flags.js';
+import { parseArgs, type PositionalArgs } from '../options.js';
 
 export interface RMSpropOptions {
   lr: number;
@@ -13,8 +14,15 @@ export interface RMSpropOptions {
   maximize: boolean;
 }
 
+/** torch.optim.RMSprop's positional parameters after params: RMSprop(params, lr, alpha, eps, weightDecay, momentum, centered). */
+export type RMSpropArgs = PositionalArgs<[lr: number, alpha: number, eps: number, weightDecay: number, momentum: number, centered: boolean], Partial<RMSpropOptions>>;
+
 export class RMSprop extends Optimizer<RMSpropOptions> {
-  constructor(params: ParamsInput<RMSpropOptions>, opts: Partial<RMSpropOptions> = {}) {
+  /** `new RMSprop(params, { lr: 1e-2 })` or, as in PyTorch, `new RMSprop(params, 1e-2, 0.99)`. */
+  constructor(params: ParamsInput<RMSpropOptions>, ...args: RMSpropArgs) {
+    const opts = parseArgs<Partial<RMSpropOptions>>({
+      op: 'RMSprop', leading: ['params'], positional: ['lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered'], keywords: ['maximize'],
+    }, args);
     super('RMSprop', params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false }, opts);
   }
 

@@ -3,6 +3,7 @@
 import type { Tensor } from '../tensor.js';
 import { Optimizer, checkBool, checkNonNegative, type ParamGroup, type ParamsInput } from './optimizer.js';
 import { FIRST_STEP, HAS_MOMENTUM, MAXIMIZE, NESTEROV } from './flags.js';
+import { parseArgs, type RequiredFirstArgs } from '../options.js';
 
 export interface SGDOptions {
   lr: number;
@@ -13,9 +14,19 @@ export interface SGDOptions {
   maximize: boolean;
 }
 
+/**
+ * torch.optim.SGD's positional parameters after params: SGD(params, lr, momentum, dampening,
+ * weightDecay, nesterov), lr required (positionally or in the options).
+ */
+export type SGDArgs = RequiredFirstArgs<[lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: boolean], Partial<SGDOptions>, { lr: number }>;
+
 export class SGD extends Optimizer<SGDOptions> {
-  constructor(params: ParamsInput<SGDOptions>, opts: Partial<SGDOptions> & { lr: number }) {
-    if (!opts || opts.lr === undefined) throw new Error('SGD: the learning rate lr is required (e.g. new SGD(params, { lr: 0.01 }))');
+  /** `new SGD(params, { lr: 0.1, momentum: 0.9 })` or, as in PyTorch, `new SGD(params, 0.1, 0.9)`. */
+  constructor(params: ParamsInput<SGDOptions>, ...args: SGDArgs) {
+    const opts = parseArgs<Partial<SGDOptions>>({
+      op: 'SGD', leading: ['params'], positional: ['lr', 'momentum', 'dampening', 'weightDecay', 'nesterov'], keywords: ['maximize'],
+    }, args);
+    if (opts.lr === undefined) throw new Error('SGD: the learning rate lr is required (e.g. new SGD(params, 0.01) or new SGD(params, { lr: 0.01 }))');
     super('SGD', params, { lr: opts.lr, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, maximize: false }, opts);
   }
 

@@ -15,6 +15,7 @@ import { GemmBias, Unary } from '../runtime/opcodes.js';
 import { DataLoader, TensorDataset } from '../data/index.js';
 import type { RBM } from './rbm.js';
 import { checkSteps } from './rbm.js';
+import { checkOptions, type ArgSpec } from '../options.js';
 
 export interface CDOptions {
   /** Learning rate (default 0.1). */
@@ -43,6 +44,15 @@ export interface FitOptions extends CDOptions {
   /** Print one progress line per epoch to the console (default false). */
   verbose?: boolean;
 }
+
+// Option names, checked (src/options.ts): fit's are the trainer's plus the loop's.
+const CD_KEYS = ['lr', 'momentum', 'weightDecay', 'k', 'persistent'];
+const CD_TYPES = { persistent: 'boolean', shuffle: 'boolean', verbose: 'boolean', onEpoch: 'function' } as const;
+const CD_ARGS: ArgSpec = { op: 'ContrastiveDivergence', keywords: CD_KEYS, types: CD_TYPES };
+/** @internal */
+export const FIT_KEYS = [...CD_KEYS, 'epochs', 'batchSize', 'shuffle', 'pseudoLikelihoodSamples', 'onEpoch', 'verbose'];
+const FIT_ARGS: ArgSpec = { op: 'RBM.fit', keywords: FIT_KEYS, types: CD_TYPES };
+const STEP_ARGS: ArgSpec = { op: 'ContrastiveDivergence.step', keywords: ['validate'], types: { validate: 'boolean' } };
 
 export interface EpochStats {
   epoch: number;
@@ -87,6 +97,7 @@ export class ContrastiveDivergence {
 
   constructor(readonly model: RBM, opts: CDOptions = {}) {
     const op = 'ContrastiveDivergence';
+    checkOptions(CD_ARGS, opts);
     this.lr = checkNumber(opts.lr ?? 0.1, 'lr', 0, op);
     this.momentum = checkNumber(opts.momentum ?? 0, 'momentum', 0, op, 1);
     this.weightDecay = checkNumber(opts.weightDecay ?? 0, 'weightDecay', 0, op);
@@ -136,6 +147,7 @@ export class ContrastiveDivergence {
    * reconstruction error (mean squared error per visible unit of P(v | h ~ P(h | v0))).
    */
   step(v0: Tensor, opts: { validate?: boolean } = {}): number {
+    checkOptions(STEP_ARGS, opts);
     const model = this.model;
     if (!(v0 instanceof Tensor) || v0.ndim !== 2 || v0.shape[1] !== model.nVisible) {
       throw new Error(`ContrastiveDivergence.step: expected a batch of shape [B, ${model.nVisible}], got ${v0 instanceof Tensor ? `shape [${v0.shape}]` : typeof v0}`);
@@ -274,13 +286,15 @@ function inputOf(batch: unknown, op: string): Tensor {
 /** The training loop behind RBM.fit. */
 export function fitRBM(model: RBM, data: unknown, opts: FitOptions): EpochStats[] {
   const op = 'RBM.fit';
+  checkOptions(FIT_ARGS, opts);
   const epochs = opts.epochs ?? 10;
   if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`${op}: epochs must be a non-negative integer, got ${epochs}`);
   const plRows = opts.pseudoLikelihoodSamples ?? 1000;
   const { loader, whole } = batchesOf(data, opts, op);
   // Whole tensors are validated once; batches from a user's loader one by one.
   if (whole) model.checkVisible(whole, 'fit');
-  const trainer = new ContrastiveDivergence(model, opts);
+  const { lr, momentum, weightDecay, k, persistent } = opts;
+  const trainer = new ContrastiveDivergence(model, { lr, momentum, weightDecay, k, persistent });
   const history: EpochStats[] = [];
   let plSet: Tensor | null = null;
   const plParts: Tensor[] = [];

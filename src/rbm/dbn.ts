@@ -9,8 +9,9 @@ import { Module } from '../nn/module.js';
 import { Linear } from '../nn/linear.js';
 import { Sigmoid } from '../nn/activation.js';
 import { Sequential } from '../nn/container.js';
-import { RBM, checkSize, checkSteps, checkUnitType, completeVisible, drawUnits, type CompleteOptions, type UnitType } from './rbm.js';
-import type { EpochStats, FitOptions } from './cd.js';
+import { RBM, COMPLETE_KEYS, checkSize, checkSteps, checkUnitType, completeVisible, drawUnits, type CompleteOptions, type UnitType } from './rbm.js';
+import { FIT_KEYS, type EpochStats, type FitOptions } from './cd.js';
+import { checkOptions, type ArgSpec } from '../options.js';
 
 export interface DBNOptions {
   /** Units of the bottom (data) layer: 'bernoulli' (default) or 'gaussian'. */
@@ -33,12 +34,18 @@ export interface DBNCompleteOptions extends CompleteOptions {
   topSteps?: number;
 }
 
+const DBN_ARGS: ArgSpec = { op: 'DBN', keywords: ['visible', 'topHidden', 'initStd'], types: { visible: 'string', topHidden: 'string', initStd: 'number' } };
+const PRETRAIN_ARGS: ArgSpec = { op: 'DBN.pretrain', keywords: [...FIT_KEYS, 'layers', 'onLayer'], types: { layers: 'array', onLayer: 'function' } };
+const GENERATE_ARGS: ArgSpec = { op: 'DBN.generate', keywords: ['k'], types: { k: 'integer' } };
+const DBN_COMPLETE_ARGS: ArgSpec = { op: 'DBN.complete', keywords: [...COMPLETE_KEYS, 'topSteps'] };
+
 export class DBN extends Module {
   readonly rbms: RBM[];
 
   /** new DBN([784, 500, 500]) builds the RBMs; new DBN([rbm1, rbm2]) stacks existing ones. */
   constructor(layers: readonly number[] | readonly RBM[], opts: DBNOptions = {}) {
     super();
+    checkOptions(DBN_ARGS, opts);
     if (!Array.isArray(layers) || layers.length === 0) throw new Error(`DBN: expected layer sizes like [784, 500, 500] or an array of RBMs, got ${String(layers)}`);
     if (layers.every((l) => l instanceof RBM)) {
       this.rbms = (layers as RBM[]).slice();
@@ -86,6 +93,7 @@ export class DBN extends Module {
     if (!(data instanceof Tensor) || data.ndim !== 2 || data.shape[1] !== this.nVisible) {
       throw new Error(`DBN.pretrain: expected data of shape [N, ${this.nVisible}], got ${data instanceof Tensor ? `[${data.shape}]` : typeof data}`);
     }
+    checkOptions(PRETRAIN_ARGS, opts);
     const { layers: perLayer = [], onLayer, ...shared } = opts;
     const histories: EpochStats[][] = [];
     let x = data;
@@ -130,6 +138,7 @@ export class DBN extends Module {
    * penultimate layer), then one downward pass of probabilities to the data layer.
    */
   generate(n: number, opts: { k?: number } = {}): Tensor {
+    checkOptions(GENERATE_ARGS, opts);
     checkSize(n, 'n', 'DBN.generate');
     const k = checkSteps(opts.k ?? 1000, 'DBN.generate');
     const top = this.rbms.length - 1;
@@ -143,6 +152,7 @@ export class DBN extends Module {
    * Gibbs steps in the top RBM (the DBN's prior), then sample down and return P(v | h₁).
    */
   complete(v: Tensor, mask: Tensor, opts: DBNCompleteOptions = {}): Tensor {
+    checkOptions(DBN_COMPLETE_ARGS, opts);
     const { topSteps: topOpt, ...rest } = opts;
     const topSteps = checkSteps(topOpt ?? 1, 'DBN.complete', 'topSteps');
     const L = this.rbms.length, top = this.rbms[L - 1];

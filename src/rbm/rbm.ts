@@ -15,6 +15,7 @@ import { bernoulli, randint, randn, zeros, zerosLike, empty } from '../ops/creat
 import { Module } from '../nn/module.js';
 import { Parameter } from '../nn/parameter.js';
 import { fitRBM, type FitOptions, type EpochStats } from './cd.js';
+import { checkOptions, type ArgSpec } from '../options.js';
 
 export type UnitType = 'bernoulli' | 'gaussian';
 
@@ -26,6 +27,12 @@ export interface RBMOptions {
   /** Standard deviation of the initial weights (default 0.01, as in Hinton's practical guide). */
   initStd?: number;
 }
+
+const RBM_ARGS: ArgSpec = { op: 'RBM', keywords: ['visible', 'hidden', 'initStd'], types: { visible: 'string', hidden: 'string', initStd: 'number' } };
+const SAMPLE_ARGS: ArgSpec = { op: 'RBM.sample', keywords: ['init'], types: { init: 'tensor' } };
+/** @internal */
+export const COMPLETE_KEYS = ['steps', 'sample', 'chains', 'burnIn', 'estimate', 'init'];
+const COMPLETE_TYPES = { sample: 'boolean', estimate: 'string', init: 'tensor' } as const;
 
 export interface CompleteOptions {
   /** Up-down passes per chain (default 30). */
@@ -97,6 +104,7 @@ export class RBM extends Module {
 
   constructor(nVisible: number, nHidden: number, opts: RBMOptions = {}) {
     super();
+    checkOptions(RBM_ARGS, opts);
     this.nVisible = checkSize(nVisible, 'nVisible', 'RBM');
     this.nHidden = checkSize(nHidden, 'nHidden', 'RBM');
     this.visibleType = checkUnitType(opts.visible ?? 'bernoulli', 'visible', 'RBM');
@@ -219,6 +227,7 @@ export class RBM extends Module {
    * `init`), returning P(v | h) of the last step (pixel intensities for images).
    */
   sample(n: number, k = 1000, opts: { init?: Tensor } = {}): Tensor {
+    checkOptions(SAMPLE_ARGS, opts);
     checkSize(n, 'n', 'RBM.sample');
     checkSteps(k, 'RBM.sample');
     if (opts.init) {
@@ -285,6 +294,7 @@ export function drawUnits(mean: Tensor, type: UnitType, disposeMean = true): Ten
 export function completeVisible(model: { nVisible: number; visibleType: UnitType; checkVisible(v: Tensor, op: string): void }, name: string,
   v: Tensor, mask: Tensor, opts: CompleteOptions, pass: CompletionPass): Tensor {
   const op = `${name}.complete`;
+  checkOptions({ op, keywords: COMPLETE_KEYS, types: COMPLETE_TYPES }, opts);
   const steps = checkSteps(opts.steps ?? 30, op, 'steps');
   const sampled = !!opts.sample;
   const chains = checkSteps(opts.chains ?? 1, op, 'chains');

@@ -3,6 +3,7 @@ import { Allocator } from './allocator.js';
 import type { Kernels } from './kernels.js';
 import { isNode, nodeModule, relaxedSimdSupported, runtimeName } from './platform.js';
 import { CONTROL_BYTES, ThreadPool, canBlock, defaultThreadCount } from './threads.js';
+import { checkOptions, type ArgSpec } from '../options.js';
 
 export type SimdBuild = 'relaxed' | 'plain';
 
@@ -57,6 +58,12 @@ class Backend {
 
 export const backend = new Backend();
 let initPromise: Promise<void> | null = null;
+let initOptions: InitOptions = {};
+
+const INIT_ARGS: ArgSpec = {
+  op: 'wasmgrad init', keywords: ['module', 'bytes', 'simd', 'memoryLimitMB', 'wasmDir', 'threads'],
+  types: { module: 'object', bytes: 'object', simd: 'string', memoryLimitMB: 'number', threads: 'integer' },
+};
 
 export function requireReady(): void {
   if (!backend.ready) throw new Error('wasmgrad: call `await init()` before using tensors');
@@ -172,7 +179,23 @@ export function getNumThreads(): number { return backend.ready ? backend.threads
 
 /** Loads and instantiates the kernels. Call once; every other API is synchronous afterwards. */
 export function init(opts: InitOptions = {}): Promise<void> {
+  try {
+    checkOptions(INIT_ARGS, opts);
+    if (opts.simd !== undefined && opts.simd !== 'auto' && opts.simd !== 'relaxed' && opts.simd !== 'plain') {
+      throw new Error(`wasmgrad init: simd must be 'auto', 'relaxed' or 'plain', got '${opts.simd}'`);
+    }
+    // A second call can't change what the first one loaded: say so rather than ignore its options.
+    const changed = initPromise ? Object.keys(opts).filter((k) => (opts as any)[k] !== undefined && (opts as any)[k] !== (initOptions as any)[k]) : [];
+    if (changed.length) {
+      const first = Object.entries(initOptions).map(([k, v]) => `${k}: ${typeof v === 'object' ? (v as object).constructor?.name : JSON.stringify(v)}`);
+      throw new Error(`wasmgrad init: already initialised${first.length ? ` with { ${first.join(', ')} }` : ''}; ` +
+        `a second init() can't change ${changed.join(', ')} (call init once, with the options you want)`);
+    }
+  } catch (e) {
+    return Promise.reject(e);
+  }
   if (!initPromise) {
+    initOptions = { ...opts };
     initPromise = doInit(opts).catch((e) => { initPromise = null; throw e; });
   }
   return initPromise;
