@@ -216,6 +216,21 @@ export function dtypeInplaceMistakes(label: string): void {
       close(w.grad!, [3, 3, 3]);
     });
 
+    it('a recorded in-place op (mul_) leaves the graph of earlier uses of the tensor as it was', () => {
+      // PyTorch: z used h before h.mul_(b + 4), so z's gradient ignores the multiplication; y used it after.
+      const x = wg.tensor([1, 2, 3], { requiresGrad: true }), b = wg.tensor([1, 1, 1], { requiresGrad: true });
+      const h = x.mul(2);
+      const z = h.mul(3).sum();
+      h.mul_(b.add(4));
+      const y = h.sum();
+      z.backward({ retainGraph: true });
+      close(x.grad!, [6, 6, 6]);
+      expect(b.grad).toBeNull();
+      y.backward();
+      close(x.grad!, [16, 16, 16]);
+      close(b.grad!, [2, 4, 6]);
+    });
+
     it('an optimizer step between forward and backward makes backward raise', () => {
       const model = new nn.Linear(2, 1);
       const opt = new optim.SGD(model.parameters(), { lr: 0.1 });

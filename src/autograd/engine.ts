@@ -39,7 +39,7 @@ function topoOrder(root: Node): Node[] {
     const [node, i] = top;
     if (i < node.inputs.length) {
       top[1]++;
-      const next = node.inputs[i]?.gradFn;
+      const next = node.next[i];
       if (next && !seen.has(next)) { seen.add(next); stack.push([next, 0]); }
     } else {
       stack.pop();
@@ -98,11 +98,14 @@ function run(root: Tensor, gradient: Tensor | undefined, opts: BackwardOptions):
         if (anomaly && backend.k.ew_count_nonfinite(gi.ptr('anomaly'), gi.numel()) > 0) {
           throw new Error(`detectAnomaly: function '${node.name}' returned NaN/Inf values in its gradient for input ${i} (shape [${gi.shape}])`);
         }
-        if (input.gradFn) {
-          const prev = grads.get(input.gradFn);
+        // The node that made the input when this node used it (an in-place op recorded since, as
+        // add_ is, gives the tensor a new gradFn but does not change what this node read).
+        const from = node.next[i];
+        if (from) {
+          const prev = grads.get(from);
           const next = prev ? addGrads(prev, gi) : gi;
           if (prev) drop(prev);
-          grads.set(input.gradFn, next);
+          grads.set(from, next);
           hold(next);
         } else {
           leafGrads.push([input, gi]);

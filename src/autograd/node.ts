@@ -10,6 +10,8 @@ export class Node {
   retained: Tensor | null = null;
   /** The version of the output's storage when this node was recorded (record() sets it). */
   outVersion = 0;
+  /** The node that made each input, as it was when this node was recorded (null for leaves). */
+  readonly next: (Node | null)[];
   // Version counters (Tensor._writePtr) of what backward reads, as they were at record time.
   private savedVersions: number[];
   private readonly inputVersions: number[];
@@ -22,6 +24,7 @@ export class Node {
   ) {
     this.savedVersions = saved.map((t) => { t._savedRefs++; return t.storage.version; });
     this.inputVersions = inputs.map((t) => (t ? t.storage.version : 0));
+    this.next = inputs.map((t) => (t ? t.gradFn : null));
   }
 
   /**
@@ -42,7 +45,7 @@ export class Node {
     }
     const inputs = this.inputs;
     for (let i = 0; i < inputs.length; i++) {
-      const from = inputs[i]?.gradFn;
+      const from = this.next[i];
       if (from && from.outVersion !== this.inputVersions[i]) {
         throw new Error(`${this.name} backward: one of the variables needed for gradient computation has been modified by an inplace operation: ` +
           `${describe(inputs[i]!)}, which is output 0 of ${from.name}, was at version ${this.inputVersions[i]} when ${this.name} used it; ` +
