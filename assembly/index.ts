@@ -12,3 +12,4 @@ export * from './optim';
 export * from './rbm';
 export * from './norm';
 export * from './embedding';
+export * from './rsm';

@@ -1,3 +1,4 @@
 // wasmgrad.data: datasets, subsets and the DataLoader.
 export { Dataset, TensorDataset, Subset, randomSplit } from './dataset.js';
 export { DataLoader, defaultCollate, type DataLoaderOptions } from './dataloader.js';
+export { tokenize, Vocabulary, type TokenizeOptions } from './text.js';

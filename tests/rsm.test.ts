@@ -1,0 +1,224 @@
+// Replicated Softmax (issue 17): conditionals, free energy and its gradient, CD statistics and
+// exact log Z against PyTorch (scripts/fixtures/rsm.py); AIS against exact log Z of small models
+// (binary RBM and Replicated Softmax, within 0.5 nats); the seeded word sampler; training on a
+// two-topic corpus; bad input; and the text toolkit's tokeniser and vocabulary.
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as wg from '../src/index.js';
+import { init, manualSeed, noGrad, rbm, tensor, zeros } from '../src/index.js';
+import { expectClose, fromSpec, loadFixture, type TensorSpec } from './helpers.js';
+
+beforeAll(async () => { await init(); });
+
+interface Fixture {
+  W: TensorSpec; b: TensorSpec; c: TensorSpec; v0: TensorSpec; vNeg: TensorSpec; h: TensorSpec;
+  hiddenProbs: TensorSpec; wordProbs: TensorSpec; freeEnergy: TensorSpec;
+  freeEnergyGrad: { W: TensorSpec; b: TensorSpec; c: TensorSpec };
+  cdGradients: { W: TensorSpec; b: TensorSpec; c: TensorSpec };
+  logZ: { lengths: number[]; values: number[] };
+}
+const fx = loadFixture<Fixture>('rsm');
+
+function fixtureModel(): rbm.ReplicatedSoftmax {
+  const m = new rbm.ReplicatedSoftmax(fx.W.shape[1], fx.W.shape[0]);
+  m.loadStateDict({ weight: fromSpec(fx.W), visibleBias: fromSpec(fx.b), hiddenBias: fromSpec(fx.c) });
+  return m;
+}
+
+function randomModel(V: number, H: number, std: number, seed: number): rbm.ReplicatedSoftmax {
+  manualSeed(seed);
+  const m = new rbm.ReplicatedSoftmax(V, H, { initStd: std });
+  noGrad(() => { m.visibleBias.normal_(0, 1); m.hiddenBias.normal_(0, 0.3); });
+  return m;
+}
+
+describe('Replicated Softmax matches PyTorch', () => {
+  it('hidden probabilities σ(W·v + D c), word probabilities and free energy', () => {
+    const m = fixtureModel();
+    expectClose(m.hiddenProbs(fromSpec(fx.v0)), fx.hiddenProbs);
+    expectClose(m.transform(fromSpec(fx.v0)), fx.hiddenProbs);
+    expectClose(m.wordProbs(fromSpec(fx.h)), fx.wordProbs);
+    expectClose(m.freeEnergy(fromSpec(fx.v0)), fx.freeEnergy, 1e-5, 1e-4);
+  });
+
+  it('gradient of the mean free energy (autograd through freeEnergy)', () => {
+    const m = fixtureModel();
+    m.freeEnergy(fromSpec(fx.v0)).mean().backward();
+    expectClose(m.weight.grad!, fx.freeEnergyGrad.W, 1e-4, 1e-4, 'dW');
+    expectClose(m.visibleBias.grad!, fx.freeEnergyGrad.b, 1e-4, 1e-4, 'db');
+    expectClose(m.hiddenBias.grad!, fx.freeEnergyGrad.c, 1e-4, 1e-4, 'dc');
+  });
+
+  it('CD statistics from fixed negative documents', () => {
+    const g = fixtureModel().cdGradients(fromSpec(fx.v0), fromSpec(fx.vNeg));
+    expectClose(g.weight, fx.cdGradients.W, 1e-4, 1e-4, 'weight');
+    expectClose(g.visibleBias, fx.cdGradients.b, 1e-4, 1e-4, 'visibleBias');
+    expectClose(g.hiddenBias, fx.cdGradients.c, 1e-4, 1e-4, 'hiddenBias');
+  });
+
+  it('exact log Z_D by enumeration', () => {
+    const got = rbm.exactLogZ(fixtureModel(), { lengths: fx.logZ.lengths });
+    got.forEach((z, i) => expect(z).toBeCloseTo(fx.logZ.values[i], 2));
+  });
+});
+
+describe('AIS', () => {
+  it('binary RBM: within 0.5 nats of the exact log Z (two models)', () => {
+    for (const [std, seed] of [[0.5, 1], [1.5, 2]]) {
+      manualSeed(seed);
+      const m = new rbm.RBM(24, 10, { initStd: std });
+      noGrad(() => { m.visibleBias.normal_(0, 1); m.hiddenBias.normal_(0, 1); });
+      const exact = rbm.exactLogZ(m);
+      const est = rbm.ais(m, { runs: 100, steps: 1000 });
+      expect(Math.abs(est.logZ - exact), `std ${std}: AIS ${est.logZ} vs exact ${exact}`).toBeLessThan(0.5);
+      expect(est.logZStd).toBeGreaterThan(0);
+      expect(est.logWeights.length).toBe(100);
+    }
+  });
+
+  it('Replicated Softmax: within 0.5 nats of the exact log Z_D for short and long documents', () => {
+    const m = randomModel(40, 10, 0.3, 3); // at std 0.5 and D = 400 the model is too peaked for 1000 steps
+    const lengths = [1, 7, 60, 400];
+    const exact = rbm.exactLogZ(m, { lengths });
+    const est = rbm.ais(m, { lengths: [400, 1, 60, 7, 60], runs: 64, steps: 1000 });
+    expect(est.lengths).toEqual([1, 7, 60, 400]);
+    lengths.forEach((D, i) => expect(Math.abs(est.logZ(D) - exact[i]), `D=${D}: AIS ${est.logZ(D)} vs exact ${exact[i]}`).toBeLessThan(0.5));
+    expect(() => est.logZ(2)).toThrow(/not estimated for length 2/);
+  });
+
+  it('perplexity = exp(-Σ log P(doc) / Σ words) with the AIS log Z', () => {
+    const m = randomModel(40, 10, 0.5, 4);
+    const docs = [[0, 1, 2, 3, 3], [5, 5, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]];
+    const r = rbm.perplexity(m, docs, { runs: 64, steps: 500 });
+    const free = m.freeEnergy(docs).data();
+    const exact = rbm.exactLogZ(m, { lengths: [5, 3, 11] });
+    let lp = 0;
+    for (let i = 0; i < 3; i++) { lp += -free[i] - exact[i]; expect(r.logProb[i]).toBeCloseTo(-free[i] - exact[i], 0); }
+    expect(Math.log(r.perplexity)).toBeCloseTo(-lp / 19, 1);
+  });
+});
+
+describe('word sampler', () => {
+  it('draws round(length) words per row with the softmax frequencies, reproducibly', () => {
+    manualSeed(5);
+    const logits = tensor([[0.5, -1, 2, 0, 1], [0, 0, 0, 0, 0]]);
+    const a = rbm.rsmSampleVisible(logits, tensor([100000, 3]));
+    manualSeed(5);
+    const b = rbm.rsmSampleVisible(logits, tensor([100000, 3]));
+    expect(Array.from(a.data())).toEqual(Array.from(b.data()));
+    const counts = a.data();
+    const p = logits.softmax(-1).data();
+    for (let k = 0; k < 5; k++) expect(Math.abs(counts[k] / 100000 - p[k])).toBeLessThan(0.005);
+    expect(counts.slice(5).reduce((x, y) => x + y, 0)).toBe(3);
+    expect(counts.every((x) => Number.isInteger(x) && x >= 0)).toBe(true);
+  });
+});
+
+describe('training', () => {
+  // Two topics over a 20-word vocabulary: documents use words 0-9 or words 10-19.
+  function corpus(n: number, seed: number): number[][] {
+    manualSeed(seed);
+    const u = wg.rand([n, 40]).data();
+    return Array.from({ length: n }, (_, d) => {
+      const base = d % 2 === 0 ? 0 : 10, len = 5 + Math.floor(u[d * 40] * 30);
+      return Array.from({ length: len }, (_, i) => base + Math.floor(u[d * 40 + 1 + (i % 39)] * 10 * (1 - 1e-6)));
+    });
+  }
+
+  it('CD lowers the reconstruction perplexity, features separate the topics, top words follow them', () => {
+    const docs = corpus(400, 6);
+    manualSeed(7);
+    const m = new rbm.ReplicatedSoftmax(20, 4);
+    const hist = m.fit(docs, { epochs: 15, lr: 0.01, batchSize: 20 });
+    expect(hist).toHaveLength(15);
+    expect(hist[14].reconstructionPerplexity).toBeLessThan(0.8 * hist[0].reconstructionPerplexity);
+    // Close to the 10 equally likely words of a document's own topic.
+    expect(hist[14].reconstructionPerplexity).toBeLessThan(12);
+    const f = m.transform(docs).data();
+    // Some unit's mean activation differs clearly between the topics.
+    let best = 0;
+    for (let j = 0; j < 4; j++) {
+      let a = 0, b = 0;
+      for (let d = 0; d < docs.length; d++) (d % 2 === 0 ? (a += f[d * 4 + j]) : (b += f[d * 4 + j]));
+      best = Math.max(best, Math.abs(a - b) / (docs.length / 2));
+    }
+    expect(best).toBeGreaterThan(0.5);
+    const top = m.topWords(5) as number[][];
+    expect(top).toHaveLength(4);
+    // A unit's top words come from one topic.
+    expect(top.some((ids) => ids.every((i) => i < 10) || ids.every((i) => i >= 10))).toBe(true);
+    const named = m.topWords(3, { vocabulary: Array.from({ length: 20 }, (_, i) => `w${i}`) }) as string[][];
+    expect(named[0][0]).toMatch(/^w\d+$/);
+  });
+
+  it('a count tensor passed to fit stays usable; sparse and dense inputs agree', () => {
+    const m = randomModel(6, 3, 0.3, 8);
+    const dense = tensor([[1, 0, 2, 0, 0, 0], [0, 0, 0, 0, 0, 4]]);
+    m.fit(dense, { epochs: 1, batchSize: 2 });
+    expect(dense.sum().item()).toBe(7);
+    const fromIds = m.freeEnergy([[0, 2, 2], [5, 5, 5, 5]]).data();
+    const fromMaps = m.freeEnergy([new Map([[0, 1], [2, 2]]), { 5: 4 }]).data();
+    const fromDense = m.freeEnergy(dense).data();
+    expect(Array.from(fromIds)).toEqual(Array.from(fromDense));
+    expect(Array.from(fromMaps)).toEqual(Array.from(fromDense));
+  });
+});
+
+describe('bad input gets a clear error', () => {
+  const m = () => new rbm.ReplicatedSoftmax(5, 2);
+  it('empty documents', () => {
+    expect(() => m().transform([[0, 1], []])).toThrow(/1 of 2 documents are empty.*index 1/);
+    expect(() => m().fit(tensor([[1, 0, 0, 0, 0], [0, 0, 0, 0, 0]]), { epochs: 1 })).toThrow(/ReplicatedSoftmax: 1 of 2 documents are empty/);
+  });
+  it('word ids out of the vocabulary', () => {
+    expect(() => m().transform([[0, 5]])).toThrow(/word id 5 in document 0 is out of the vocabulary \[0, 5\)/);
+    expect(() => m().transform([[-1]])).toThrow(/word id -1/);
+    expect(() => m().transform([[1.5]])).toThrow(/word id 1.5/);
+    expect(() => m().transform([{ 7: 1 }])).toThrow(/word id 7/);
+  });
+  it('counts that are not non-negative integers, and wrong shapes', () => {
+    expect(() => m().transform(tensor([[0.5, 1, 0, 0, 0]]))).toThrow(/non-negative integers, got 0.5 in document 0 at word id 0/);
+    expect(() => m().transform(tensor([[1, -1, 0, 0, 3]]))).toThrow(/got -1/);
+    expect(() => m().transform(zeros([2, 4]))).toThrow(/expected word counts of shape \[N, 5\] \(vocabulary size 5\), got shape \[2,4\]/);
+    expect(() => m().transform('text' as any)).toThrow(/documents must be/);
+  });
+  it('options and AIS misuse', () => {
+    expect(() => new rbm.ReplicatedSoftmax(0, 2)).toThrow(/vocabSize must be a positive integer/);
+    expect(() => m().fit([[1]], { epochs: 1, learningRate: 0.1 } as any)).toThrow(/learningRate/);
+    expect(() => rbm.ais(m() as any, {})).toThrow(/one Z per document length; pass \{ lengths/);
+    expect(() => rbm.ais(m(), { lengths: [0] })).toThrow(/lengths must be positive integers/);
+    expect(() => rbm.ais(m(), { lengths: [3], betas: [0, 0.5] })).toThrow(/betas must increase from 0 to 1/);
+    expect(() => rbm.ais(new rbm.RBM(4, 3, { visible: 'gaussian' }))).toThrow(/Bernoulli visible and hidden units.*gaussian visible/);
+    expect(() => rbm.exactLogZ(new rbm.RBM(4, 21))).toThrow(/2\^21 hidden configurations/);
+  });
+});
+
+describe('text toolkit', () => {
+  const { tokenize, Vocabulary } = wg.data;
+  it('tokenize: lower-cases, keeps inner apostrophes and letters with digits, drops numbers and punctuation', () => {
+    expect(tokenize("Don't PANIC, 42 times! mp3 e-mail café’s")).toEqual(["don't", 'panic', 'times', 'mp3', 'e', 'mail', "café's"]);
+    expect(tokenize('')).toEqual([]);
+    expect(tokenize('... 123 !!! --')).toEqual([]);
+    expect(tokenize("'quoted' rock'n'roll")).toEqual(['quoted', "rock'n'roll"]);
+    expect(tokenize('Ünïcödé ΣΟΦΙΑ')).toEqual(['ünïcödé', 'σοφια']);
+    expect(tokenize('Keep Case', { lowerCase: false })).toEqual(['Keep', 'Case']);
+  });
+  it('tokenize: stop words (any case in the list) and minimum length', () => {
+    expect(tokenize('The cat and THE hat', { stopWords: ['The', 'and'] })).toEqual(['cat', 'hat']);
+    expect(tokenize('a bb ccc', { minLength: 2 })).toEqual(['bb', 'ccc']);
+    expect(() => tokenize('x', { stopWords: 'the' as any })).toThrow(/stopWords must be an array or Set/);
+    expect(() => tokenize(42 as any)).toThrow(/tokenize: expected a string, got number/);
+    expect(() => tokenize('x', { stop_words: [] } as any)).toThrow(/stopWords/);
+  });
+  it('Vocabulary: most frequent first, ties alphabetical, unknown words dropped, counts', () => {
+    const docs = [['b', 'a', 'c', 'c'], ['a', 'd'], ['b', 'c']];
+    const v = Vocabulary.build(docs, { maxSize: 3 });
+    expect(v.words).toEqual(['c', 'a', 'b']);
+    expect(v.id('d')).toBe(-1);
+    expect(v.encode(['d', 'b', 'c'])).toEqual([2, 0]);
+    expect(Array.from(v.counts(docs).data())).toEqual([2, 1, 1, 0, 1, 0, 1, 0, 1]);
+    expect(Vocabulary.build(docs, { minCount: 2 }).words).toEqual(['c', 'a', 'b']);
+    expect(() => Vocabulary.build(['a b' as any])).toThrow(/document 0 is not an array of words/);
+    expect(() => new Vocabulary(['a', 'a'])).toThrow(/"a" appears twice/);
+    expect(() => v.word(3)).toThrow(/out of range \[0, 3\)/);
+  });
+});
