@@ -1,47 +1,67 @@
 #!/usr/bin/env node
 // wasmgrad-bench: measures wasmgrad's kernels and training loops side by side with peers in the
 // same run (ratios, not absolute numbers, are what survive a noisy shared machine).
-//   npm run bench -- gemm mlp --compare tfjs --json --svg chart.svg --threads 1 --simd relaxed
-// Threads default to the library's default (all cores where the platform allows).
+//   npx wasmgrad-bench gemm mlp --compare tfjs,jaxjs,torch --json --svg chart.svg --threads 1 --simd relaxed
+// Threads default to the library's default (all cores where the platform allows). The installed
+// package runs this file bundled (dist/bench/cli.js, built by rollup.config.mjs) over the package's
+// own dist/index.js; a clone runs it from source (`npm run bench -- ...`). Peers are optional and
+// found at run time (bench/peers/resolve.ts): a missing one gets a row saying what to install.
 import os from 'node:os';
 import { writeFileSync } from 'node:fs';
 import * as wg from '../src/index.js';
-import { Progress, type BenchContext, type Row, type Workload } from './harness.js';
-import { renderTable, renderRatios, renderSvg } from './report.js';
+import { PEERS, Progress, type BenchContext, type Peer, type Row, type Workload } from './harness.js';
+import { ratios, renderTable, renderRatios, renderSvg } from './report.js';
+import { peerLines } from './peers/resolve.js';
 
-const WORKLOADS = ['gemm', 'conv', 'mlp', 'cnn', 'lstm', 'rbm'] as const;
+// Static imports for the bundler; each workload module loads only when asked for.
+const WORKLOADS: Record<string, () => Promise<{ workload: Workload }>> = {
+  gemm: () => import('./workloads/gemm.js'),
+  conv: () => import('./workloads/conv.js'),
+  mlp: () => import('./workloads/mlp.js'),
+  cnn: () => import('./workloads/cnn.js'),
+  lstm: () => import('./workloads/lstm.js'),
+  rbm: () => import('./workloads/rbm.js'),
+};
+const NAMES = Object.keys(WORKLOADS);
+// The workloads each peer is measured on.
+const PEER_WORKLOADS: Record<Peer, string[]> = {
+  tfjs: ['gemm', 'conv', 'mlp', 'cnn', 'lstm'],
+  jaxjs: ['gemm', 'mlp'],
+  torch: NAMES,
+};
+const PEER_NAMES: Record<Peer, string> = { tfjs: 'tfjs', jaxjs: 'jax-js', torch: 'PyTorch' };
 
 function usage(): never {
-  console.log(`usage: wasmgrad-bench [${WORKLOADS.join('|')}|all ...] [--compare tfjs] [--threads N] [--simd plain|relaxed] [--json] [--svg FILE] [--quick]`);
+  console.log(`usage: wasmgrad-bench [${NAMES.join('|')}|all ...] [--compare ${PEERS.join(',')}] [--threads N] [--simd plain|relaxed] [--json] [--svg FILE] [--quick]
+  --compare  peers to measure beside wasmgrad, comma-separated: tfjs (@tensorflow/tfjs-* installed),
+             jaxjs (@jax-js/jax installed), torch (PyTorch in /usr/bin/python3 or $WASMGRAD_BENCH_PYTHON)
+  --quick    fewer sizes and runs (a functional check, not a measurement)`);
   process.exit(0);
 }
 
 function parseArgs(argv: string[]) {
-  const opts = { workloads: [] as string[], compare: false, threads: undefined as number | undefined, simd: 'auto' as 'auto' | 'plain' | 'relaxed', json: false, svg: '', quick: false };
+  const opts = { workloads: [] as string[], peers: new Set<Peer>(), threads: undefined as number | undefined, simd: 'auto' as 'auto' | 'plain' | 'relaxed', json: false, svg: '', quick: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--help' || a === '-h') usage();
-    else if (a === '--compare') { const v = argv[++i]; if (v !== 'tfjs') throw new Error(`--compare: only 'tfjs' is supported, got '${v}'`); opts.compare = true; }
-    else if (a === '--threads') opts.threads = Math.max(1, Number(argv[++i]) || 1);
+    else if (a === '--compare') {
+      const v = argv[++i] ?? '';
+      for (const p of v.split(',').map((s) => s.trim()).filter(Boolean)) {
+        if (!(PEERS as readonly string[]).includes(p)) throw new Error(`--compare: unknown peer '${p}' (expected a comma-separated list of ${PEERS.join(', ')})`);
+        opts.peers.add(p as Peer);
+      }
+      if (!v) throw new Error(`--compare: expected a comma-separated list of ${PEERS.join(', ')}`);
+    } else if (a === '--threads') opts.threads = Math.max(1, Number(argv[++i]) || 1);
     else if (a === '--simd') { const v = argv[++i]; if (v !== 'plain' && v !== 'relaxed') throw new Error(`--simd: expected plain or relaxed, got '${v}'`); opts.simd = v; }
     else if (a === '--json') opts.json = true;
     else if (a === '--svg') opts.svg = argv[++i];
     else if (a === '--quick') opts.quick = true;
-    else if (a === 'all') opts.workloads.push(...WORKLOADS);
-    else if ((WORKLOADS as readonly string[]).includes(a)) opts.workloads.push(a);
+    else if (a === 'all') opts.workloads.push(...NAMES);
+    else if (NAMES.includes(a)) opts.workloads.push(a);
     else throw new Error(`unknown argument '${a}' (see --help)`);
   }
   if (!opts.workloads.length) opts.workloads = ['gemm'];
   return opts;
-}
-
-async function loadWorkload(name: string): Promise<Workload | string> {
-  try {
-    const mod = await import(`./workloads/${name}.ts`);
-    return mod.default ?? mod.workload ?? Object.values(mod).find((v: any) => v && v.name === name && typeof v.run === 'function');
-  } catch (e) {
-    return `workload '${name}' unavailable: ${(e as Error).message.split('\n')[0]}`;
-  }
 }
 
 async function main() {
@@ -49,27 +69,37 @@ async function main() {
   await wg.init({ simd: opts.simd === 'auto' ? undefined : opts.simd, threads: opts.threads });
   const info = wg.backendInfo();
   const machine = `${os.cpus()[0]?.model ?? 'cpu'} (${os.cpus().length} cores), ${info.runtime}, ${os.platform()} ${os.arch()}`;
-  const header = `wasmgrad-bench — ${machine}\nwasmgrad build: ${info.simd} SIMD, ${info.threads} thread(s)` +
-    // tfjs-backend-wasm 4.22 turns its multithreaded build off under Node (flags_wasm.ts), whatever setThreadsCount says.
-    (opts.compare ? '; peers: tfjs 4.22 (its wasm backend runs one thread under Node)' : '');
   const progress = new Progress(!opts.json && process.stderr.isTTY === true);
-  const ctx: BenchContext = { compareTfjs: opts.compare, threads: info.threads, simd: info.simd, quick: opts.quick, progress };
-  const rows: Row[] = [];
   const notes: string[] = [];
-  for (const name of [...new Set(opts.workloads)]) {
-    const w = await loadWorkload(name);
-    if (typeof w === 'string' || !w) { notes.push(String(w ?? `workload '${name}' not found`)); continue; }
+  const ctx: BenchContext = {
+    peers: opts.peers, threads: info.threads, simd: info.simd, quick: opts.quick, progress,
+    note: (text) => { if (!notes.includes(text)) notes.push(text); },
+  };
+  const workloads = [...new Set(opts.workloads)];
+  const rows: Row[] = [];
+  for (const name of workloads) {
     progress.update(`${name}: starting`, 0);
-    rows.push(...await w.run(ctx));
+    rows.push(...await (await WORKLOADS[name]()).workload.run(ctx));
     progress.done();
   }
+  for (const p of opts.peers) {
+    const skipped = workloads.filter((w) => !PEER_WORKLOADS[p].includes(w));
+    if (skipped.length) ctx.note(`${PEER_NAMES[p]} has no ${skipped.join(', ')} workload here (it is compared on ${PEER_WORKLOADS[p].join(', ')})`);
+  }
+  if (opts.peers.has('torch') && peerLines.has('torch')) {
+    ctx.note('PyTorch runs in its own process after wasmgrad (not taking turns), with the same thread count; in gemm its per-shape rows use one thread, like the raw kernels they sit beside');
+  }
+  const peers = [...opts.peers].map((p) => peerLines.get(p)).filter(Boolean);
+  const header = `wasmgrad-bench — ${machine}\nwasmgrad build: ${info.simd} SIMD, ${info.threads} thread(s)` +
+    (peers.length ? `; peers: ${peers.join('; ')}` : '');
   if (opts.json) {
-    console.log(JSON.stringify({ machine, build: info.simd, threads: info.threads, rows, notes }, null, 2));
+    const ratioOf = new Map(ratios(rows).map((r) => [r.row, r.ratio]));
+    console.log(JSON.stringify({ machine, build: info.simd, threads: info.threads, peers, rows: rows.map((r) => ({ ...r, ratio: ratioOf.get(r) })), notes }, null, 2));
   } else {
     console.log(header + '\n');
     console.log(renderTable(rows));
-    const ratios = renderRatios(rows);
-    if (ratios) console.log('\n' + ratios);
+    const below = renderRatios(rows);
+    if (below) console.log('\n' + below);
     for (const n of notes) console.log(`note: ${n}`);
   }
   if (opts.svg) { writeFileSync(opts.svg, renderSvg(rows, header)); if (!opts.json) console.log(`\nwrote ${opts.svg}`); }

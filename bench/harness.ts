@@ -84,12 +84,24 @@ export class Progress {
   done(): void { if (this.enabled && this.label) process.stderr.write('\r' + ' '.repeat(100) + '\r'); }
 }
 
+/** Libraries the CLI can measure beside wasmgrad (`--compare tfjs,jaxjs,torch`). */
+export const PEERS = ['tfjs', 'jaxjs', 'torch'] as const;
+export type Peer = (typeof PEERS)[number];
+
 export interface BenchContext {
-  compareTfjs: boolean;
+  /** The peers asked for with --compare. */
+  peers: ReadonlySet<Peer>;
   threads: number;
   simd: 'relaxed' | 'plain';
   quick: boolean;
   progress: Progress;
+  /** Adds a line to the notes printed under the report (once per distinct text). */
+  note(text: string): void;
+}
+
+/** A row that could not be measured (a peer not installed, or unable to run the case): the note says why. */
+export function notRun(workload: string, c: string, impl: string, note: string, higherIsBetter = true): Row {
+  return { workload, case: c, impl, metric: '', higherIsBetter, stats: { median: 0, min: 0, max: 0, runs: 0 }, note };
 }
 
 export interface Workload {

@@ -3,20 +3,32 @@ import type { Row } from './harness.js';
 
 const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 
+/**
+ * One table of every implementation: a peer's row carries the ratio of wasmgrad's speed to the
+ * peer's in the same case (throughput ÷ throughput, or time ÷ time inverted: above 1, wasmgrad is
+ * faster); a row that could not be measured (a peer not installed, or unable to run the case) says why.
+ */
 export function renderTable(rows: Row[]): string {
-  const head = ['workload', 'case', 'implementation', 'median', 'min', 'max', 'unit'];
-  const measured = rows.filter((r) => r.stats.runs);
-  const body = measured.map((r) => [r.workload, r.case, r.impl, fmt(r.stats.median), fmt(r.stats.min), fmt(r.stats.max), r.metric]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => String(b[i]).length)));
+  // Peers measured after wasmgrad (another process) join their case's group: first appearance order.
+  const order = new Map<string, number>();
+  for (const r of rows) if (!order.has(`${r.workload}\u0000${r.case}`)) order.set(`${r.workload}\u0000${r.case}`, order.size);
+  rows = rows.slice().sort((a, b) => order.get(`${a.workload}\u0000${a.case}`)! - order.get(`${b.workload}\u0000${b.case}`)!);
+  const head = ['workload', 'case', 'implementation', 'median', 'min', 'max', 'unit', 'wasmgrad/peer'];
+  const ratioOf = new Map<Row, number>();
+  for (const r of ratios(rows)) ratioOf.set(r.row, r.ratio);
+  const body = rows.map((r) => r.stats.runs
+    ? [r.workload, r.case, r.impl, fmt(r.stats.median), fmt(r.stats.min), fmt(r.stats.max), r.metric, ratioOf.has(r) ? `${ratioOf.get(r)!.toFixed(2)}x` : '']
+    : [r.workload, r.case, r.impl, 'not run', '', '', '', r.note ?? 'not measured']);
+  // The last column is not padded: a not-run row's reason can be long.
+  const widths = head.map((h, i) => (i === head.length - 1 ? 0 : Math.max(h.length, ...body.map((b) => String(b[i]).length))));
   const line = (cells: string[]) => '| ' + cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ') + ' |';
-  // Rows that could not be measured (a peer that cannot run a workload) are notes under the table.
-  const notes = rows.filter((r) => !r.stats.runs).map((r) => `note: ${r.workload} ${r.case}, ${r.impl}: ${r.note ?? 'not measured'}`);
-  return [line(head), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|', ...body.map(line), ...(notes.length ? ['', ...notes] : [])].join('\n');
+  const rule = '|' + widths.map((w, i) => '-'.repeat((i === head.length - 1 ? head[i].length : w) + 2)).join('|') + '|';
+  return [line(head), rule, ...body.map(line)].join('\n');
 }
 
 /** For each workload/case: wasmgrad's best figure divided by each peer's (inverted for lower-is-better). */
-export function ratios(rows: Row[]): { workload: string; case: string; peer: string; ratio: number }[] {
-  const out: { workload: string; case: string; peer: string; ratio: number }[] = [];
+export function ratios(rows: Row[]): { workload: string; case: string; peer: string; ratio: number; row: Row }[] {
+  const out: { workload: string; case: string; peer: string; ratio: number; row: Row }[] = [];
   const groups = new Map<string, Row[]>();
   for (const r of rows) if (r.stats.runs) {
     const key = `${r.workload}\u0000${r.case}\u0000${r.metric}`;
@@ -28,20 +40,21 @@ export function ratios(rows: Row[]): { workload: string; case: string; peer: str
     const best = ours.reduce((a, b) => ((a.higherIsBetter ? a.stats.median >= b.stats.median : a.stats.median <= b.stats.median) ? a : b));
     for (const peer of list.filter((r) => !r.impl.startsWith('wasmgrad'))) {
       const ratio = best.higherIsBetter ? best.stats.median / peer.stats.median : peer.stats.median / best.stats.median;
-      out.push({ workload: best.workload, case: best.case, peer: peer.impl, ratio });
+      out.push({ workload: best.workload, case: best.case, peer: peer.impl, ratio, row: peer });
     }
   }
   return out;
 }
 
+/** Below the table: how to read the ratio column, and thread scaling where one case ran on 1 and N threads. */
 export function renderRatios(rows: Row[]): string {
-  const list = ratios(rows);
   const parts: string[] = [];
-  if (list.length) parts.push('speed-up of wasmgrad over peers (same run):\n' + list.map((r) => `  ${r.workload} ${r.case}: ${r.ratio.toFixed(2)}x vs ${r.peer}`).join('\n'));
-  // Rows of one case measured on 1 and on N threads (impl names ending in x1 / xN).
+  if (ratios(rows).length) parts.push('wasmgrad/peer: wasmgrad\'s best median in the case over the peer\'s (for times, the peer\'s over wasmgrad\'s); above 1x wasmgrad is faster.');
+  // Rows of one case measured on 1 and on N threads (impl names ending in x1 / xN, same implementation).
   const scaling: string[] = [];
+  const base = (impl: string) => impl.replace(/ x\d+$/, '');
   for (const one of rows.filter((r) => r.stats.runs && / x1$/.test(r.impl))) {
-    for (const many of rows.filter((r) => r.stats.runs && r.case === one.case && r.workload === one.workload && / x([2-9]|\d\d+)$/.test(r.impl))) {
+    for (const many of rows.filter((r) => r.stats.runs && r.case === one.case && r.workload === one.workload && / x([2-9]|\d\d+)$/.test(r.impl) && base(r.impl) === base(one.impl))) {
       scaling.push(`  ${one.workload} ${one.case}: ${many.impl.split(' x').pop()} threads ${(many.stats.median / one.stats.median).toFixed(2)}x one thread`);
     }
   }

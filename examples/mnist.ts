@@ -11,9 +11,10 @@ export interface MnistSplit {
 const PIXELS = 784;
 let cached: MnistSplit | null = null;
 
-export function loadMnist(): MnistSplit {
+/** `from`: where the `mnist` package is looked up (a file path or URL, as for createRequire); by default beside this file. */
+export function loadMnist(from: string | URL = import.meta.url): MnistSplit {
   if (cached) return cached;
-  const require = createRequire(import.meta.url);
+  const require = createRequire(from);
   const perClass: number[][] = [];
   for (let d = 0; d < 10; d++) perClass.push(require(`mnist/src/digits/${d}.json`).data as number[]);
   const counts = perClass.map((raw) => raw.length / PIXELS);

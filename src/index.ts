@@ -46,3 +46,5 @@ export * as rbm from './rbm/index.js';
 export { save, load, loadMetadata } from './io/state-dict-io.js';
 export { encodeSafetensors, decodeSafetensors, SafetensorsError } from './io/safetensors.js';
 export { exportOnnx, type ExportOnnxOptions } from './io/onnx.js';
+/** @internal For the benchmark CLI (bench/workloads/conv.ts): forces conv2d's algorithm; returns the previous choice. */
+export { _setConvAlgo, type ConvAlgo } from './ops/conv.js';

@@ -1,24 +1,26 @@
-// TensorFlow.js as a peer, loaded on demand (a devDependency: absent in user installs, so the
-// CLI says so instead of failing). Its WASM backend is single-threaded under Node: tfjs disables its
-// multithreaded build there (flags_wasm.ts), so the thread count passed on only matters elsewhere.
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+// TensorFlow.js as a peer, loaded on demand from the user's project or beside wasmgrad (never
+// bundled: absent in a plain install, so the CLI says which packages to install instead of failing).
+// Its WASM backend is single-threaded under Node: tfjs disables its multithreaded build there
+// (flags_wasm.ts), so the thread count passed on only matters elsewhere.
+import { join } from 'node:path';
+import { findPackages, importPackage, lookedIn, peerLines } from './resolve.js';
 
 export type TfBackend = 'wasm' | 'cpu';
+const PACKAGES = ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-layers'];
 let tfPromise: Promise<any> | null = null;
 let current: TfBackend | null = null;
 
 export async function loadTfjs(backend: TfBackend, threads = 1): Promise<any> {
   if (!tfPromise) {
     tfPromise = (async () => {
-      const tf = await import('@tensorflow/tfjs-core');
-      await import('@tensorflow/tfjs-backend-cpu');
-      const wasm = await import('@tensorflow/tfjs-backend-wasm');
-      const require = createRequire(import.meta.url);
-      const dir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
-      wasm.setWasmPaths(join(dir, 'dist') + '/');
+      const [core, cpu, wasmPkg, layersPkg] = findPackages(PACKAGES)!;
+      const tf = await importPackage(core);
+      await importPackage(cpu);
+      const wasm = await importPackage(wasmPkg);
+      wasm.setWasmPaths(join(wasmPkg.dir, 'dist') + '/');
       wasm.setThreadsCount(threads);
-      const layers = await import('@tensorflow/tfjs-layers');
+      const layers = await importPackage(layersPkg);
+      peerLines.set('tfjs', `tfjs ${core.version} (its wasm backend runs one thread under Node)`);
       return { tf, layers };
     })();
   }
@@ -31,9 +33,10 @@ export async function loadTfjs(backend: TfBackend, threads = 1): Promise<any> {
   return lib;
 }
 
+/** null when tfjs can run here, else what to install. */
 export async function tfjsAvailable(): Promise<string | null> {
-  try { await import('@tensorflow/tfjs-core'); await import('@tensorflow/tfjs-backend-wasm'); return null; }
-  catch (e) { return `tfjs not installed (${(e as Error).message.split('\n')[0]}): npm i -D @tensorflow/tfjs-core @tensorflow/tfjs-backend-wasm @tensorflow/tfjs-backend-cpu @tensorflow/tfjs-layers`; }
+  if (findPackages(PACKAGES)) return null;
+  return `tfjs is not installed (${lookedIn()}): npm install ${PACKAGES.join(' ')}`;
 }
 
 /**

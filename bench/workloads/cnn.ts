@@ -1,13 +1,15 @@
 // CNN training throughput on the standard MNIST split (batch 64): the example model
 // (examples/mnist-cnn.ts, Adam) and a small model conv(1->8,3x3)+ReLU+pool2 -> conv(8->16,3x3)+ReLU+pool2
 // -> Linear(400->10) with SGD. With --compare tfjs: tfjs-layers training the small model on its CPU
-// backend, and an honest attempt on its WASM backend (which lacks conv backprop kernels).
+// backend, and an honest attempt on its WASM backend (which lacks conv backprop kernels); with
+// --compare torch: PyTorch training both models.
 import * as wg from '../../src/index.js';
-import { loadMnist } from '../../examples/mnist.js';
+import { benchMnist } from '../mnist-data.js';
 import { trainingRunner } from '../train-loop.js';
 import { buildCnn } from '../../examples/mnist-cnn.js';
-import { summarize, type BenchContext, type Row, type Workload, throughputRuns } from '../harness.js';
+import { notRun, summarize, type BenchContext, type Row, type Workload, throughputRuns } from '../harness.js';
 import { loadTfjs, tfjsAvailable, tfjsFitRunner } from '../peers/tfjs.js';
+import { runTorch, torchAvailable, torchLabel } from '../peers/torch.js';
 
 const BATCH = 64, SGD_LR = 0.05;
 const SMALL = 'small conv8-conv16-fc b64 SGD';
@@ -24,7 +26,7 @@ export function buildSmallCnn() {
 
 /** A function that trains `steps` batches and returns samples/s (the PyTorch-style loop, no disposal). */
 function wasmgradRun(model: InstanceType<typeof wg.nn.Sequential>, optimizer: 'sgd' | 'adam', steps: number): () => number {
-  const m = loadMnist();
+  const m = benchMnist();
   const x = wg.tensor(m.trainImages, { shape: [m.nTrain, 1, 28, 28] });
   const y = wg.tensor(m.trainLabels, { shape: [m.nTrain] });
   const opt = optimizer === 'sgd' ? new wg.optim.SGD(model.parameters(), { lr: SGD_LR }) : new wg.optim.Adam(model.parameters(), { lr: 1e-3 });
@@ -33,7 +35,7 @@ function wasmgradRun(model: InstanceType<typeof wg.nn.Sequential>, optimizer: 's
 
 async function tfjsRun(backend: 'wasm' | 'cpu', threads: number, steps: number): Promise<() => Promise<number>> {
   const { tf, layers } = await loadTfjs(backend, threads);
-  const m = loadMnist();
+  const m = benchMnist();
   const L = layers.layers;
   const model = layers.sequential();
   model.add(L.conv2d({ filters: 8, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }));
@@ -47,16 +49,17 @@ async function tfjsRun(backend: 'wasm' | 'cpu', threads: number, steps: number):
   return tfjsFitRunner(tf, model, xs, m.trainLabels, BATCH, steps);
 }
 
-const noteRow = (c: string, impl: string, note: string): Row =>
-  ({ workload: 'cnn', case: c, impl, metric: '', higherIsBetter: true, stats: { median: 0, min: 0, max: 0, runs: 0 }, note });
+const noteRow = (c: string, impl: string, note: string): Row => notRun('cnn', c, impl, note);
 
 export const workload: Workload = {
   name: 'cnn',
-  description: 'MNIST CNN training samples/s (batch 64): example model (Adam) and small model (SGD); tfjs-layers',
+  description: 'MNIST CNN training samples/s (batch 64): example model (Adam) and small model (SGD); tfjs-layers, PyTorch',
   async run(ctx: BenchContext): Promise<Row[]> {
     const rows: Row[] = [];
     const runs = ctx.quick ? 3 : 5;
     const ours = `wasmgrad ${ctx.simd}${ctx.threads > 1 ? ` x${ctx.threads}` : ''}`;
+    const data = benchMnist();
+    if (data.syntheticNote) ctx.note(data.syntheticNote);
     wg.manualSeed(0);
     ctx.progress.update('cnn: wasmgrad small model', 0.05);
     rows.push({ workload: 'cnn', case: SMALL, impl: ours, metric: 'samples/s', higherIsBetter: true,
@@ -64,7 +67,19 @@ export const workload: Workload = {
     ctx.progress.update('cnn: wasmgrad example model', 0.3);
     rows.push({ workload: 'cnn', case: EXAMPLE, impl: ours, metric: 'samples/s', higherIsBetter: true,
       stats: summarize(await throughputRuns(wasmgradRun(buildCnn(), 'adam', ctx.quick ? 8 : 16), runs)) });
-    if (ctx.compareTfjs) {
+    if (ctx.peers.has('torch')) {
+      const missing = await torchAvailable();
+      if (missing) rows.push(noteRow(SMALL, 'PyTorch', missing));
+      else {
+        ctx.progress.update('cnn: PyTorch', 0.45);
+        const r = await runTorch('cnn', { digitsDir: data.digitsDir, batch: BATCH, sgdLr: SGD_LR, runs, smallCase: SMALL, exampleCase: EXAMPLE,
+          smallSteps: ctx.quick ? 20 : 40, exampleSteps: ctx.quick ? 8 : 16 }, ctx.threads);
+        for (const c of [SMALL, EXAMPLE]) {
+          rows.push({ workload: 'cnn', case: c, impl: torchLabel(ctx.threads), metric: 'samples/s', higherIsBetter: true, stats: summarize(r.cases[c]) });
+        }
+      }
+    }
+    if (ctx.peers.has('tfjs')) {
       const missing = await tfjsAvailable();
       if (missing) return [...rows, noteRow(SMALL, 'tfjs-layers', missing)];
       ctx.progress.update('cnn: tfjs-layers cpu', 0.6);

@@ -1,11 +1,16 @@
 // conv2d: forward GFLOP/s and forward+backward ms/step at MNIST-CNN sizes (batch 32, 28x28,
 // 16->32 channels): 3x3 'same', 3x3 stride 2, 1x1; the algorithm choice per shape class
 // (im2col + GEMM vs the direct paths); and, with --compare tfjs, tfjs conv2d forward on its WASM
-// backend (NHWC; inputs transposed once outside the timed region) in the same run.
+// backend (NHWC; inputs transposed once outside the timed region) in the same run; with --compare
+// torch, PyTorch's F.conv2d forward and forward+backward on the same shapes and thread count.
 import * as wg from '../../src/index.js';
-import { conv2d, _setConvAlgo, type ConvAlgo, type Conv2dOptions } from '../../src/ops/conv.js';
-import { summarize, throughput, timeIt, type BenchContext, type Row, type Workload } from '../harness.js';
+import type { ConvAlgo, Conv2dOptions } from '../../src/ops/conv.js';
+import { notRun, summarize, throughput, timeIt, type BenchContext, type Row, type Workload } from '../harness.js';
 import { loadTfjs, tfjsAvailable } from '../peers/tfjs.js';
+import { runTorch, torchAvailable, torchLabel } from '../peers/torch.js';
+
+const { conv2d } = wg.nn.functional;
+const { _setConvAlgo } = wg;
 
 interface ConvShape {
   name: string; N: number; C: number; H: number; W: number; O: number; k: number; groups: number;
@@ -40,12 +45,15 @@ function tensors(s: ConvShape, grad: boolean) {
   return { x, w, b };
 }
 
+const fwdOpts = (ctx: BenchContext) => ({ minRuns: 10, minSeconds: ctx.quick ? 0.2 : 0.6 });
+const stepOpts = (ctx: BenchContext) => ({ minRuns: 8, minSeconds: ctx.quick ? 0.2 : 0.6 });
+
 async function forwardRow(s: ConvShape, ctx: BenchContext, impl: string, algo: ConvAlgo = 'auto'): Promise<Row> {
   const { x, w } = tensors(s, false);
   const prev = _setConvAlgo(algo);
   try {
     // No bias on either side of the tfjs comparison (tfjs conv2d has none).
-    const samples = await timeIt(() => wg.tidy(() => { conv2d(x, w, null, s.opts); }), { minRuns: 10, minSeconds: ctx.quick ? 0.2 : 0.6 });
+    const samples = await timeIt(() => wg.tidy(() => { conv2d(x, w, null, s.opts); }), fwdOpts(ctx));
     return { workload: 'conv', case: `${s.name} fwd`, impl, metric: 'GFLOP/s', higherIsBetter: true, stats: throughput(samples, flops(s) / 1e9) };
   } finally {
     _setConvAlgo(prev);
@@ -63,7 +71,7 @@ async function stepRow(s: ConvShape, ctx: BenchContext, impl: string, algo: Conv
       x.grad = null; w.grad = null; b.grad = null;
       conv2d(x, w, b, s.opts).backward(gy);
     };
-    const samples = await timeIt(step, { minRuns: 8, minSeconds: ctx.quick ? 0.2 : 0.6 });
+    const samples = await timeIt(step, stepOpts(ctx));
     gy.dispose();
     return { workload: 'conv', case: `${s.name} fwd+bwd`, impl, metric: 'ms/step', higherIsBetter: false, stats: summarize(samples.map((t) => t * 1000)) };
   } finally {
@@ -77,19 +85,19 @@ async function tfjsForwardRow(tf: any, s: ConvShape, ctx: BenchContext): Promise
   const x = tf.randomNormal([s.N, s.H, s.W, s.C]);
   const w = tf.randomNormal([s.k, s.k, s.C, s.O]);
   const run = () => { const y = tf.conv2d(x, w, s.stride, s.tfPad); y.dataSync(); y.dispose(); };
-  const samples = await timeIt(run, { minRuns: 10, minSeconds: ctx.quick ? 0.2 : 0.6 });
+  const samples = await timeIt(run, fwdOpts(ctx));
   x.dispose(); w.dispose();
   return { workload: 'conv', case: `${s.name} fwd`, impl: 'tfjs-wasm', metric: 'GFLOP/s', higherIsBetter: true, stats: throughput(samples, flops(s) / 1e9) };
 }
 
 export const workload: Workload = {
   name: 'conv',
-  description: 'conv2d forward GFLOP/s and forward+backward ms (batch 32, 28x28, 16->32), algorithm choice, tfjs-wasm conv2d',
+  description: 'conv2d forward GFLOP/s and forward+backward ms (batch 32, 28x28, 16->32), algorithm choice, tfjs-wasm conv2d, PyTorch',
   async run(ctx: BenchContext): Promise<Row[]> {
     const rows: Row[] = [];
     const ours = `wasmgrad ${ctx.simd}${ctx.threads > 1 ? ` x${ctx.threads}` : ''}`;
-    const tfMissing = ctx.compareTfjs ? await tfjsAvailable() : null;
-    const tf = ctx.compareTfjs && !tfMissing ? (await loadTfjs('wasm', ctx.threads)).tf : null;
+    const tfMissing = ctx.peers.has('tfjs') ? await tfjsAvailable() : null;
+    const tf = ctx.peers.has('tfjs') && !tfMissing ? (await loadTfjs('wasm', ctx.threads)).tf : null;
     const total = SHAPES.length + ALGO_SHAPES.length;
     let step = 0;
     for (const s of SHAPES) {
@@ -106,7 +114,24 @@ export const workload: Workload = {
         rows.push({ ...(await stepRow(s, ctx, label, algo)), case: `algo: ${s.name} fwd+bwd` });
       }
     }
-    if (tfMissing) rows.push({ workload: 'conv', case: 'tfjs', impl: 'tfjs-wasm', metric: '', higherIsBetter: true, stats: { median: 0, min: 0, max: 0, runs: 0 }, note: tfMissing });
+    if (ctx.peers.has('torch')) {
+      const missing = await torchAvailable();
+      if (missing) rows.push(notRun('conv', '—', 'PyTorch', missing));
+      else {
+        ctx.progress.update('conv: PyTorch', 0.98);
+        const padding = (s: ConvShape) => (s.tfPad === 'valid' ? 0 : s.tfPad);
+        const shapes = SHAPES.map((s) => ({ name: s.name, N: s.N, C: s.C, H: s.H, W: s.W, O: s.O, k: s.k, groups: s.groups,
+          stride: s.stride, padding: padding(s), fwdOpts: fwdOpts(ctx), stepOpts: stepOpts(ctx) }));
+        const r = await runTorch('conv', { shapes }, ctx.threads);
+        for (const s of SHAPES) {
+          rows.push({ workload: 'conv', case: `${s.name} fwd`, impl: torchLabel(ctx.threads), metric: 'GFLOP/s', higherIsBetter: true,
+            stats: throughput(r.cases[`${s.name} fwd`], flops(s) / 1e9) });
+          rows.push({ workload: 'conv', case: `${s.name} fwd+bwd`, impl: torchLabel(ctx.threads), metric: 'ms/step', higherIsBetter: false,
+            stats: summarize(r.cases[`${s.name} fwd+bwd`].map((t) => t * 1000)) });
+        }
+      }
+    }
+    if (tfMissing) rows.push(notRun('conv', '—', 'tfjs-wasm', tfMissing));
     return rows;
   },
 };

@@ -1,9 +1,13 @@
 // sgemm GFLOP/s: square sizes and training-shaped products, for both SIMD builds, a plain-JS
-// i-k-j loop and (with --compare tfjs) TensorFlow.js's WASM backend, all in one run.
+// i-k-j loop and, with --compare, TensorFlow.js's and jax-js's WASM backends and PyTorch, all in one
+// run. The per-shape rows time the raw kernels on one thread, so PyTorch runs them on one thread too;
+// the "matmul, threads" case compares the library's matmul on all threads with PyTorch on as many.
 import * as wg from '../../src/index.js';
 import { instantiateBuild, type RawModule } from '../raw-kernels.js';
-import { interleavedRuns, summarize, throughput, timeIt, type BenchContext, type Row, type Workload } from '../harness.js';
+import { interleavedRuns, notRun, summarize, throughput, timeIt, type BenchContext, type Row, type Workload } from '../harness.js';
 import { loadTfjs, tfjsAvailable } from '../peers/tfjs.js';
+import { jaxjsAvailable, jaxjsGemm, loadJaxjs } from '../peers/jaxjs.js';
+import { runTorch, torchAvailable, torchLabel } from '../peers/torch.js';
 
 interface Shape { name: string; M: number; K: number; N: number }
 const SQUARE = [64, 128, 256, 512, 1024];
@@ -42,20 +46,23 @@ function jsLoop(s: Shape) {
 
 export const workload: Workload = {
   name: 'gemm',
-  description: 'sgemm GFLOP/s (square and training-shaped) for both SIMD builds, JS loop, tfjs-wasm',
+  description: 'sgemm GFLOP/s (square and training-shaped) for both SIMD builds, JS loop, tfjs-wasm, jax-js, PyTorch',
   async run(ctx: BenchContext): Promise<Row[]> {
     const rows: Row[] = [];
     const builds = [['relaxed', instantiateBuild('relaxed')], ['plain', instantiateBuild('simd')]] as const;
     const shapes = ctx.quick ? SHAPES.filter((s) => s.M <= 256 || s.name.includes('x')) : SHAPES;
-    const tfMissing = ctx.compareTfjs ? await tfjsAvailable() : null;
-    const tf = ctx.compareTfjs && !tfMissing ? (await loadTfjs('wasm', ctx.threads)).tf : null;
+    const tfMissing = ctx.peers.has('tfjs') ? await tfjsAvailable() : null;
+    const tf = ctx.peers.has('tfjs') && !tfMissing ? (await loadTfjs('wasm', ctx.threads)).tf : null;
+    const jaxMissing = ctx.peers.has('jaxjs') ? await jaxjsAvailable() : null;
+    const jax = ctx.peers.has('jaxjs') && !jaxMissing ? await loadJaxjs() : null;
+    const torchMissing = ctx.peers.has('torch') ? await torchAvailable() : null;
+    const optsFor = (s: Shape) => ({ warmup: 2, minRuns: s.M * s.N * s.K >= 512 ** 3 ? 5 : 10, minSeconds: ctx.quick ? 0.2 : 0.6 });
     let step = 0;
     const total = shapes.length;
     for (const s of shapes) {
       const flops = 2 * s.M * s.N * s.K;
       ctx.progress.update(`gemm ${s.name}`, step++ / total);
-      const big = s.M * s.N * s.K >= 512 ** 3;
-      const opts = { warmup: 2, minRuns: big ? 5 : 10, minSeconds: ctx.quick ? 0.2 : 0.6 };
+      const opts = optsFor(s);
       for (const [label, m] of builds) {
         const run = gemmCase(m, s);
         rows.push({ workload: 'gemm', case: s.name, impl: `wasmgrad ${label}`, metric: 'GFLOP/s', higherIsBetter: true,
@@ -68,6 +75,12 @@ export const workload: Workload = {
           stats: throughput(await timeIt(run, opts), flops / 1e9) });
         a.dispose(); b.dispose();
       }
+      if (jax) {
+        const peer = jaxjsGemm(jax, s.M, s.K, s.N, fill);
+        rows.push({ workload: 'gemm', case: s.name, impl: 'jax-js wasm', metric: 'GFLOP/s', higherIsBetter: true,
+          stats: throughput(await timeIt(peer.run, opts), flops / 1e9) });
+        peer.dispose();
+      }
       if (s.M * s.N * s.K <= 512 ** 3) {
         rows.push({ workload: 'gemm', case: s.name, impl: 'js loop (i-k-j)', metric: 'GFLOP/s', higherIsBetter: true,
           stats: throughput(await timeIt(jsLoop(s), { warmup: 1, minRuns: 3, maxRuns: 5, minSeconds: 0.1 }), flops / 1e9) });
@@ -78,12 +91,13 @@ export const workload: Workload = {
     for (const [ta, tb, label] of [[1, 0, 'Aᵀ·B'], [0, 1, 'A·Bᵀ']] as const) {
       const run = gemmCase(builds[0][1], s, ta, tb);
       rows.push({ workload: 'gemm', case: `n=512 ${label}`, impl: 'wasmgrad relaxed', metric: 'GFLOP/s', higherIsBetter: true,
-        stats: throughput(await timeIt(run, { minRuns: 5, minSeconds: 0.4 }), (2 * 512 ** 3) / 1e9) });
+        stats: throughput(await timeIt(run, { minRuns: 5, minSeconds: ctx.quick ? 0.2 : 0.4 }), (2 * 512 ** 3) / 1e9) });
     }
     // Thread scaling through the library's own matmul (the worker pool over shared memory), 1 and
     // N threads taking turns so both see the same machine.
+    const threadSizes = ctx.threads > 1 ? (ctx.quick ? [512] : [512, 1024]) : [];
     if (ctx.threads > 1) {
-      for (const n of ctx.quick ? [512] : [512, 1024]) {
+      for (const n of threadSizes) {
         const a = wg.randn([n, n]), b = wg.randn([n, n]);
         const reps = Math.max(1, Math.round(2 ** 29 / n ** 3));
         const gflops = (t: number) => () => {
@@ -100,7 +114,26 @@ export const workload: Workload = {
       }
       wg.setNumThreads(ctx.threads);
     }
-    if (tfMissing) rows.push({ workload: 'gemm', case: 'tfjs', impl: 'tfjs-wasm', metric: '', higherIsBetter: true, stats: { median: 0, min: 0, max: 0, runs: 0 }, note: tfMissing });
+    if (ctx.peers.has('torch') && !torchMissing) {
+      // Separate processes: OpenBLAS sizes its thread pool once, from the environment.
+      ctx.progress.update('gemm: PyTorch, one thread', 0.97);
+      const one = await runTorch('gemm', { shapes: shapes.map((s) => ({ ...s, opts: optsFor(s) })) }, 1);
+      for (const s of shapes) {
+        rows.push({ workload: 'gemm', case: s.name, impl: torchLabel(1), metric: 'GFLOP/s', higherIsBetter: true,
+          stats: throughput(one.cases[s.name], (2 * s.M * s.N * s.K) / 1e9) });
+      }
+      if (threadSizes.length) {
+        ctx.progress.update(`gemm: PyTorch, ${ctx.threads} threads`, 0.99);
+        const many = await runTorch('gemm', { shapes: threadSizes.map((n) => ({ name: `n=${n}`, M: n, K: n, N: n, opts: { minRuns: 5, minSeconds: ctx.quick ? 0.2 : 0.6 } })) }, ctx.threads);
+        for (const n of threadSizes) {
+          rows.push({ workload: 'gemm', case: `n=${n} matmul, threads`, impl: torchLabel(ctx.threads), metric: 'GFLOP/s', higherIsBetter: true,
+            stats: throughput(many.cases[`n=${n}`], (2 * n ** 3) / 1e9) });
+        }
+      }
+    }
+    if (tfMissing) rows.push(notRun('gemm', '—', 'tfjs-wasm', tfMissing));
+    if (jaxMissing) rows.push(notRun('gemm', '—', 'jax-js', jaxMissing));
+    if (torchMissing) rows.push(notRun('gemm', '—', 'PyTorch', torchMissing));
     return rows;
   },
 };

@@ -1,9 +1,11 @@
 // One LSTM layer (seq 32, batch 32, input 32, hidden 128): ms per training step (forward, backward
 // through time, SGD) and per inference forward; with --compare tfjs, tf.layers.lstm on tfjs's WASM
-// backend (model.fit / model.predict) with the same shapes, loss and optimizer, same run.
+// backend (model.fit / model.predict) with the same shapes, loss and optimizer, same run; with
+// --compare torch, nn.LSTM in PyTorch likewise.
 import * as wg from '../../src/index.js';
-import { summarize, timeIt, type BenchContext, type Row, type Workload } from '../harness.js';
+import { notRun, summarize, timeIt, type BenchContext, type Row, type Workload } from '../harness.js';
 import { loadTfjs, tfjsAvailable } from '../peers/tfjs.js';
+import { runTorch, torchAvailable, torchLabel } from '../peers/torch.js';
 
 const SEQ = 32, BATCH = 32, INPUT = 32, HIDDEN = 128, LR = 0.01;
 const CASE = `1 layer, seq ${SEQ}, batch ${BATCH}, ${INPUT}->${HIDDEN}`;
@@ -62,9 +64,19 @@ export const workload: Workload = {
     ctx.progress.update('lstm: wasmgrad inference', 0.2);
     rows.push(row(`inference ${CASE}`, impl, await timeIt(ours.infer, opts)));
 
-    if (ctx.compareTfjs) {
+    if (ctx.peers.has('torch')) {
+      const missing = await torchAvailable();
+      if (missing) rows.push(notRun('lstm', `train ${CASE}`, 'PyTorch', missing, false));
+      else {
+        ctx.progress.update('lstm: PyTorch', 0.3);
+        const r = await runTorch('lstm', { seq: SEQ, batch: BATCH, input: INPUT, hidden: HIDDEN, lr: LR, opts,
+          trainCase: `train ${CASE}`, inferCase: `inference ${CASE}` }, ctx.threads);
+        for (const c of [`train ${CASE}`, `inference ${CASE}`]) rows.push(row(c, torchLabel(ctx.threads), r.cases[c]));
+      }
+    }
+    if (ctx.peers.has('tfjs')) {
       const missing = await tfjsAvailable();
-      if (missing) return [...rows, { workload: 'lstm', case: 'tfjs', impl: 'tfjs', metric: '', higherIsBetter: false, stats: { median: 0, min: 0, max: 0, runs: 0 }, note: missing }];
+      if (missing) return [...rows, notRun('lstm', `train ${CASE}`, 'tfjs-layers wasm', missing, false)];
       const tfOpts = { warmup: 3, minRuns: ctx.quick ? 3 : 5, maxRuns: 20, minSeconds: ctx.quick ? 0.5 : 1.5 };
       ctx.progress.update('lstm: tfjs-layers wasm train', 0.4);
       const peer = await tfjsSetup(ctx.threads);

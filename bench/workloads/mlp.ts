@@ -1,15 +1,19 @@
-// MNIST MLP training throughput (784-128-64-10, ReLU, SGD lr 0.1, batch 64) for wasmgrad and,
-// with --compare tfjs, tfjs-layers on its WASM and CPU backends with the same model, data and batch.
+// MNIST MLP training throughput (784-128-64-10, ReLU, SGD lr 0.1, batch 64) for wasmgrad and, with
+// --compare, tfjs-layers on its WASM and CPU backends, jax-js (jit of the whole step) and PyTorch,
+// with the same model, data and batch.
 import * as wg from '../../src/index.js';
-import { loadMnist } from '../../examples/mnist.js';
+import { benchMnist } from '../mnist-data.js';
 import { trainingRunner } from '../train-loop.js';
-import { interleavedRuns, summarize, type BenchContext, type Row, type Workload, throughputRuns } from '../harness.js';
+import { interleavedRuns, notRun, summarize, type BenchContext, type Row, type Workload, throughputRuns } from '../harness.js';
 import { loadTfjs, tfjsAvailable, tfjsFitRunner } from '../peers/tfjs.js';
+import { jaxjsAvailable, jaxjsMlpRunner, loadJaxjs } from '../peers/jaxjs.js';
+import { runTorch, torchAvailable, torchLabel } from '../peers/torch.js';
 
 const BATCH = 64, LR = 0.1;
+const CASE = '784-128-64-10 b64 SGD';
 
 function wasmgradRun(steps: number): () => number {
-  const m = loadMnist();
+  const m = benchMnist();
   const x = wg.tensor(m.trainImages, { shape: [m.nTrain, 784] });
   const y = wg.tensor(m.trainLabels, { shape: [m.nTrain] });
   const { nn } = wg;
@@ -19,7 +23,7 @@ function wasmgradRun(steps: number): () => number {
 
 async function tfjsRun(backend: 'wasm' | 'cpu', threads: number, steps: number): Promise<() => Promise<number>> {
   const { tf, layers } = await loadTfjs(backend, threads);
-  const m = loadMnist();
+  const m = benchMnist();
   const model = layers.sequential();
   model.add(layers.layers.dense({ units: 128, activation: 'relu', inputShape: [784] }));
   model.add(layers.layers.dense({ units: 64, activation: 'relu' }));
@@ -35,22 +39,38 @@ export const workload: Workload = {
   async run(ctx: BenchContext): Promise<Row[]> {
     const runs = ctx.quick ? 3 : 9;
     const row = (impl: string, samples: number[]): Row =>
-      ({ workload: 'mlp', case: '784-128-64-10 b64 SGD', impl, metric: 'samples/s', higherIsBetter: true, stats: summarize(samples) });
+      ({ workload: 'mlp', case: CASE, impl, metric: 'samples/s', higherIsBetter: true, stats: summarize(samples) });
     const ours = `wasmgrad ${ctx.simd}${ctx.threads > 1 ? ` x${ctx.threads}` : ''}`;
+    const data = benchMnist();
+    if (data.syntheticNote) ctx.note(data.syntheticNote);
     ctx.progress.update('mlp: wasmgrad', 0.1);
-    const wasmgrad = wasmgradRun(ctx.quick ? 60 : 150);
-    const missing = ctx.compareTfjs ? await tfjsAvailable() : null;
-    if (!ctx.compareTfjs || missing) {
-      const rows = [row(ours, await throughputRuns(wasmgrad, runs))];
-      if (missing) rows.push({ workload: 'mlp', case: 'tfjs', impl: 'tfjs', metric: '', higherIsBetter: true, stats: { median: 0, min: 0, max: 0, runs: 0 }, note: missing });
-      return rows;
+    const contenders: { impl: string; run: () => number | Promise<number> }[] = [{ impl: ours, run: wasmgradRun(ctx.quick ? 60 : 150) }];
+    const rows: Row[] = [];
+    const tfMissing = ctx.peers.has('tfjs') ? await tfjsAvailable() : null;
+    if (ctx.peers.has('tfjs') && !tfMissing) contenders.push({ impl: 'tfjs-layers wasm', run: await tfjsRun('wasm', ctx.threads, 40) });
+    const jaxMissing = ctx.peers.has('jaxjs') ? await jaxjsAvailable() : null;
+    if (ctx.peers.has('jaxjs') && !jaxMissing) {
+      contenders.push({ impl: 'jax-js wasm (jit)', run: jaxjsMlpRunner(await loadJaxjs(), data.trainImages, data.trainLabels, data.nTrain, BATCH, LR, ctx.quick ? 20 : 40) });
     }
-    // wasmgrad and tfjs-layers wasm take turns (the ratio that matters); the much slower CPU backend runs after.
-    ctx.progress.update('mlp: wasmgrad and tfjs-layers (wasm), taking turns', 0.2);
-    const [a, b] = await interleavedRuns([wasmgrad, await tfjsRun('wasm', ctx.threads, 40)], runs);
-    ctx.progress.update('mlp: tfjs-layers (cpu)', 0.7);
-    const c = await throughputRuns(await tfjsRun('cpu', ctx.threads, 15), Math.min(runs, 5));
-    return [row(ours, a), row('tfjs-layers wasm', b), row('tfjs-layers cpu', c)];
+    // wasmgrad and the in-process WASM peers take turns (the ratios that matter); tfjs's much slower
+    // CPU backend and PyTorch (another process) run after.
+    ctx.progress.update(contenders.length > 1 ? 'mlp: wasmgrad and peers, taking turns' : 'mlp: wasmgrad', 0.2);
+    const samples = await interleavedRuns(contenders.map((c) => c.run), runs);
+    contenders.forEach((c, i) => rows.push(row(c.impl, samples[i])));
+    if (ctx.peers.has('tfjs') && !tfMissing) {
+      ctx.progress.update('mlp: tfjs-layers (cpu)', 0.7);
+      rows.push(row('tfjs-layers cpu', await throughputRuns(await tfjsRun('cpu', ctx.threads, 15), Math.min(runs, 5))));
+    }
+    const torchMissing = ctx.peers.has('torch') ? await torchAvailable() : null;
+    if (ctx.peers.has('torch') && !torchMissing) {
+      ctx.progress.update('mlp: PyTorch', 0.85);
+      const r = await runTorch('mlp', { case: CASE, digitsDir: data.digitsDir, batch: BATCH, lr: LR, steps: ctx.quick ? 60 : 150, runs }, ctx.threads);
+      rows.push(row(torchLabel(ctx.threads), r.cases[CASE]));
+    }
+    if (tfMissing) rows.push(notRun('mlp', CASE, 'tfjs-layers', tfMissing));
+    if (jaxMissing) rows.push(notRun('mlp', CASE, 'jax-js', jaxMissing));
+    if (torchMissing) rows.push(notRun('mlp', CASE, 'PyTorch', torchMissing));
+    return rows;
   },
 };
 export default workload;

@@ -1,16 +1,19 @@
 // RBM contrastive-divergence training throughput: CD-1 on binarised MNIST, 784 visible x 500 hidden,
 // batch 64. One step = three GEMMs (up, down, up) and one weight-gradient GEMM over the stacked
 // positive and negative statistics (2·B rows) — about 3.9 MFLOP per sample — plus sampling and updates.
-// Rows: the bare ContrastiveDivergence.step over pre-made batches, and RBM.fit through the DataLoader.
+// Rows: the bare ContrastiveDivergence.step over pre-made batches, and RBM.fit through the DataLoader;
+// with --compare torch, the same CD-1 step written in PyTorch tensor ops (PyTorch has no RBM, so the
+// fit row has no counterpart).
 import * as wg from '../../src/index.js';
-import { loadMnist } from '../../examples/mnist.js';
-import { summarize, type BenchContext, type Row, type Workload } from '../harness.js';
+import { benchMnist } from '../mnist-data.js';
+import { notRun, summarize, type BenchContext, type Row, type Workload } from '../harness.js';
+import { runTorch, torchAvailable, torchLabel } from '../peers/torch.js';
 
 const V = 784, H = 500, BATCH = 64;
 const FLOP_PER_SAMPLE = 5 * 2 * V * H;
 
 function binarisedTrain(): wg.Tensor {
-  const m = loadMnist();
+  const m = benchMnist();
   return wg.tensor(m.trainImages.map((p) => (p > 0.5 ? 1 : 0)), { shape: [m.nTrain, V] });
 }
 
@@ -59,6 +62,8 @@ export const workload: Workload = {
   async run(ctx: BenchContext): Promise<Row[]> {
     const runs = ctx.quick ? 3 : 7;
     const impl = `wasmgrad ${ctx.simd}${ctx.threads > 1 ? ` x${ctx.threads}` : ''}`;
+    const data = benchMnist();
+    if (data.syntheticNote) ctx.note(data.syntheticNote);
     const x = binarisedTrain();
     ctx.progress.update('rbm: CD-1 step', 0.2);
     const step = measure(stepRun(x, ctx.quick ? 40 : 100), runs);
@@ -68,10 +73,22 @@ export const workload: Workload = {
       const wall = summarize(m.wall).median;
       return `${((wall * FLOP_PER_SAMPLE) / 1e9).toFixed(1)} GFLOP/s` + (m.cpu ? `; per CPU-second ${Math.round(m.cpu)} samples/s` : '');
     };
-    return [
-      { workload: 'rbm', case: `CD-1 ${V}x${H} b${BATCH} step`, impl, metric: 'samples/s', higherIsBetter: true, stats: summarize(step.wall), note: note(step) },
+    const STEP = `CD-1 ${V}x${H} b${BATCH} step`;
+    const rows: Row[] = [
+      { workload: 'rbm', case: STEP, impl, metric: 'samples/s', higherIsBetter: true, stats: summarize(step.wall), note: note(step) },
       { workload: 'rbm', case: `CD-1 ${V}x${H} b${BATCH} fit (DataLoader)`, impl, metric: 'samples/s', higherIsBetter: true, stats: summarize(fit.wall), note: note(fit) },
     ];
+    if (ctx.peers.has('torch')) {
+      const missing = await torchAvailable();
+      if (missing) rows.push(notRun('rbm', STEP, 'PyTorch', missing));
+      else {
+        ctx.progress.update('rbm: PyTorch CD-1 step', 0.9);
+        const r = await runTorch('rbm', { case: STEP, digitsDir: data.digitsDir, hidden: H, batch: BATCH, lr: 0.05, momentum: 0.5,
+          steps: ctx.quick ? 40 : 100, runs }, ctx.threads);
+        rows.push({ workload: 'rbm', case: STEP, impl: torchLabel(ctx.threads), metric: 'samples/s', higherIsBetter: true, stats: summarize(r.cases[STEP]) });
+      }
+    }
+    return rows;
   },
 };
 export default workload;
