@@ -12,4 +12,5 @@ export * from './optim';
 export * from './rbm';
 export * from './norm';
 export * from './embedding';
+export * from './softmax-rbm';
 export * from './rsm';

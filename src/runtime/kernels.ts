@@ -69,6 +69,8 @@ export interface Kernels {
   rbm_add_inplace(dst: Ptr, mean: Ptr, n: number): void;
   rbm_count_outside_unit(x: Ptr, n: number): number;
   rbm_sigmoid(x: Ptr, n: number): void;
+  // softmax-rbm.ts
+  rbm_softmax_visible(mode: number, act: Ptr, ratings: Ptr, u: Ptr, out: Ptr, expect: Ptr, rows: number, items: number, K: number): number;
   // rsm.ts (Replicated Softmax)
   rsm_hidden(x: Ptr, c: Ptr, len: Ptr, rows: number, H: number, beta: number, sigm: number): void;
   rsm_sample_visible(logits: Ptr, len: Ptr, counts: Ptr, scratch: Ptr, rows: number, V: number): void;

@@ -1,0 +1,388 @@
+// The collaborative-filtering RBM of Salakhutdinov, Mnih & Hinton (ICML 2007). One RBM per user, all
+// sharing their weights: each item the user rated is a K-way softmax visible unit (one column block
+// of K weights per item), items the user did not rate have no visible unit at all. A mini-batch of
+// users is a dense int32 matrix [B, nItems] holding the rating 1..K, or 0 where there is none; the
+// softmax kernel (assembly/softmax-rbm.ts) writes zeros for the absent items' K columns, so they
+// reach neither the hidden units nor any gradient.
+//
+// Free energy of a user's ratings v (one-hot, zero rows for absent items):
+//   F(v) = -Σ_ik b_ik v_ik - Σ_j softplus(c_j + Σ_ik W_j,ik v_ik).
+// Prediction for (user, item): h = P(h | the user's ratings), p_k = softmax_k(b_ik + Σ_j h_j W_j,ik),
+// rating = Σ_k k·p_k (the paper's expected rating).
+import { Tensor } from '../tensor.js';
+import { backend } from '../runtime/backend.js';
+import { frame, framed } from '../lifetime.js';
+import { noGrad } from '../autograd/grad-mode.js';
+import { linear, matmul } from '../ops/matmul.js';
+import { concat } from '../ops/join.js';
+import { bernoulli, empty, rand, tensor, zeros } from '../ops/creation.js';
+import { Module } from '../nn/module.js';
+import { Parameter } from '../nn/parameter.js';
+import { Ratings, mulberry32, type UserRows } from '../data/ratings.js';
+import { checkOptions, type ArgSpec } from '../options.js';
+import { checkSize, checkSteps } from './rbm.js';
+import { SGD } from '../optim/sgd.js';
+
+/** Ratings by user: a Ratings object, an array indexed by user of [item, rating] pairs, or a Map user -> pairs. */
+export type RatingsInput = Ratings | ReadonlyArray<ReadonlyArray<readonly [number, number]>> | ReadonlyMap<number, ReadonlyArray<readonly [number, number]>>;
+
+export interface SoftmaxRBMOptions {
+  /** Rating levels K: ratings are integers 1..K (default 5). */
+  ratings?: number;
+  /** Standard deviation of the initial weights (default 0.01). */
+  initStd?: number;
+}
+
+export interface SoftmaxFitOptions {
+  epochs?: number;
+  /** Users per mini-batch (default 20). */
+  batchSize?: number;
+  /** Learning rate on the batch-mean gradient (default 0.05). */
+  lr?: number;
+  momentum?: number;
+  weightDecay?: number;
+  /** Gibbs steps of CD: a number, or a function of the epoch (1-based), e.g. raising k during training as in the paper. */
+  k?: number | ((epoch: number) => number);
+  /** Shuffle users every epoch (default true; uses the seeded generator, wg.manualSeed). */
+  shuffle?: boolean;
+  /** Set the visible biases to the log of each item's smoothed rating frequencies first (default true). */
+  initVisibleBias?: boolean;
+  verbose?: boolean;
+  onEpoch?: (stats: SoftmaxEpochStats) => void;
+}
+
+export interface SoftmaxEpochStats {
+  epoch: number;
+  epochs: number;
+  k: number;
+  /** RMSE between the rated values and the expected rating of their CD reconstruction. */
+  reconstructionRmse: number;
+  usersPerSecond: number;
+  seconds: number;
+}
+
+export interface SoftmaxGradientOptions {
+  /** Gibbs steps (default 1). */
+  k?: number;
+  /** false: hidden and intermediate visible states are sampled (CD). true: probabilities throughout (mean-field CD, deterministic). */
+  meanField?: boolean;
+}
+
+export interface SoftmaxGradients { weight: Tensor; visibleBias: Tensor; hiddenBias: Tensor; reconstruction: Tensor }
+
+const RBM_ARGS: ArgSpec = { op: 'SoftmaxRBM', keywords: ['ratings', 'initStd'], types: { ratings: 'number', initStd: 'number' } };
+const FIT_ARGS: ArgSpec = {
+  op: 'SoftmaxRBM.fit',
+  keywords: ['epochs', 'batchSize', 'lr', 'momentum', 'weightDecay', 'k', 'shuffle', 'initVisibleBias', 'verbose', 'onEpoch'],
+  types: { k: ['number', 'function'], shuffle: 'boolean', initVisibleBias: 'boolean', verbose: 'boolean', onEpoch: 'function' },
+};
+const GRAD_ARGS: ArgSpec = { op: 'SoftmaxRBM.gradient', keywords: ['k', 'meanField'], types: { k: 'number', meanField: 'boolean' } };
+
+type SoftmaxMode = 'onehot' | 'probs' | 'sample' | 'expect';
+const MODE_CODE: Record<SoftmaxMode, number> = { onehot: 0, probs: 1, sample: 2, expect: 3 };
+
+/**
+ * The one door to the softmax-visible kernel. ratings: int32 [B, I] (0 = no rating). act: float32
+ * [B, I·K] visible pre-activations. 'onehot' encodes the ratings; 'probs' / 'sample' give the softmax
+ * (or a one-hot draw from it) on rated items and zeros elsewhere; 'expect' gives the expected rating
+ * of every item, [B, I]. Throws on ratings outside 0..K.
+ */
+export function softmaxVisible(mode: SoftmaxMode, act: Tensor | null, ratings: Tensor | null, K: number, op: string): Tensor {
+  const ref = (ratings ?? act)!;
+  const B = ref.shape[0], I = ratings ? ratings.shape[1] : act!.shape[1] / K;
+  const out = Tensor._empty(mode === 'expect' ? [B, I] : [B, I * K]);
+  if (B * I === 0) return out;
+  const a = act ? act.contiguous() : null;
+  const r = ratings ? ratings.contiguous() : null;
+  const u = mode === 'sample' ? rand([B, I]) : null;   // one draw per (user, item), rated or not
+  const bad = backend.k.rbm_softmax_visible(MODE_CODE[mode], a ? a.ptr(op) : 0, r ? r.ptr(op) : 0, u ? u.ptr(op) : 0,
+    mode === 'expect' ? 0 : out.ptr(), mode === 'expect' ? out.ptr() : 0, B, I, K);
+  if (bad > 0) throw new Error(`${op}: ${bad} ratings are outside 1..${K} (0 marks a missing rating)`);
+  return out;
+}
+
+export class SoftmaxRBM extends Module {
+  readonly nItems: number;
+  readonly nHidden: number;
+  /** Rating levels K. */
+  readonly nRatings: number;
+  /** [nHidden, nItems·K]: column i·K + (r - 1) belongs to rating r of item i. */
+  weight!: Tensor;
+  /** [nItems·K] */
+  visibleBias!: Tensor;
+  /** [nHidden] */
+  hiddenBias!: Tensor;
+  private biasesSet = false;
+
+  constructor(nItems: number, nHidden: number, opts: SoftmaxRBMOptions = {}) {
+    super();
+    checkOptions(RBM_ARGS, opts);
+    this.nItems = checkSize(nItems, 'nItems', 'SoftmaxRBM');
+    this.nHidden = checkSize(nHidden, 'nHidden', 'SoftmaxRBM');
+    const K = opts.ratings ?? 5;
+    if (!Number.isInteger(K) || K < 2) throw new Error(`SoftmaxRBM: ratings (the number of rating levels K) must be an integer >= 2, got ${K}`);
+    this.nRatings = K;
+    const std = opts.initStd ?? 0.01;
+    if (!(std >= 0) || !Number.isFinite(std)) throw new Error(`SoftmaxRBM: initStd must be a finite number >= 0, got ${std}`);
+    this.weight = new Parameter(empty([nHidden, nItems * K]));
+    this.visibleBias = new Parameter(zeros([nItems * K]));
+    this.hiddenBias = new Parameter(zeros([nHidden]));
+    noGrad(() => this.weight.normal_(0, std));
+  }
+
+  /** Checks a batch of users' ratings: int32 [B, nItems], values 0 (missing) or 1..K. */
+  private checkBatch(r: Tensor, op: string): void {
+    if (!(r instanceof Tensor)) throw new Error(`SoftmaxRBM.${op}: expected an int32 Tensor [users, ${this.nItems}] of ratings (0 = missing), got ${r === null ? 'null' : typeof r}`);
+    if (r.dtype !== 'int32' || r.ndim !== 2 || r.shape[1] !== this.nItems) {
+      throw new Error(`SoftmaxRBM.${op}: expected an int32 Tensor [users, ${this.nItems}] of ratings 0..${this.nRatings} (0 = missing), got ${r.dtype} [${r.shape}]`);
+    }
+  }
+
+  /** Features of a batch of users: P(h = 1 | their ratings). */
+  forward(ratings: Tensor): Tensor { return noGrad(() => this.hiddenProbs(ratings)); }
+
+  /** One-hot visible layer [B, nItems·K] of a batch of ratings (zeros for missing ratings). */
+  visible(ratings: Tensor): Tensor {
+    this.checkBatch(ratings, 'visible');
+    return softmaxVisible('onehot', null, ratings, this.nRatings, 'SoftmaxRBM.visible');
+  }
+
+  /** P(h = 1 | the rated items) [B, nHidden]. */
+  hiddenProbs(ratings: Tensor): Tensor {
+    return linear(this.visible(ratings), this.weight, this.hiddenBias, 'sigmoid');
+  }
+
+  /** Free energy per user (differentiable in the parameters); missing ratings contribute nothing. */
+  freeEnergy(ratings: Tensor): Tensor {
+    const v = this.visible(ratings);
+    return v.mul(this.visibleBias).sum(-1).neg().sub(linear(v, this.weight, this.hiddenBias).softplus().sum(-1));
+  }
+
+  /** Expected rating Σ_k k·P(r = k | h) of every item for each user of the batch, [B, nItems]. */
+  expectedRatings(ratings: Tensor): Tensor {
+    return noGrad(() => {
+      const h = this.hiddenProbs(ratings);
+      return softmaxVisible('expect', linear(h, this.weight.t(), this.visibleBias), null, this.nRatings, 'SoftmaxRBM.predict');
+    });
+  }
+
+  /**
+   * The CD-k statistics for a batch: ⟨h vᵀ⟩_data - ⟨h vᵀ⟩_model averaged over the users (and the same
+   * for the biases), the model side from k Gibbs steps restricted to each user's rated items. The last
+   * reconstruction uses probabilities. `reconstruction` is the last visible layer [B, nItems·K].
+   */
+  gradient(ratings: Tensor, opts: SoftmaxGradientOptions = {}): SoftmaxGradients {
+    checkOptions(GRAD_ARGS, opts);
+    this.checkBatch(ratings, 'gradient');
+    const k = checkSteps(opts.k ?? 1, 'SoftmaxRBM.gradient');
+    return this.statistics(ratings, k, !!opts.meanField, 1 / ratings.shape[0]);
+  }
+
+  // The CD statistics times `scale` (1/B: the ascent direction; -1/B: a gradient for an optimizer).
+  private statistics(ratings: Tensor, k: number, mf: boolean, scale: number): SoftmaxGradients {
+    const K = this.nRatings, op = 'SoftmaxRBM.gradient';
+    return noGrad(() => {
+      const v0 = softmaxVisible('onehot', null, ratings, K, op);
+      const p0 = linear(v0, this.weight, this.hiddenBias, 'sigmoid');
+      let h = mf ? p0 : bernoulli(p0);
+      let vNeg = v0, pNeg = p0;
+      for (let s = 0; s < k; s++) {
+        const act = linear(h, this.weight.t(), this.visibleBias);
+        vNeg = softmaxVisible(s < k - 1 && !mf ? 'sample' : 'probs', act, ratings, K, op);
+        pNeg = linear(vNeg, this.weight, this.hiddenBias, 'sigmoid');
+        if (s < k - 1) h = mf ? pNeg : bernoulli(pNeg);
+      }
+      // One GEMM over the stacked positive and negative statistics, the scale folded into the small side.
+      const weight = matmul(concat([p0.mul(scale), pNeg.mul(-scale)], 0).t(), concat([v0, vNeg], 0));
+      return {
+        weight,
+        visibleBias: v0.sub(vNeg).sum(0).mul(scale),
+        hiddenBias: p0.sub(pNeg).sum(0).mul(scale),
+        reconstruction: vNeg,
+      };
+    });
+  }
+
+  /**
+   * Trains with CD-k on mini-batches of users (SGD with momentum; weight decay on the weights only;
+   * the momentum starts from zero at each call). Every user in `data` needs at least one rating. Returns one SoftmaxEpochStats per epoch.
+   */
+  fit(data: RatingsInput, opts: SoftmaxFitOptions = {}): SoftmaxEpochStats[] {
+    const op = 'SoftmaxRBM.fit';
+    checkOptions(FIT_ARGS, opts);
+    const rows = this.userRows(data, op, true);
+    const nUsers = rows.rowPtr.length - 1;
+    const epochs = opts.epochs ?? 10;
+    if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`${op}: epochs must be a non-negative integer, got ${epochs}`);
+    const batchSize = opts.batchSize ?? 20;
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`${op}: batchSize must be a positive integer, got ${batchSize}`);
+    const lr = opts.lr ?? 0.05, m = opts.momentum ?? 0.9, wd = opts.weightDecay ?? 0.001;
+    for (const [name, v, hi] of [['lr', lr, Infinity], ['momentum', m, 1], ['weightDecay', wd, Infinity]] as const) {
+      if (typeof v !== 'number' || !(v >= 0 && v < hi)) throw new Error(`${op}: ${name} must be a number in [0, ${hi === 1 ? '1)' : '∞)'}, got ${v}`);
+    }
+    const kOf = (epoch: number) => checkSteps(typeof opts.k === 'function' ? opts.k(epoch) : opts.k ?? 1, op, `k (epoch ${epoch})`);
+    if ((opts.initVisibleBias ?? true) && !this.biasesSet) this.setVisibleBias(rows);
+    this.biasesSet = true;
+    // SGD on the negated CD statistics is the paper's update: velocity ← m·velocity - lr·(∂ + wd·W).
+    const opt = new SGD([{ params: [this.weight], weightDecay: wd }, { params: [this.visibleBias, this.hiddenBias], weightDecay: 0 }], { lr, momentum: m });
+    const history: SoftmaxEpochStats[] = [];
+    const order = Int32Array.from({ length: nUsers }, (_, i) => i);
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      const t0 = performance.now();
+      const k = kOf(epoch);
+      if (opts.shuffle ?? true) {
+        // Seeded by the library generator, so wg.manualSeed fixes the order.
+        const seed = frame(() => rand([1]).item());
+        const g = mulberry32(Math.floor(seed * 4294967296));
+        for (let i = nUsers - 1; i > 0; i--) { const j = Math.floor(g() * (i + 1)); const t = order[i]; order[i] = order[j]; order[j] = t; }
+      }
+      let sq = 0, count = 0;
+      for (let start = 0; start < nUsers; start += batchSize) {
+        const users = order.subarray(start, Math.min(nUsers, start + batchSize));
+        const [e, n] = this.trainStep(opt, this.batchOf(rows, users), k);
+        sq += e; count += n;
+      }
+      const seconds = (performance.now() - t0) / 1000;
+      const stats: SoftmaxEpochStats = { epoch, epochs, k, reconstructionRmse: Math.sqrt(sq / count), usersPerSecond: nUsers / seconds, seconds };
+      history.push(stats);
+      if (opts.verbose) {
+        console.log(`SoftmaxRBM ${this.nItems}x${this.nRatings}x${this.nHidden} epoch ${epoch}/${epochs}  CD-${k}  reconstruction RMSE ${stats.reconstructionRmse.toFixed(4)}  ${Math.round(stats.usersPerSecond)} users/s`);
+      }
+      opts.onEpoch?.(stats);
+    }
+    return history;
+  }
+
+  // One CD update from a batch through the optimizer (fused momentum and weight decay); returns the
+  // squared error of the reconstruction's expected ratings and the number of ratings.
+  private trainStep(opt: SGD, batch: Tensor, k: number): [number, number] {
+    return frame(() => {
+      const g = this.statistics(batch, k, false, -1 / batch.shape[0]);
+      this.weight.grad = g.weight;
+      this.visibleBias.grad = g.visibleBias;
+      this.hiddenBias.grad = g.hiddenBias;
+      opt.step();
+      opt.zeroGrad();
+      return noGrad(() => {
+        // Σ over rated items of (E[r | reconstruction] - r)²: the K-level weights 1..K on the one-hot rows.
+        const levels = tensor(Float32Array.from({ length: this.nRatings }, (_, i) => i + 1));
+        const B = batch.shape[0];
+        const expect = g.reconstruction.reshape([B, this.nItems, this.nRatings]).mul(levels).sum(-1);
+        const rated = batch.gt(0).float();
+        const err = expect.sub(batch.float()).mul(rated).square().sum().item();
+        return [err, rated.sum().item()] as [number, number];
+      });
+    });
+  }
+
+  // Log of each item's rating frequencies with add-one smoothing (the softmax is shift-invariant).
+  private setVisibleBias(rows: UserRows): void {
+    const K = this.nRatings;
+    const counts = new Float32Array(this.nItems * K).fill(1);
+    for (let j = 0; j < rows.items.length; j++) counts[rows.items[j] * K + rows.values[j] - 1]++;
+    for (let i = 0; i < counts.length; i++) counts[i] = Math.log(counts[i]);
+    frame(() => noGrad(() => this.visibleBias.copy_(tensor(counts))));
+  }
+
+  /** The users' ratings as one int32 [users.length, nItems] batch (0 = missing). */
+  private batchOf(rows: UserRows, users: ArrayLike<number>): Tensor {
+    const I = this.nItems;
+    const dense = new Int32Array(users.length * I);
+    for (let b = 0; b < users.length; b++) {
+      const u = users[b];
+      for (let j = rows.rowPtr[u]; j < rows.rowPtr[u + 1]; j++) dense[b * I + rows.items[j]] = rows.values[j];
+    }
+    return tensor(dense, { shape: [users.length, I] });
+  }
+
+  /** Validates ratings (item ids, 1..K, no empty users) and groups them by user. */
+  userRows(data: RatingsInput, op: string, requireRatings: boolean): UserRows {
+    const K = this.nRatings, I = this.nItems;
+    let rows: UserRows;
+    if (data instanceof Ratings) {
+      if (data.nItems > I) throw new Error(`${op}: the ratings cover ${data.nItems} items but this SoftmaxRBM has ${I}`);
+      rows = data.byUser();
+    } else if (Array.isArray(data) || data instanceof Map) {
+      const lists: [number, ReadonlyArray<readonly [number, number]>][] = data instanceof Map ? [...data.entries()] : (data as any[]).map((l, u) => [u, l]);
+      const nUsers = lists.reduce((a, [u]) => Math.max(a, u + 1), 0);
+      const per: (ReadonlyArray<readonly [number, number]> | undefined)[] = new Array(nUsers);
+      for (const [u, l] of lists) {
+        if (!Number.isInteger(u) || u < 0) throw new Error(`${op}: user keys must be integers >= 0, got ${u}`);
+        if (!Array.isArray(l)) throw new Error(`${op}: the ratings of user ${u} must be an array of [item, rating] pairs, got ${typeof l}`);
+        per[u] = l;
+      }
+      const rowPtr = new Int32Array(nUsers + 1);
+      for (let u = 0; u < nUsers; u++) rowPtr[u + 1] = rowPtr[u] + (per[u]?.length ?? 0);
+      const items = new Int32Array(rowPtr[nUsers]), values = new Float32Array(rowPtr[nUsers]);
+      for (let u = 0; u < nUsers; u++) {
+        const l = per[u] ?? [];
+        l.forEach((pair, j) => {
+          if (!Array.isArray(pair) || pair.length !== 2) throw new Error(`${op}: user ${u}, entry ${j}: expected an [item, rating] pair, got ${JSON.stringify(pair)}`);
+          items[rowPtr[u] + j] = pair[0]; values[rowPtr[u] + j] = pair[1];
+          if (!Number.isInteger(pair[0])) throw new Error(`${op}: user ${u}, entry ${j}: item ${pair[0]} is not an integer`);
+        });
+      }
+      rows = { rowPtr, items, values };
+    } else {
+      throw new Error(`${op}: expected ratings as a data.Ratings, an array (per user) of [item, rating] pairs or a Map user -> pairs, got ${data === null ? 'null' : typeof data}`);
+    }
+    const nUsers = rows.rowPtr.length - 1;
+    for (let u = 0; u < nUsers; u++) {
+      const a = rows.rowPtr[u], b = rows.rowPtr[u + 1];
+      if (requireRatings && a === b) throw new Error(`${op}: user ${u} has no ratings; every user needs at least one (drop users without ratings)`);
+      const seen = new Set<number>();
+      for (let j = a; j < b; j++) {
+        const it = rows.items[j], r = rows.values[j];
+        if (!(it >= 0 && it < I)) throw new Error(`${op}: user ${u} rates item ${it}, outside 0..${I - 1} (this SoftmaxRBM has ${I} items)`);
+        if (!(Number.isInteger(r) && r >= 1 && r <= K)) throw new Error(`${op}: user ${u} gives item ${it} the rating ${r}; ratings must be integers 1..${K}`);
+        if (seen.has(it)) throw new Error(`${op}: user ${u} rates item ${it} twice`);
+        seen.add(it);
+      }
+    }
+    return rows;
+  }
+
+  /**
+   * Predicted ratings (the expected rating under the softmax) for (user, item) pairs, given every
+   * user's known ratings `history`. `pairs` is a Ratings object (its user and item columns) or
+   * { users, items }. Returns a float32 Tensor [pairs].
+   */
+  predict(history: RatingsInput, pairs: Ratings | { users: ArrayLike<number>; items: ArrayLike<number> }, opts: { batchSize?: number } = {}): Tensor {
+    const op = 'SoftmaxRBM.predict';
+    checkOptions({ op, keywords: ['batchSize'], types: { batchSize: 'number' } }, opts);
+    const rows = this.userRows(history, op, false);
+    const users = pairs instanceof Ratings ? pairs.user : pairs?.users, items = pairs instanceof Ratings ? pairs.item : pairs?.items;
+    if (!users || !items || users.length !== items.length) throw new Error(`${op}: pairs must be a Ratings object or { users, items } of one length`);
+    const nUsers = rows.rowPtr.length - 1;
+    for (let i = 0; i < users.length; i++) {
+      if (!(Number.isInteger(users[i]) && users[i] >= 0 && users[i] < nUsers)) throw new Error(`${op}: pair ${i} has user ${users[i]}, but the history holds users 0..${nUsers - 1}`);
+      if (!(Number.isInteger(items[i]) && items[i] >= 0 && items[i] < this.nItems)) throw new Error(`${op}: pair ${i} has item ${items[i]}, outside 0..${this.nItems - 1}`);
+    }
+    const wanted = [...new Set(Array.from(users))].sort((a, b) => a - b);
+    const slot = new Map<number, number>();
+    wanted.forEach((u, i) => slot.set(u, i));
+    const bs = opts.batchSize ?? 256;
+    const out = new Float32Array(users.length);
+    const byBatch = new Map<number, number[]>();
+    for (let i = 0; i < users.length; i++) {
+      const s = slot.get(users[i])!, b = Math.floor(s / bs);
+      (byBatch.get(b) ?? byBatch.set(b, []).get(b)!).push(i);
+    }
+    for (const [b, idx] of byBatch) {
+      const part = wanted.slice(b * bs, (b + 1) * bs);
+      // The whole [B, nItems] block of expectations is read once, then the pairs picked from it.
+      const expect = frame(() => this.expectedRatings(this.batchOf(rows, part)).data() as Float32Array);
+      for (const i of idx) out[i] = expect[(slot.get(users[i])! - b * bs) * this.nItems + items[i]];
+    }
+    return tensor(out);
+  }
+
+  override extraRepr(): string {
+    return `items=${this.nItems}, ratings=${this.nRatings}, hidden=${this.nHidden}`;
+  }
+}
+
+// Public methods run as library frames: their temporaries are freed when they return.
+for (const name of ['visible', 'hiddenProbs', 'freeEnergy', 'expectedRatings', 'gradient', 'predict'] as const) {
+  (SoftmaxRBM.prototype as any)[name] = framed((SoftmaxRBM.prototype as any)[name]);
+}
