@@ -155,6 +155,18 @@ export function optionsMistakes(label: string): void {
       expect(() => new (nn.Sigmoid as any)(1)).toThrow('Sigmoid: takes at most 0 positional arguments and then an options object, got 1');
     });
 
+    it('F.leakyRelu(x, { negativeSlope }), F.hardtanh(x, { minVal }) and F.softmax(x, { dim }) use those values; x.clamp({ min: 0 }) throws', () => {
+      const x = wg.tensor([[-1, 2], [3, -4]]);
+      close(flat(F.leakyRelu(x, { negativeSlope: 0.2 })), [-0.2, 2, 3, -0.8]); // was NaN
+      close(flat(F.leakyRelu(x, 0.2)), [-0.2, 2, 3, -0.8]);
+      close(flat(F.elu(x, { alpha: 0.5 })), [0.5 * Math.expm1(-1), 2, 3, 0.5 * Math.expm1(-4)]);
+      close(flat(F.hardtanh(x, { minVal: 0 })), [0, 1, 1, 0]); // was [-1, 1, 1, -4]
+      close(flat(F.softmax(wg.tensor([[0, 0], [0, 0]]), { dim: 0 })), [0.5, 0.5, 0.5, 0.5]);
+      expect(() => x.clamp({ min: 0 } as any)).toThrow(/clamp: expected number arguments, got object/); // returned x unchanged
+      expect(() => x.leakyRelu({ negativeSlope: 0.2 } as any)).toThrow(/leakyRelu: expected number arguments, got object/);
+      expect(() => (wg.randn as any)(2, 3)).toThrow('randn: the shape is one array of sizes (randn([2, 3]), not randn(2, 3)); the argument after it is an options object');
+    });
+
     it('nn.init.kaimingUniform_(w, a) uses that a', () => {
       const w = wg.empty([1000, 50]);
       nn.init.kaimingUniform_(w, Math.sqrt(5)); // PyTorch's Linear init: bound 1/sqrt(fanIn)

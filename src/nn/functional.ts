@@ -32,22 +32,42 @@ export {
 // Arguments in PyTorch's positional order or as an options object, checked (src/options.ts).
 const SOFTPLUS_ARGS: ArgSpec = { op: 'softplus', leading: ['input'], positional: ['beta', 'threshold'], types: { beta: 'number', threshold: 'number' } };
 const GELU_ARGS: ArgSpec = { op: 'gelu', leading: ['input'], positional: ['approximate'], types: { approximate: 'string' } };
+const NOT_INPLACE = { inplace: { accept: false, why: 'the output is always a new tensor' } };
+const LEAKY_RELU_ARGS: ArgSpec = { op: 'leakyRelu', leading: ['input'], positional: ['negativeSlope', 'inplace'], types: { negativeSlope: 'number' }, unsupported: NOT_INPLACE };
+const ELU_ARGS: ArgSpec = { op: 'elu', leading: ['input'], positional: ['alpha', 'inplace'], types: { alpha: 'number' }, unsupported: NOT_INPLACE };
+const HARDTANH_ARGS: ArgSpec = {
+  op: 'hardtanh', leading: ['input'], positional: ['minVal', 'maxVal', 'inplace'], types: { minVal: 'number', maxVal: 'number' }, unsupported: NOT_INPLACE,
+};
+const SOFTMAX_ARGS: ArgSpec = { op: 'softmax', leading: ['input'], positional: ['dim'], types: { dim: 'integer' } };
+const LOG_SOFTMAX_ARGS: ArgSpec = { op: 'logSoftmax', leading: ['input'], positional: ['dim'], types: { dim: 'integer' } };
 export const relu = (x: Tensor): Tensor => x.relu();
 export const relu6 = (x: Tensor): Tensor => x.hardtanh(0, 6);
-export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor => x.leakyRelu(negativeSlope);
+/** leakyRelu(x, negativeSlope) as in PyTorch, or leakyRelu(x, { negativeSlope }). */
+export const leakyRelu = (x: Tensor, ...args: PositionalArgs<[negativeSlope: number, inplace: boolean], { negativeSlope?: number; inplace?: boolean }>): Tensor =>
+  x.leakyRelu(parseArgs<{ negativeSlope?: number }>(LEAKY_RELU_ARGS, args).negativeSlope ?? 0.01);
 export const sigmoid = (x: Tensor): Tensor => x.sigmoid();
 export const tanh = (x: Tensor): Tensor => x.tanh();
-export const elu = (x: Tensor, alpha = 1): Tensor => x.elu(alpha);
+/** elu(x, alpha) as in PyTorch, or elu(x, { alpha }). */
+export const elu = (x: Tensor, ...args: PositionalArgs<[alpha: number, inplace: boolean], { alpha?: number; inplace?: boolean }>): Tensor =>
+  x.elu(parseArgs<{ alpha?: number }>(ELU_ARGS, args).alpha ?? 1);
 export const silu = (x: Tensor): Tensor => x.silu();
 export const logSigmoid = (x: Tensor): Tensor => x.logSigmoid();
-export const hardtanh = (x: Tensor, minVal = -1, maxVal = 1): Tensor => x.hardtanh(minVal, maxVal);
+/** hardtanh(x, minVal, maxVal) as in PyTorch, or hardtanh(x, { minVal, maxVal }). */
+export const hardtanh = (x: Tensor, ...args: PositionalArgs<[minVal: number, maxVal: number, inplace: boolean], { minVal?: number; maxVal?: number; inplace?: boolean }>): Tensor => {
+  const o = parseArgs<{ minVal?: number; maxVal?: number }>(HARDTANH_ARGS, args);
+  return x.hardtanh(o.minVal ?? -1, o.maxVal ?? 1);
+};
 /** softplus(x, beta, threshold) as in PyTorch, or softplus(x, { beta, threshold }). */
 export const softplus = (x: Tensor, ...args: PositionalArgs<[beta: number, threshold: number], { beta?: number; threshold?: number }>): Tensor => {
   const opts = parseArgs<{ beta?: number; threshold?: number }>(SOFTPLUS_ARGS, args);
   return x.softplus(opts.beta ?? 1, opts.threshold ?? 20);
 };
-export const softmax = (x: Tensor, dim = -1): Tensor => x.softmax(dim);
-export const logSoftmax = (x: Tensor, dim = -1): Tensor => x.logSoftmax(dim);
+/** softmax(x, dim) as in PyTorch, or softmax(x, { dim }) (default the last dim). */
+export const softmax = (x: Tensor, ...args: PositionalArgs<[dim: number], { dim?: number }>): Tensor =>
+  x.softmax(parseArgs<{ dim?: number }>(SOFTMAX_ARGS, args).dim ?? -1);
+/** logSoftmax(x, dim) as in PyTorch, or logSoftmax(x, { dim }) (default the last dim). */
+export const logSoftmax = (x: Tensor, ...args: PositionalArgs<[dim: number], { dim?: number }>): Tensor =>
+  x.logSoftmax(parseArgs<{ dim?: number }>(LOG_SOFTMAX_ARGS, args).dim ?? -1);
 
 /** x·Φ(x); approximate = 'tanh' uses 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
 export const gelu = framed(function gelu(x: Tensor, ...args: PositionalArgs<[approximate: 'none' | 'tanh'], { approximate?: 'none' | 'tanh' }>): Tensor {

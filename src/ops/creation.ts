@@ -21,6 +21,8 @@ const createSpec = (op: string, keywords: string[] = []): ArgSpec => ({
 });
 const SPECS = new Map<string, ArgSpec>();
 function createOptions<O extends CreateOptions>(opts: O | undefined, op: string): O {
+  // randn(2, 3) for PyTorch's torch.randn(2, 3): the sizes are one array here.
+  if (typeof opts === 'number') throw new Error(`${op}: the shape is one array of sizes (${op}([2, 3]), not ${op}(2, 3)); the argument after it is an options object`);
   let spec = SPECS.get(op);
   if (!spec) { spec = createSpec(op, op === 'tensor' ? ['shape'] : []); SPECS.set(op, spec); }
   const o = checkOptions(spec, opts);

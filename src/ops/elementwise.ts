@@ -56,7 +56,19 @@ const BACKWARD_NAMES: Partial<Record<UnaryName, string>> = { addScalar: 'AddBack
   rsubScalar: 'RsubBackward1', rdivScalar: 'DivBackward0', powScalar: 'PowBackward0', leakyRelu: 'LeakyReluBackward0' };
 
 /** A differentiable unary map (activations included). */
+// The scalar parameters of the public unary ops (clamp's min / max, leakyRelu's slope, ...): an
+// options object in their place (x.clamp({ min: 0 })) would reach the kernel as NaN and change nothing.
+function checkScalars(op: string, p1: unknown, p2: unknown): void {
+  for (const p of [p1, p2]) {
+    if (typeof p !== 'number') {
+      throw new Error(`${op}: expected number arguments, got ${p === null ? 'null' : Array.isArray(p) ? 'an array' : typeof p} ` +
+        '(pass them positionally, in PyTorch\'s order: x.clamp(0, 1), x.leakyRelu(0.2), x.hardtanh(-1, 1))');
+    }
+  }
+}
+
 export function unary(x: Tensor, op: UnaryName, p1 = 0, p2 = 0): Tensor {
+  checkScalars(op, p1, p2);
   const xc = asFloat(x).contiguous();
   const y = unaryRaw(xc, op, p1, p2);
   if (needsGrad(x)) {
@@ -391,6 +403,7 @@ export function axpy_(y: Tensor, x: Tensor, alpha: number, op = 'addInPlace_'): 
   updateInPlace_(y, op, (p, n, order) => k().ew_axpy(p, operandFor(y, xf, order, op).ptr(op), n, alpha));
 }
 export function unaryInPlace_(t: Tensor, op: UnaryName, p1 = 0, p2 = 0, name = `${op}_`): void {
+  checkScalars(name, p1, p2);
   checkWritable(name, t);
   updateInPlace_(t, name, (p, n) => unaryKernel(op, p, p, n, p1, p2));
 }
