@@ -150,6 +150,19 @@ describe('training', () => {
     expect(named[0][0]).toMatch(/^w\d+$/);
   });
 
+  it("weighting: 'documents' divides each document's update by its length", () => {
+    const docs = [[0, 1, 1, 2], [3, 4, 4, 4], [0, 0, 5, 5]]; // all of length 4
+    const step = (weighting: 'words' | 'documents') => {
+      const m = randomModel(6, 3, 0.3, 9);
+      const before = m.weight.clone();
+      manualSeed(10);
+      m.fit(docs, { epochs: 1, batchSize: 3, shuffle: false, momentum: 0, lr: 0.1, weighting });
+      return m.weight.sub(before);
+    };
+    expectClose(step('documents'), step('words').div(4), 1e-4, 1e-6);
+    expect(() => randomModel(6, 3, 0.3, 9).fit(docs, { weighting: 'tokens' as any })).toThrow(/weighting must be 'words' or 'documents', got "tokens"/);
+  });
+
   it('a count tensor passed to fit stays usable; sparse and dense inputs agree', () => {
     const m = randomModel(6, 3, 0.3, 8);
     const dense = tensor([[1, 0, 2, 0, 0, 0], [0, 0, 0, 0, 0, 4]]);

@@ -39,6 +39,12 @@ export interface RSMFitOptions {
   weightDecay?: number;
   /** Gibbs steps in the negative phase (default 1), or a schedule epoch → k (the paper raises k from 1 to 25). */
   k?: number | ((epoch: number) => number);
+  /**
+   * 'words' (default): the log-likelihood gradient, in which a document counts in proportion to its
+   * length. 'documents': each document's gradient is divided by its length (the gradient of the mean
+   * per-word log-likelihood), steadier when lengths vary a hundredfold, as in e-mail corpora.
+   */
+  weighting?: 'words' | 'documents';
   /** Reshuffle the documents every epoch (default true). */
   shuffle?: boolean;
   /** Called after every epoch. */
@@ -61,8 +67,8 @@ export interface RSMGradients { weight: Tensor; visibleBias: Tensor; hiddenBias:
 
 const RSM_ARGS: ArgSpec = { op: 'ReplicatedSoftmax', keywords: ['initStd'], types: { initStd: 'number' } };
 const FIT_ARGS: ArgSpec = {
-  op: 'ReplicatedSoftmax.fit', keywords: ['epochs', 'batchSize', 'lr', 'momentum', 'weightDecay', 'k', 'shuffle', 'onEpoch', 'verbose'],
-  types: { epochs: 'integer', batchSize: 'integer', lr: 'number', momentum: 'number', weightDecay: 'number', k: ['integer', 'function'], shuffle: 'boolean', onEpoch: 'function', verbose: 'boolean' },
+  op: 'ReplicatedSoftmax.fit', keywords: ['epochs', 'batchSize', 'lr', 'momentum', 'weightDecay', 'k', 'weighting', 'shuffle', 'onEpoch', 'verbose'],
+  types: { epochs: 'integer', batchSize: 'integer', lr: 'number', momentum: 'number', weightDecay: 'number', k: ['integer', 'function'], weighting: 'string', shuffle: 'boolean', onEpoch: 'function', verbose: 'boolean' },
 };
 const TOP_ARGS: ArgSpec = { op: 'ReplicatedSoftmax.topWords', keywords: ['vocabulary'], types: { vocabulary: 'array' } };
 
@@ -291,6 +297,8 @@ export class ReplicatedSoftmax extends Module {
     if (!(lr >= 0) || !Number.isFinite(lr)) throw new Error(`${op}: lr must be a finite number >= 0, got ${lr}`);
     if (!(momentum >= 0 && momentum < 1)) throw new Error(`${op}: momentum must be in [0, 1), got ${momentum}`);
     if (!(wd >= 0) || !Number.isFinite(wd)) throw new Error(`${op}: weightDecay must be a finite number >= 0, got ${wd}`);
+    const weighting = opts.weighting ?? 'words';
+    if (weighting !== 'words' && weighting !== 'documents') throw new Error(`${op}: weighting must be 'words' or 'documents', got ${JSON.stringify(weighting)}`);
     const kOf = typeof opts.k === 'function' ? opts.k : () => (opts.k as number | undefined) ?? 1;
     const data = this.counts(docs);
     // Counts made here are the fit's to free; a float32 count tensor passed in is the caller's.
@@ -313,7 +321,7 @@ export class ReplicatedSoftmax extends Module {
             const { vk, h0, hk } = this.negativePhase(v0, D, k);
             // Reconstruction log-likelihood of the batch's words under P(word | P(h | v0)).
             const ll = v0.mul(linear(h0, this.weight.t(), this.visibleBias).logSoftmax(-1)).sum().item();
-            const g = statistics(v0, vk, h0, hk, D);
+            const g = statistics(v0, vk, h0, hk, D, weighting === 'documents' ? D.reciprocal() : null);
             const params = [this.weight, this.visibleBias, this.hiddenBias];
             const grads = [g.weight, g.visibleBias, g.hiddenBias];
             for (let i = 0; i < 3; i++) {
@@ -348,12 +356,13 @@ export class ReplicatedSoftmax extends Module {
   }
 }
 
-// Positive minus negative statistics, averaged over the B rows.
-function statistics(v0: Tensor, vk: Tensor, h0: Tensor, hk: Tensor, D: Tensor): RSMGradients {
+// Positive minus negative statistics, averaged over the B rows (each row scaled by rowWeight [B, 1] when given).
+function statistics(v0: Tensor, vk: Tensor, h0: Tensor, hk: Tensor, D: Tensor, rowWeight: Tensor | null = null): RSMGradients {
   const B = v0.shape[0];
+  const w = (t: Tensor) => (rowWeight ? t.mul(rowWeight) : t);
   return {
-    weight: matmul(h0.t(), v0).sub(matmul(hk.t(), vk)).mul(1 / B),
-    visibleBias: v0.sub(vk).mean(0),
-    hiddenBias: h0.sub(hk).mul(D).mean(0),
+    weight: matmul(w(h0).t(), v0).sub(matmul(w(hk).t(), vk)).mul(1 / B),
+    visibleBias: w(v0.sub(vk)).mean(0),
+    hiddenBias: w(h0.sub(hk).mul(D)).mean(0),
   };
 }
