@@ -19,6 +19,9 @@ export function contiguousStrides(shape: readonly number[]): number[] {
 
 export function normDim(dim: number, ndim: number, op: string): number {
   const lo = -Math.max(ndim, 1), hi = Math.max(ndim, 1) - 1;
+  if (typeof dim === 'object' && dim !== null) {
+    throw new Error(`${op}: dim must be an integer, got an object (pass dim and keepdim positionally, as x.${op}(1, true) for PyTorch's ${op}(dim=1, keepdim=True))`);
+  }
   if (!Number.isInteger(dim) || dim < lo || dim > hi) {
     throw new Error(`${op}: dim ${dim} out of range for a tensor with ${ndim} dims (expected ${lo}..${hi})`);
   }
@@ -28,6 +31,9 @@ export function normDim(dim: number, ndim: number, op: string): number {
 export function normDims(dims: number | readonly number[] | null | undefined, ndim: number, op: string): number[] {
   if (dims === undefined || dims === null) return [...Array(ndim).keys()];
   const list = typeof dims === 'number' ? [dims] : dims;
+  if (!Array.isArray(list)) {
+    throw new Error(`${op}: dim must be an integer or an array of them, got ${typeof dims} (pass dim and keepdim positionally, as x.${op}(1, true) for PyTorch's ${op}(dim=1, keepdim=True))`);
+  }
   const out = list.map((d) => normDim(d, ndim, op));
   if (new Set(out).size !== out.length) throw new Error(`${op}: dim list [${list}] repeats a dim`);
   return out.sort((a, b) => a - b);

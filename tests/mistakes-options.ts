@@ -164,6 +164,8 @@ export function optionsMistakes(label: string): void {
       close(flat(F.softmax(wg.tensor([[0, 0], [0, 0]]), { dim: 0 })), [0.5, 0.5, 0.5, 0.5]);
       expect(() => x.clamp({ min: 0 } as any)).toThrow(/clamp: expected number arguments, got object/); // returned x unchanged
       expect(() => x.leakyRelu({ negativeSlope: 0.2 } as any)).toThrow(/leakyRelu: expected number arguments, got object/);
+      expect(() => x.mean(1, { keepdim: false } as any)).toThrow("mean: keepdim must be a boolean, got object (x.mean(1, true) is PyTorch's mean(dim=1, keepdim=True))"); // kept the dim
+      expect(() => x.sum({ dim: 0 } as any)).toThrow(/sum: dim must be an integer or an array of them, got object/);
       expect(() => (wg.randn as any)(2, 3)).toThrow('randn: the shape is one array of sizes (randn([2, 3]), not randn(2, 3)); the argument after it is an options object');
     });
 

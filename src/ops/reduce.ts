@@ -14,6 +14,10 @@ const k = () => backend.k;
 
 // Arranges x as [outer, n, inner] over `dims` (contiguous), returning the pieces and output shape.
 function layout(x: Tensor, dims: number[], keepdim: boolean, op: string) {
+  // x.mean(1, { keepdim: false }) would otherwise keep the dim (an object is truthy).
+  if (typeof keepdim !== 'boolean') {
+    throw new Error(`${op}: keepdim must be a boolean, got ${keepdim === null ? 'null' : typeof keepdim} (x.${op}(1, true) is PyTorch's ${op}(dim=1, keepdim=True))`);
+  }
   const keptShape = x.shape.map((s, i) => (dims.includes(i) ? 1 : s));
   const outShape = keepdim ? keptShape : x.shape.filter((_, i) => !dims.includes(i));
   const contiguousRun = dims.every((d, i) => i === 0 || d === dims[i - 1] + 1);
