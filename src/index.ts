@@ -2,6 +2,9 @@
 export { init, backendInfo, setNumThreads, getNumThreads, type InitOptions, type BackendInfo, type SimdBuild } from './runtime/backend.js';
 export { OutOfMemoryError } from './runtime/allocator.js';
 export { Tensor, isTensor, type DType, type Shape, type NestedArray } from './tensor.js';
+// Attaches the op methods to Tensor (and declares them on its type): before anything can run an op.
+import './ops/tensor-methods.js';
+export type { TensorMethods } from './ops/tensor-methods.js';
 export { tidy } from './lifetime.js';
 // Argument types: PyTorch's positional order, then an options object (src/options.ts).
 export { type PositionalArgs, type RequiredFirstArgs } from './options.js';
