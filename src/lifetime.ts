@@ -201,6 +201,9 @@ class Generations {
 
 export const gens = new Generations();
 
+/** A user-level backward() starts a generation (src/autograd/engine.ts). */
+export function backwardBoundary(): void { gens.boundary(memoryInUse(), true); }
+
 // ---- tidy ----
 
 export const scopes: Set<Tensor>[] = [];

@@ -3,8 +3,8 @@
 import type { Tensor } from '../tensor.js';
 import type { Node } from './node.js';
 import { isAnomalyEnabled, noGrad } from './grad-mode.js';
-import { frame, gens, inLibrary } from '../lifetime.js';
-import { backend } from '../runtime/backend.js';
+import { backwardBoundary, frame, inLibrary } from '../lifetime.js';
+import { countNonFinite } from '../ops/scalar-reductions.js';
 import { accumulateGrad, onesLike, addGrads } from '../ops/grad-utils.js';
 import { sameShape } from '../shape.js';
 import { parseArgs, type ArgSpec, type PositionalArgs } from '../options.js';
@@ -53,7 +53,7 @@ function topoOrder(root: Node): Node[] {
 export function backward(root: Tensor, args: readonly unknown[]): void {
   const opts = parseArgs<BackwardOptions>(BACKWARD_ARGS, args);
   const gradient = opts.gradient ?? undefined;
-  if (!inLibrary()) gens.boundary(backend.alloc.inUse, true);
+  if (!inLibrary()) backwardBoundary();
   // One frame: every gradient and temporary made here that no leaf adopted is freed at its end.
   frame(() => run(root, gradient, opts));
 }
@@ -95,7 +95,7 @@ function run(root: Tensor, gradient: Tensor | undefined, opts: BackwardOptions):
         const input = node.inputs[i];
         const gi = inputGrads[i];
         if (!input || !gi) continue;
-        if (anomaly && backend.k.ew_count_nonfinite(gi.ptr('anomaly'), gi.numel()) > 0) {
+        if (anomaly && countNonFinite(gi, 'anomaly') > 0) {
           throw new Error(`detectAnomaly: function '${node.name}' returned NaN/Inf values in its gradient for input ${i} (shape [${gi.shape}])`);
         }
         // The node that made the input when this node used it (an in-place op recorded since, as

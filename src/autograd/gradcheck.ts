@@ -1,7 +1,8 @@
 // Finite-difference gradient checking: analytic gradients from backward() against central
 // differences accumulated in float64 on the JS side.
 import { Tensor } from '../tensor.js';
-import { backend } from '../runtime/backend.js';
+import { getFlat, setFlat } from '../ops/element.js';
+import { tensor } from '../ops/creation.js';
 import { noGrad } from './grad-mode.js';
 import { checkOptions } from '../options.js';
 
@@ -28,8 +29,7 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: Tensor[],
   // Analytic.
   for (const t of inputs) if (t.requiresGrad) t.grad = null;
   const out = fn(...inputs);
-  const w = Tensor._empty(out.shape);
-  if (w.numel()) backend.f32.set(Float32Array.from(weights), w.ptr() >> 2);
+  const w = tensor(Array.from(weights)).reshape(out.shape);
   out.backward(w);
   const failures: string[] = [];
   let maxErr = 0, checked = 0;
@@ -38,14 +38,13 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: Tensor[],
       if (!t.requiresGrad) return;
       if (!t.isContiguous()) throw new Error('gradcheck: inputs must be contiguous');
       const analytic = t.grad ? t.grad.data() : new Float32Array(t.numel());
-      const base = t.ptr() >> 2;
       for (let i = 0; i < t.numel(); i++) {
-        const orig = backend.f32[base + i];
-        backend.f32[base + i] = orig + eps;
+        const orig = getFlat(t, i);
+        setFlat(t, i, orig + eps);
         const fp = scalarOf(fn(...inputs));
-        backend.f32[base + i] = orig - eps;
+        setFlat(t, i, orig - eps);
         const fm = scalarOf(fn(...inputs));
-        backend.f32[base + i] = orig;
+        setFlat(t, i, orig);
         const numeric = (fp - fm) / (2 * eps);
         const err = Math.abs(numeric - analytic[i]);
         maxErr = Math.max(maxErr, err);

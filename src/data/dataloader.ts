@@ -5,7 +5,7 @@ import { stack } from '../ops/join.js';
 import { tensor } from '../ops/creation.js';
 import type { Dataset } from './dataset.js';
 import { LIBRARY, frame, userCode } from '../lifetime.js';
-import { checkSeed, identityOrder, shuffleInPlace } from './permutation.js';
+import { checkSeed, identityOrder, shuffleInPlace } from '../ops/permutation.js';
 import { parseArgs, type ArgSpec, type PositionalArgs } from '../options.js';
 
 export interface DataLoaderOptions<B> {

@@ -3,8 +3,7 @@
 import { Tensor, isTensor } from '../tensor.js';
 import { indexSelect } from '../ops/indexing.js';
 import { tensor } from '../ops/creation.js';
-import { backend } from '../runtime/backend.js';
-import { checkSeed, permutation } from './permutation.js';
+import { checkSeed, permutation } from '../ops/permutation.js';
 import { LIBRARY } from '../lifetime.js';
 import { gatheredRows } from '../storage.js';
 import { checkOptions } from '../options.js';
@@ -53,11 +52,9 @@ export class TensorDataset extends Dataset<Tensor[]> {
   }
 
   override getBatch(indices: Tensor): Tensor[] {
-    // The batch's row numbers, read straight out of wasm memory (a DataLoader's index is a contiguous slice).
     const batches = this.tensors.map((t) => indexSelect(t, 0, indices)); // (validates the indices)
-    if (indices.dtype === 'int32' && indices.ndim === 1 && indices.isContiguous()) {
-      const at = indices.ptr('getBatch') >> 2;
-      const rows = backend.i32.slice(at, at + indices.numel());
+    if (indices.dtype === 'int32' && indices.ndim === 1) {
+      const rows = indices.data() as Int32Array;
       // A batch the loop drops can later leave wasm memory without a copy: it is rebuilt from its tensor if used again.
       batches.forEach((batch, i) => gatheredRows(batch, this.tensors[i], rows));
     }
@@ -129,8 +126,7 @@ export function randomSplit<T>(dataset: Dataset<T>, lengths: number[], opts: { s
   const sum = sizes.reduce((a, b) => a + b, 0);
   if (sum !== n) throw new Error(`${op}: the lengths [${sizes}] sum to ${sum}, but the dataset has ${n} samples`);
   const perm = permutation(n, opts.seed);
-  const at = perm.ptr(op) >> 2;
-  const order = backend.i32.slice(at, at + n);
+  const order = perm.data() as Int32Array;
   perm.dispose();
   let offset = 0;
   return sizes.map((s) => { const sub = new Subset(dataset, order.subarray(offset, offset + s)); offset += s; return sub; });

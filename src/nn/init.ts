@@ -2,8 +2,8 @@
 // library's seeded generator (manualSeed). Each returns the tensor it filled; none is recorded by
 // autograd, and each runs in no-grad mode, as PyTorch's do, so it may fill a parameter directly.
 import { Tensor } from '../tensor.js';
-import { backend } from '../runtime/backend.js';
 import { noGrad } from '../autograd/grad-mode.js';
+import { eye } from '../ops/creation.js';
 import { parseArgs, type ArgSpec, type PositionalArgs } from '../options.js';
 
 export type Nonlinearity = 'linear' | 'conv1d' | 'conv2d' | 'conv3d' | 'convTranspose1d' | 'convTranspose2d' | 'convTranspose3d'
@@ -55,14 +55,14 @@ function fanOf(t: Tensor, mode: string, op: string): number {
 export function uniform_(t: Tensor, a = 0, b = 1): Tensor {
   target(t, 'uniform_');
   if (!(a <= b)) throw new Error(`uniform_: expected a <= b, got a = ${a}, b = ${b}`);
-  if (t.numel()) noGrad(() => backend.k.rng_uniform(t._writePtr('uniform_'), t.numel(), a, b));
+  noGrad(() => t.uniform_(a, b));
   return t;
 }
 
 export function normal_(t: Tensor, mean = 0, std = 1): Tensor {
   target(t, 'normal_');
   if (!(std >= 0)) throw new Error(`normal_: std must be non-negative, got ${std}`);
-  if (t.numel()) noGrad(() => backend.k.rng_normal(t._writePtr('normal_'), t.numel(), mean, std));
+  noGrad(() => t.normal_(mean, std));
   return t;
 }
 
@@ -79,9 +79,7 @@ export function eye_(t: Tensor): Tensor {
   target(t, 'eye_');
   if (t.ndim !== 2) throw new Error(`eye_: only tensors with 2 dimensions are supported, got shape [${t.shape}]`);
   const [r, c] = t.shape;
-  const base = noGrad(() => { t.fill_(0); return t._writePtr('eye_') >> 2; });
-  const f32 = backend.f32;
-  for (let i = 0; i < Math.min(r, c); i++) f32[base + i * c + i] = 1;
+  noGrad(() => t.copy_(eye(r, c)));
   return t;
 }
 

@@ -1,10 +1,10 @@
 // Gradient plumbing shared by ops and the engine: reducing broadcast gradients back to an
-// input's shape, summing gradients, accumulating into leaves.
+// input's shape, summing gradients, accumulating into leaves. It calls the sum and add it needs as
+// Tensor methods (attached by tensor-methods.ts) rather than importing reduce.ts and elementwise.ts,
+// which import this module: no import cycle.
 import { Tensor } from '../tensor.js';
 import { backend } from '../runtime/backend.js';
 import { sameShape } from '../shape.js';
-import * as red from './reduce.js';
-import { binaryRaw } from './elementwise.js';
 
 export function onesLike(t: Tensor): Tensor {
   const o = Tensor._empty(t.shape);
@@ -20,13 +20,13 @@ export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
   for (let d = 0; d < g.ndim; d++) {
     if (d < lead || (shape[d - lead] === 1 && g.shape[d] !== 1)) dims.push(d);
   }
-  const s = dims.length ? red.sum(g, dims, true) : g;
+  const s = dims.length ? g.sum(dims, true) : g;
   return s.reshape(shape as number[]);
 }
 
 /** a + b for two gradients of the same shape (any strides), in one kernel pass. */
 export function addGrads(a: Tensor, b: Tensor): Tensor {
-  return binaryRaw('add', a, b, 'backward');
+  return a.add(b);
 }
 
 function ownable(g: Tensor): boolean {

@@ -1,6 +1,6 @@
 // Gradient clipping (torch.nn.utils.clip_grad_norm_ / clip_grad_value_), in place on .grad.
 import { Tensor, isTensor } from '../tensor.js';
-import { backend } from '../runtime/backend.js';
+import { absMax, sumAbsPow, sumOfSquares } from '../ops/scalar-reductions.js';
 import { parseArgs, type PositionalArgs } from '../options.js';
 
 function gradsOf(params: Tensor | Iterable<Tensor>, op: string): Tensor[] {
@@ -40,14 +40,13 @@ export function clipGradNorm(params: Tensor | Iterable<Tensor>, maxNorm: number,
   if (typeof normType !== 'number' || !(normType > 0)) throw new Error(`${op}: normType must be a positive number or Infinity, got ${normType}`);
   const grads = gradsOf(params, op);
   if (grads.length === 0) return 0;
-  const k = backend.k;
   let total = 0;
   if (normType === Infinity) {
-    for (const g of grads) if (g.numel()) { const m = k.red_absmax(g.ptr(op), g.numel()); total = m > total || Number.isNaN(m) ? m : total; }
+    for (const g of grads) if (g.numel()) { const m = absMax(g, op); total = m > total || Number.isNaN(m) ? m : total; }
   } else {
     for (const g of grads) {
       if (!g.numel()) continue;
-      total += normType === 2 ? k.red_sumsq(g.ptr(op), g.numel()) : k.opt_sum_abs_pow(g.ptr(op), g.numel(), normType);
+      total += normType === 2 ? sumOfSquares(g, op) : sumAbsPow(g, normType, op);
     }
     total = normType === 2 ? Math.sqrt(total) : normType === 1 ? total : total ** (1 / normType);
   }

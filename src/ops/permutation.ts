@@ -3,7 +3,7 @@
 // so the order depends on nothing else the program draws.
 import { Tensor } from '../tensor.js';
 import { backend } from '../runtime/backend.js';
-import { getRngState, setRngState } from '../ops/creation.js';
+import { getRngState, setRngState } from './creation.js';
 
 export function checkSeed(op: string, seed: unknown): void {
   if (seed !== undefined && (typeof seed !== 'number' || !Number.isInteger(seed))) {
