@@ -150,16 +150,20 @@ describe('training', () => {
     expect(named[0][0]).toMatch(/^w\d+$/);
   });
 
-  it("weighting: 'documents' divides each document's update by its length", () => {
+  it("weighting: 'documents' divides each document's update by its length (the hidden biases' by its square)", () => {
     const docs = [[0, 1, 1, 2], [3, 4, 4, 4], [0, 0, 5, 5]]; // all of length 4
     const step = (weighting: 'words' | 'documents') => {
       const m = randomModel(6, 3, 0.3, 9);
-      const before = m.weight.clone();
+      const before = [m.weight.clone(), m.visibleBias.clone(), m.hiddenBias.clone()];
       manualSeed(10);
       m.fit(docs, { epochs: 1, batchSize: 3, shuffle: false, momentum: 0, lr: 0.1, weighting });
-      return m.weight.sub(before);
+      return [m.weight, m.visibleBias, m.hiddenBias].map((p, i) => p.sub(before[i]));
     };
-    expectClose(step('documents'), step('words').div(4), 1e-4, 1e-6);
+    const [docW, docB, docC] = step('documents'), [wordW, wordB, wordC] = step('words');
+    expectClose(docW, wordW.div(4), 1e-4, 1e-6, 'weight');
+    expectClose(docB, wordB.div(4), 1e-4, 1e-6, 'visibleBias');
+    // The hidden biases are multiplied by the length in every pre-activation: divided by D² in all.
+    expectClose(docC, wordC.div(16), 1e-4, 1e-6, 'hiddenBias');
     expect(() => randomModel(6, 3, 0.3, 9).fit(docs, { weighting: 'tokens' as any })).toThrow(/weighting must be 'words' or 'documents', got "tokens"/);
   });
 

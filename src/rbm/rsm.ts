@@ -42,7 +42,10 @@ export interface RSMFitOptions {
   /**
    * 'words' (default): the log-likelihood gradient, in which a document counts in proportion to its
    * length. 'documents': each document's gradient is divided by its length (the gradient of the mean
-   * per-word log-likelihood), steadier when lengths vary a hundredfold, as in e-mail corpora.
+   * per-word log-likelihood), steadier when lengths vary a hundredfold, as in e-mail corpora; the
+   * hidden biases' share is divided by the length once more, because the length also multiplies them
+   * in every pre-activation (W·v + D c): without it, a step that suits the weights moves D c so far
+   * that the hidden units of long documents switch off for good.
    */
   weighting?: 'words' | 'documents';
   /** Reshuffle the documents every epoch (default true). */
@@ -356,13 +359,14 @@ export class ReplicatedSoftmax extends Module {
   }
 }
 
-// Positive minus negative statistics, averaged over the B rows (each row scaled by rowWeight [B, 1] when given).
+// Positive minus negative statistics, averaged over the B rows. With rowWeight = 1/D ('documents'), each
+// row is scaled by 1/D, and the hidden biases' statistics D·(h0 - hk) by 1/D² (see RSMFitOptions.weighting).
 function statistics(v0: Tensor, vk: Tensor, h0: Tensor, hk: Tensor, D: Tensor, rowWeight: Tensor | null = null): RSMGradients {
   const B = v0.shape[0];
   const w = (t: Tensor) => (rowWeight ? t.mul(rowWeight) : t);
   return {
     weight: matmul(w(h0).t(), v0).sub(matmul(w(hk).t(), vk)).mul(1 / B),
     visibleBias: w(v0.sub(vk)).mean(0),
-    hiddenBias: w(h0.sub(hk).mul(D)).mean(0),
+    hiddenBias: (rowWeight ? h0.sub(hk).mul(rowWeight) : h0.sub(hk).mul(D)).mean(0),
   };
 }
