@@ -143,6 +143,14 @@ export function exposed(t: Tensor, wasHidden: boolean): void {
   gens.track(t.storage);
 }
 
+/** Marks a tensor this frame made as reachable from user code (e.g. optimizer state), as if returned. */
+export function handBack(t: Tensor): void { t._exposed = true; }
+
+/** Frees a tensor if it is a library intermediate nothing kept (else leaves it to its holders). */
+export function releaseIfInternal(t: Tensor): void {
+  if (!t._exposed && !t._kept) t._release('the library');
+}
+
 /** A tensor the library held (a replaced gradient, old optimizer state) and lets go of. */
 export function letGo(t: Tensor): void {
   if (t._released) return;

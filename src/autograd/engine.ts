@@ -3,7 +3,7 @@
 import type { Tensor } from '../tensor.js';
 import type { Node } from './node.js';
 import { isAnomalyEnabled, noGrad } from './grad-mode.js';
-import { backwardBoundary, frame, inLibrary } from '../lifetime.js';
+import { backwardBoundary, frame, inLibrary, releaseIfInternal } from '../lifetime.js';
 import { countNonFinite } from '../ops/scalar-reductions.js';
 import { accumulateGrad, onesLike, addGrads } from '../ops/grad-utils.js';
 import { sameShape } from '../shape.js';
@@ -115,7 +115,7 @@ function run(root: Tensor, gradient: Tensor | undefined, opts: BackwardOptions):
       // in-place accumulation into the leaf's .grad would corrupt that node's input).
       for (const [leaf, gi] of leafGrads) accumulateGrad(leaf, gi, !pending.has(gi));
       // The incoming gradient is dead unless an op passed it straight through to an input.
-      if (g !== gradient && !g._exposed && !g._kept && !pending.has(g) && !inputGrads.includes(g)) g._release('the library');
+      if (g !== gradient && !pending.has(g) && !inputGrads.includes(g)) releaseIfInternal(g);
     }
     // Nodes no gradient reached are done too (their frames' intermediates can go).
     if (!opts.retainGraph) for (const node of order) node.release();

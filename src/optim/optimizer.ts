@@ -4,7 +4,7 @@
 import { Tensor, isTensor } from '../tensor.js';
 import { zeros } from '../ops/creation.js';
 import { enableGrad, noGrad } from '../autograd/grad-mode.js';
-import { frame, letGo, userCode } from '../lifetime.js';
+import { frame, handBack, letGo, userCode } from '../lifetime.js';
 import { sameShape } from '../shape.js';
 import { MIN_PARALLEL_ELEMENTS, parallelRows } from '../runtime/parallel.js';
 import { checkOptions, parseArgs, type PositionalArgs } from '../options.js';
@@ -138,7 +138,7 @@ export abstract class Optimizer<O extends { lr: number }> {
     let t = state[key] as Tensor | undefined;
     if (!t || t.isDisposed) {
       t = zeros(p.shape).keep();
-      t._exposed = true; // reachable through this.state
+      handBack(t); // reachable through this.state
       if (fill !== 0) t.fill_(fill);
       state[key] = t;
     }
