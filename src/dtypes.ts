@@ -15,7 +15,7 @@ export type DTypeRule = 'float' | 'promote' | 'keep';
 
 export const DTYPE_RULES = {
   // Linear algebra and layers.
-  matmul: 'float', linear: 'float', conv1d: 'float', conv2d: 'float',
+  matmul: 'float', mm: 'float', dot: 'float', linear: 'float', conv1d: 'float', conv2d: 'float',
   maxPool1d: 'float', maxPool2d: 'float', avgPool1d: 'float', avgPool2d: 'float',
   adaptiveAvgPool1d: 'float', adaptiveAvgPool2d: 'float',
   batchNorm: 'float', dropout: 'float', dropout2d: 'float',

@@ -29,6 +29,11 @@ export const concat = framed(join.concat);
 export const stack = framed(join.stack);
 export const matmul = framed(mm.matmul);
 export const linear = framed(mm.linear);
+/** PyTorch's mm: both operands 2-D (matmul broadcasts and takes vectors; mm refuses them). */
+const mmStrict = framed(mm.mm); // `mm` is the matmul module's namespace in this file
+export { mmStrict as mm };
+/** PyTorch's dot: both operands 1-D of the same length; a 0-d result. */
+export const dot = framed(mm.dot);
 export const where = framed(ew.where);
 /** PyTorch's name for concat. */
 export const cat = framed(function cat(tensors: Tensor[], dim = 0): Tensor { return join.concat(tensors, dim, 'cat'); });

@@ -10,7 +10,7 @@ beforeAll(async () => { await init(); });
 const DIFFERENTIABLE = [
   'add', 'sub', 'rsub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'neg', 'exp', 'log', 'sqrt', 'abs', 'clamp', 'where',
   'sigmoid', 'tanh', 'relu', 'leakyRelu', 'elu', 'gelu', 'softplus', 'silu', 'logSigmoid', 'softmax', 'logSoftmax',
-  'sum', 'mean', 'max', 'min', 'amax', 'amin', 'var', 'std', 'matmul', 'linear',
+  'sum', 'mean', 'max', 'min', 'amax', 'amin', 'var', 'std', 'matmul', 'mm', 'dot', 'linear',
   'reshape', 'view', 'transpose', 'permute', 'squeeze', 'unsqueeze', 'expand', 'flatten', 'narrow', 'slice', 'select',
   'chunk', 'split', 'contiguous', 'concat', 'stack', 'indexSelect', 'gather',
   'sort', 'topk', 'cumsum', 'maskedFill', 'cat', 'add_', 'sub_', 'mul_', 'div_',

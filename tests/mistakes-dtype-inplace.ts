@@ -26,6 +26,8 @@ const close = (t: Tensor, expected: number[], tol = 1e-5) => {
 const W = () => wg.ones([2, 3]);
 const FLOAT_CALLS: Record<string, () => unknown> = {
   matmul: () => ints([2, 3]).matmul(wg.ones([3, 2])),
+  mm: () => ints([2, 3]).mm(wg.ones([3, 2])),
+  dot: () => ints([3]).dot(wg.ones([3])),
   linear: () => F.linear(ints([2, 3]), W()),
   conv1d: () => F.conv1d(ints([1, 1, 5]), wg.ones([1, 1, 2])),
   conv2d: () => F.conv2d(ints([1, 1, 3, 3]), wg.ones([1, 1, 2, 2])),

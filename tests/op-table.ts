@@ -98,6 +98,8 @@ export const OPS: Record<string, OpFn> = {
   std: (x, a) => x[0].std(a.dim, { correction: a.correction, keepdim: a.keepdim }),
   // linear algebra
   matmul: (x) => matmul(x[0], x[1]),
+  mm: (x) => x[0].mm(x[1]),
+  dot: (x) => x[0].dot(x[1]),
   linear: (x, a) => linear(x[0], x[1], x[2] ?? null, a.act ?? 'none', a.slope),
   // views
   reshape: (x, a) => x[0].reshape(a.shape),

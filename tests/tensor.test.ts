@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   init, tensor, zeros, ones, full, arange, linspace, eye, rand, randn, randint, randperm,
-  manualSeed, getRngState, setRngState, matmul, concat, Tensor,
+  manualSeed, getRngState, setRngState, matmul, mm, dot, concat, Tensor,
 } from '../src/index.js';
 import { expectClose, fromSpec, loadFixture, type TensorSpec } from './helpers.js';
 
@@ -195,6 +195,30 @@ describe('errors name the op and the shapes or values', () => {
     expect(() => concat([x23(), zeros([2, 2])], 0)).toThrow(/concat: tensor 1 has shape \[2,2\], expected \[\*,3\]/);
     expect(() => tensor([1, 2, 3], { shape: [2, 2] })).toThrow(/tensor: shape \[2,2\] needs 4 values, got 3/);
     expect(() => tensor(new Float32Array(5), { shape: [2, 2] })).toThrow(/tensor: shape \[2,2\] needs 4 values, got a typed array of length 5/);
+  });
+
+  it('mm takes matrices only and dot vectors only, with PyTorch\'s errors (they used to be matmul)', () => {
+    // Each of these ran as matmul before: a vector or batch handed to mm, or a matrix to dot,
+    // gave a result of another shape instead of PyTorch's error.
+    const v3 = tensor([1, 2, 3]);
+    expect(() => x23().mm(v3)).toThrow('mm: mat2 must be a matrix, got shape [3]');
+    expect(() => v3.mm(x23().t())).toThrow('mm: self must be a matrix, got shape [3]');
+    expect(() => zeros([4, 2, 3]).mm(zeros([3, 2]))).toThrow('mm: self must be a matrix, got shape [4,2,3]');
+    expect(() => mm(x23(), zeros([2, 3, 2]))).toThrow('mm: mat2 must be a matrix, got shape [2,3,2]');
+    expect(() => x23().mm(x23())).toThrow('mm: mat1 and mat2 shapes cannot be multiplied (2x3 and 2x3)');
+    expect(() => mm(arange(6).reshape(2, 3), ones([3, 1]))).toThrow(/^mm: expected input of dtype float32, got int32 \(shape \[2,3\]\)/);
+    expect(() => x23().dot(v3)).toThrow('dot: 1D tensors expected, but got 2D and 1D tensors (shapes [2,3] and [3]');
+    expect(() => v3.dot(x23())).toThrow('dot: 1D tensors expected, but got 1D and 2D tensors');
+    expect(() => dot(tensor(2), v3)).toThrow('dot: 1D tensors expected, but got 0D and 1D tensors');
+    expect(() => v3.dot(tensor([1, 2]))).toThrow('dot: inconsistent tensor size, expected tensor [3] and src [2] to have the same number of elements, but got 3 and 2 elements respectively');
+    expect(() => dot(v3, arange(3))).toThrow(/^dot: expected other of dtype float32, got int32/);
+    // The right shapes give PyTorch's results: a 0-d dot, an [M, N] mm.
+    const d = v3.dot(tensor([4, 5, 6]));
+    expect(d.shape).toEqual([]);
+    expect(d.item()).toBe(32);
+    expect(dot(v3, v3).item()).toBe(14);
+    expect(x23().mm(x23().t()).toArray()).toEqual([[14, 32], [32, 77]]);
+    expect(mm(x23().t(), x23()).shape).toEqual([3, 3]);
   });
 
   it('ragged or non-numeric nested arrays', () => {

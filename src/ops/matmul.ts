@@ -172,6 +172,32 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   return batched(a, b);
 }
 
+// PyTorch's mm and dot take exactly 2-D and exactly 1-D operands (no broadcasting, no promotion of
+// a vector), so a batched or vector operand handed to them is a mistake to report, not to absorb
+// the way matmul does. The messages are PyTorch's, with the shapes.
+export function mm(a: Tensor, b: Tensor): Tensor {
+  expectFloat('mm', a);
+  expectFloat('mm', b, 'mat2');
+  if (a.ndim !== 2) throw new Error(`mm: self must be a matrix, got shape [${a.shape}] (matmul takes 1-D and batched operands)`);
+  if (b.ndim !== 2) throw new Error(`mm: mat2 must be a matrix, got shape [${b.shape}] (matmul takes 1-D and batched operands)`);
+  if (a.shape[1] !== b.shape[0]) {
+    throw new Error(`mm: mat1 and mat2 shapes cannot be multiplied (${a.shape[0]}x${a.shape[1]} and ${b.shape[0]}x${b.shape[1]})`);
+  }
+  return matmul(a, b);
+}
+
+export function dot(a: Tensor, b: Tensor): Tensor {
+  expectFloat('dot', a);
+  expectFloat('dot', b, 'other');
+  if (a.ndim !== 1 || b.ndim !== 1) {
+    throw new Error(`dot: 1D tensors expected, but got ${a.ndim}D and ${b.ndim}D tensors (shapes [${a.shape}] and [${b.shape}]; matmul takes matrices)`);
+  }
+  if (a.shape[0] !== b.shape[0]) {
+    throw new Error(`dot: inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`);
+  }
+  return matmul(a, b);
+}
+
 // g·Bᵀ or Aᵀ·g for backward, straight from the stored layouts.
 function mmT(x: Tensor, y: Tensor, tx: boolean, ty: boolean, shape: readonly number[]): Tensor {
   const X = tx ? transposed(asMat(x, 'MmBackward0')) : asMat(x, 'MmBackward0');

@@ -142,7 +142,9 @@ export interface TensorMethods {
   multinomial(numSamples: number, replacement?: boolean): Tensor;
   // ---- linear algebra ----
   matmul(other: Tensor): Tensor;
+  /** PyTorch's mm: both operands 2-D (matmul broadcasts and takes vectors; mm refuses them). */
   mm(other: Tensor): Tensor;
+  /** PyTorch's dot: both operands 1-D of the same length; a 0-d result. */
   dot(other: Tensor): Tensor;
   // ---- views and shape ----
   reshape(...shape: (number | number[])[]): Tensor;
@@ -257,8 +259,8 @@ const framedMethods = {
   topk(this: Tensor, k: number, dim = -1, largest = true, sorted = true): ValuesIndices { return order.topk(this, k, dim, largest, sorted); },
   multinomial(this: Tensor, numSamples: number, replacement = false): Tensor { return multinomial(this, numSamples, replacement); },
   matmul(this: Tensor, other: Tensor): Tensor { return mm.matmul(this, other); },
-  mm(this: Tensor, other: Tensor): Tensor { return mm.matmul(this, other); },
-  dot(this: Tensor, other: Tensor): Tensor { return mm.matmul(this, other); },
+  mm(this: Tensor, other: Tensor): Tensor { return mm.mm(this, other); },
+  dot(this: Tensor, other: Tensor): Tensor { return mm.dot(this, other); },
   reshape(this: Tensor, ...shape: (number | number[])[]): Tensor { return views.reshape(this, flatArgs(shape)); },
   view(this: Tensor, ...shape: (number | number[])[]): Tensor { return views.view(this, flatArgs(shape)); },
   flatten(this: Tensor, startDim = 0, endDim = -1): Tensor { return views.flatten(this, startDim, endDim); },
