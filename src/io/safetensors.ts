@@ -595,6 +595,37 @@ function alignedCopy(b: Uint8Array): ArrayBuffer {
   return buf;
 }
 
+/** The little-endian int32 at byte p (also each half of an I64). */
+function int32At(b: Uint8Array, p: number): number {
+  return b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24);
+}
+
+/**
+ * Decodes the integer dtypes both converters treat alike (I32, I16, I8, U8, BOOL) into `out`;
+ * false for any other dtype. A Float32Array rounds I32 to nearest; the rest are exact in either.
+ */
+function decodeSmallInts(dtype: DType, b: Uint8Array, n: number, out: Float32Array | Int32Array): boolean {
+  switch (dtype) {
+    case 'I32':
+      if (HOST_LITTLE_ENDIAN) out.set(new Int32Array(alignedCopy(b)));
+      else for (let i = 0; i < n; i++) out[i] = int32At(b, 4 * i);
+      return true;
+    case 'I16':
+      for (let i = 0; i < n; i++) out[i] = ((b[2 * i] | (b[2 * i + 1] << 8)) << 16) >> 16;
+      return true;
+    case 'I8':
+      for (let i = 0; i < n; i++) out[i] = (b[i] << 24) >> 24;
+      return true;
+    case 'U8':
+      out.set(b);
+      return true;
+    case 'BOOL':
+      for (let i = 0; i < n; i++) out[i] = b[i] !== 0 ? 1 : 0;
+      return true;
+  }
+  return false;
+}
+
 /** Rounds an int64 (hi signed 32 bits, lo unsigned 32 bits) to the nearest float32, ties to even. */
 function i64ToF32(hi: number, lo: number): number {
   const v = hi * 4294967296 + lo;
@@ -620,6 +651,7 @@ export function toFloat32(t: RawTensor): Float32Array {
     const b = t.data;
     if (t.dtype === 'F32' && HOST_LITTLE_ENDIAN) return new Float32Array(alignedCopy(b));
     const out = new Float32Array(n);
+    if (decodeSmallInts(t.dtype, b, n, out)) return out;
     switch (t.dtype) {
       case 'F32':
         { const dv = new DataView(b.buffer, b.byteOffset, b.byteLength); for (let i = 0; i < n; i++) out[i] = dv.getFloat32(4 * i, true); }
@@ -627,10 +659,6 @@ export function toFloat32(t: RawTensor): Float32Array {
       case 'F64':
         if (HOST_LITTLE_ENDIAN) out.set(new Float64Array(alignedCopy(b)));
         else { const dv = new DataView(b.buffer, b.byteOffset, b.byteLength); for (let i = 0; i < n; i++) out[i] = dv.getFloat64(8 * i, true); }
-        break;
-      case 'I32':
-        if (HOST_LITTLE_ENDIAN) out.set(new Int32Array(alignedCopy(b)));
-        else { const dv = new DataView(b.buffer, b.byteOffset, b.byteLength); for (let i = 0; i < n; i++) out[i] = dv.getInt32(4 * i, true); }
         break;
       case 'F16': {
         const bits = new Uint32Array(out.buffer); // same host endianness as out: writes the float's bits
@@ -644,22 +672,8 @@ export function toFloat32(t: RawTensor): Float32Array {
       }
       case 'I64':
         for (let i = 0, p = 0; i < n; i++, p += 8) {
-          const lo = (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24)) >>> 0;
-          const hi = b[p + 4] | (b[p + 5] << 8) | (b[p + 6] << 16) | (b[p + 7] << 24);
-          out[i] = i64ToF32(hi, lo);
+          out[i] = i64ToF32(int32At(b, p + 4), int32At(b, p) >>> 0);
         }
-        break;
-      case 'I16':
-        for (let i = 0; i < n; i++) out[i] = ((b[2 * i] | (b[2 * i + 1] << 8)) << 16) >> 16;
-        break;
-      case 'I8':
-        for (let i = 0; i < n; i++) out[i] = (b[i] << 24) >> 24;
-        break;
-      case 'U8':
-        for (let i = 0; i < n; i++) out[i] = b[i];
-        break;
-      case 'BOOL':
-        for (let i = 0; i < n; i++) out[i] = b[i] !== 0 ? 1 : 0;
         break;
     }
     return out;
@@ -692,11 +706,11 @@ export function toInt32(t: RawTensor): Int32Array {
     const n = checkRaw(t, 'toInt32');
     const b = t.data;
     const out = new Int32Array(n);
+    if (decodeSmallInts(t.dtype, b, n, out)) return out;
     switch (t.dtype) {
       case 'I64':
         for (let i = 0, p = 0; i < n; i++, p += 8) {
-          const lo = b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24);
-          const hi = b[p + 4] | (b[p + 5] << 8) | (b[p + 6] << 16) | (b[p + 7] << 24);
+          const lo = int32At(b, p), hi = int32At(b, p + 4);
           // in range iff the high word is the sign extension of the low word
           if (hi !== lo >> 31) {
             const v = new DataView(b.buffer, b.byteOffset + p, 8).getBigInt64(0, true);
@@ -704,22 +718,6 @@ export function toInt32(t: RawTensor): Int32Array {
           }
           out[i] = lo;
         }
-        break;
-      case 'I32':
-        if (HOST_LITTLE_ENDIAN) out.set(new Int32Array(alignedCopy(b)));
-        else for (let i = 0, p = 0; i < n; i++, p += 4) out[i] = b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24);
-        break;
-      case 'I16':
-        for (let i = 0; i < n; i++) out[i] = ((b[2 * i] | (b[2 * i + 1] << 8)) << 16) >> 16;
-        break;
-      case 'I8':
-        for (let i = 0; i < n; i++) out[i] = (b[i] << 24) >> 24;
-        break;
-      case 'U8':
-        out.set(b);
-        break;
-      case 'BOOL':
-        for (let i = 0; i < n; i++) out[i] = b[i] !== 0 ? 1 : 0;
         break;
       default:
         fail(`toInt32: expected an integer dtype (I64, I32, I16, I8, U8, BOOL), got ${t.dtype}; use toFloat32`);
