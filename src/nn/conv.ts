@@ -2,11 +2,10 @@
 // initialisation and printed form; the maths is ops/conv.ts.
 import type { Tensor } from '../tensor.js';
 import { empty } from '../ops/creation.js';
-import { noGrad } from '../autograd/grad-mode.js';
 import { conv1d, conv2d, pair, type ConvActivation, type ConvPadding, type Pair } from '../ops/conv.js';
 import { Module, pyBool, libraryForwards } from './module.js';
 import { Parameter } from './parameter.js';
-import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from './init.js';
+import { resetWeightAndBias } from './default-init.js';
 import { parseArgs, type ArgSpec, type PositionalArgs } from '../options.js';
 
 export interface Conv2dModuleOptions {
@@ -83,13 +82,7 @@ abstract class ConvNd extends Module {
    * with fanIn = in/groups * prod(kernel), and the same bound for the bias.
    */
   resetParameters(): void {
-    noGrad(() => {
-      kaimingUniform_(this.weight, { a: Math.sqrt(5) });
-      if (this.bias) {
-        const { fanIn } = calculateFanInAndFanOut(this.weight);
-        uniform_(this.bias, -1 / Math.sqrt(fanIn), 1 / Math.sqrt(fanIn));
-      }
-    });
+    resetWeightAndBias(this.weight, this.bias);
   }
 
   override extraRepr(): string {

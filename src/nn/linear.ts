@@ -2,10 +2,9 @@
 import type { Tensor } from '../tensor.js';
 import { empty } from '../ops/creation.js';
 import { linear, type LinearActivation } from '../ops/matmul.js';
-import { noGrad } from '../autograd/grad-mode.js';
 import { Module, pyBool, libraryForwards } from './module.js';
 import { Parameter } from './parameter.js';
-import { kaimingUniform_, uniform_, calculateFanInAndFanOut } from './init.js';
+import { resetWeightAndBias } from './default-init.js';
 import { parseArgs, type ArgSpec, type PositionalArgs } from '../options.js';
 
 const LINEAR_ARGS: ArgSpec = { op: 'Linear', leading: ['inFeatures', 'outFeatures'], positional: ['bias'], types: { bias: 'boolean' } };
@@ -36,14 +35,7 @@ export class Linear extends Module {
 
   /** kaiming_uniform(a = √5) for the weight, i.e. U(-1/√in, 1/√in), and the same bound for the bias. */
   resetParameters(): void {
-    noGrad(() => {
-      kaimingUniform_(this.weight, { a: Math.sqrt(5) });
-      if (this.bias) {
-        const { fanIn } = calculateFanInAndFanOut(this.weight);
-        const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
-        uniform_(this.bias, -bound, bound);
-      }
-    });
+    resetWeightAndBias(this.weight, this.bias);
   }
 
   forward(x: Tensor): Tensor {
