@@ -56,6 +56,13 @@ function describe(v: unknown): string {
 }
 
 const allowedOf = (spec: ArgSpec): string[] => [...(spec.positional ?? []), ...(spec.keywords ?? [])];
+// Specs are module constants: their key sets are built once (checks run on every call of a loss or step).
+const allowedSets = new WeakMap<ArgSpec, ReadonlySet<string>>();
+function allowedSet(spec: ArgSpec): ReadonlySet<string> {
+  let set = allowedSets.get(spec);
+  if (!set) allowedSets.set(spec, set = new Set(allowedOf(spec)));
+  return set;
+}
 
 function kindOk(kind: OptionKind, v: unknown): boolean {
   switch (kind) {
@@ -119,10 +126,11 @@ export function checkOptions<O extends object>(spec: ArgSpec, opts: O | undefine
   if (typeof opts !== 'object' || Array.isArray(opts) || isTensor(opts)) {
     throw new Error(`${spec.op}: expected an options object { ${allowedOf(spec).join(', ')} }, got ${describe(opts)}`);
   }
-  const allowed = allowedOf(spec);
-  for (const [key, v] of Object.entries(opts)) {
-    if (!allowed.includes(key) && !spec.unsupported?.[key]) throw unknownKey(spec, key, allowed);
-    checkValue(spec, key, v);
+  const allowed = allowedSet(spec);
+  for (const key in opts) {
+    if (!Object.prototype.hasOwnProperty.call(opts, key)) continue;
+    if (!allowed.has(key) && !spec.unsupported?.[key]) throw unknownKey(spec, key, allowedOf(spec));
+    checkValue(spec, key, (opts as Record<string, unknown>)[key]);
   }
   return opts;
 }
@@ -133,6 +141,7 @@ export function checkOptions<O extends object>(spec: ArgSpec, opts: O | undefine
  * with the positional values merged in, all checked.
  */
 export function parseArgs<O extends object>(spec: ArgSpec, args: readonly unknown[]): O {
+  if (args.length === 0) return {} as O;   // the common call: defaults only
   const { op } = spec;
   const names = spec.positional ?? [];
   let n = args.length;
