@@ -73,6 +73,15 @@ function reduce(t: Tensor, reduction: string): Tensor {
   return reduction === 'none' ? t : reduction === 'sum' ? t.sum() : t.mean();
 }
 
+// Scalar sum of a contiguous tensor times `scale`, for losses with their own backward (no autograd).
+// Empty: 0, or NaN for a mean (scale 1/0), as PyTorch's mean of nothing.
+function sumAllRaw(t: Tensor, scale: number): Tensor {
+  const out = Tensor._empty([]);
+  if (t.numel()) k().red_sum(t.ptr(), out.ptr(), 1, t.numel(), 1, scale);
+  else k().ew_fill(out.ptr(), 1, scale === Infinity ? NaN : 0);
+  return out;
+}
+
 // ---- regression ----
 
 /** Mean squared error: (input - target)². */
@@ -222,10 +231,9 @@ export function nllLoss(input: Tensor, target: Tensor, ...args: PositionalArgs<[
   let out: Tensor, divisor = 1;
   if (reduction === 'none') out = perRow;
   else {
+    // The weight of the rows not ignored; 0 when there are none, so an empty mean is NaN.
     if (reduction === 'mean') divisor = k().red_nll_weight_sum(labels.ptr(op), wptr, rows, ignoreIndex);
-    out = Tensor._empty([]);
-    if (rows) k().red_sum(perRow.ptr(), out.ptr(), 1, rows, 1, 1 / divisor);
-    else k().ew_fill(out.ptr(), 1, reduction === 'mean' ? NaN : 0);
+    out = sumAllRaw(perRow, 1 / divisor);
   }
   if (needsGrad(input)) {
     const saved = weight ? [labels, weight] : [labels];
@@ -315,14 +323,6 @@ function checkBroadcastWeight(w: Tensor | null | undefined, input: Tensor, what:
   const b = broadcastShapes(w.shape, input.shape, op);
   if (!sameShape(b, input.shape)) throw new Error(`${op}: ${what} of shape [${w.shape}] must broadcast to the input's shape [${input.shape}]`);
   return w;
-}
-
-// Scalar sum of a contiguous tensor times `scale` (no autograd).
-function sumAllRaw(t: Tensor, scale: number): Tensor {
-  const out = Tensor._empty([]);
-  if (t.numel()) k().red_sum(t.ptr(), out.ptr(), 1, t.numel(), 1, scale);
-  else k().ew_fill(out.ptr(), 1, scale === Infinity ? NaN : 0);
-  return out;
 }
 
 /**
