@@ -46,8 +46,7 @@ export class Adam extends Optimizer<AdamOptions> {
   protected update(p: Tensor, grad: Tensor, g: ParamGroup<AdamOptions>): void {
     const op = `${this.name}.step`;
     const state = this.stateOf(p);
-    const step = ((state.step as number | undefined) ?? 0) + 1;
-    state.step = step;
+    const step = this.countStep(state);
     const m = this.buffer(state, 'exp_avg', p), v = this.buffer(state, 'exp_avg_sq', p);
     const vmax = g.amsgrad ? this.buffer(state, 'max_exp_avg_sq', p).ptr(op) : 0;
     const [beta1, beta2] = g.betas;

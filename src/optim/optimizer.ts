@@ -133,6 +133,13 @@ export abstract class Optimizer<O extends { lr: number }> {
     return s;
   }
 
+  /** Counts a step of a parameter in its state (PyTorch's `step`): 1 on its first step. */
+  protected countStep(state: ParamState): number {
+    const step = ((state.step as number | undefined) ?? 0) + 1;
+    state.step = step;
+    return step;
+  }
+
   /** A state buffer shaped like p: made once (zeros, or `fill`) and kept out of automatic release. */
   protected buffer(state: ParamState, key: string, p: Tensor, fill = 0): Tensor {
     let t = state[key] as Tensor | undefined;
@@ -222,4 +229,9 @@ export function checkRange(opt: string, what: string, v: unknown, ok: (v: number
 export const checkNonNegative = (opt: string, what: string, v: unknown) => checkRange(opt, what, v, (x) => x >= 0, '>= 0');
 export function checkBool(opt: string, what: string, v: unknown): void {
   if (typeof v !== 'boolean') throw new Error(`${opt}: ${what} must be a boolean, got ${v}`);
+}
+/** Checks, in order, each option of `nonNegative` (key: the name PyTorch's message uses) and each boolean flag. */
+export function checkOptionKinds<O extends object>(opt: string, o: O, nonNegative: { [K in keyof O]?: string }, flags: (keyof O & string)[]): void {
+  for (const key of Object.keys(nonNegative) as (keyof O)[]) checkNonNegative(opt, nonNegative[key]!, o[key]);
+  for (const key of flags) checkBool(opt, key, o[key]);
 }

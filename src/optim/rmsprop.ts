@@ -1,6 +1,6 @@
 // RMSprop with optional momentum and the centered variant (torch.optim.RMSprop).
 import type { Tensor } from '../tensor.js';
-import { Optimizer, checkBool, checkNonNegative, type ParamGroup, type ParamsInput } from './optimizer.js';
+import { Optimizer, checkOptionKinds, type ParamGroup, type ParamsInput } from './optimizer.js';
 import { CENTERED, HAS_MOMENTUM, MAXIMIZE } from './flags.js';
 import { parseArgs, type PositionalArgs } from '../options.js';
 
@@ -27,19 +27,15 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
   }
 
   protected checkOptions(o: RMSpropOptions): void {
-    checkNonNegative('RMSprop', 'learning rate', o.lr);
-    checkNonNegative('RMSprop', 'epsilon value', o.eps);
-    checkNonNegative('RMSprop', 'momentum value', o.momentum);
-    checkNonNegative('RMSprop', 'weightDecay value', o.weightDecay);
-    checkNonNegative('RMSprop', 'alpha value', o.alpha);
-    checkBool('RMSprop', 'centered', o.centered);
-    checkBool('RMSprop', 'maximize', o.maximize);
+    checkOptionKinds('RMSprop', o, {
+      lr: 'learning rate', eps: 'epsilon value', momentum: 'momentum value', weightDecay: 'weightDecay value', alpha: 'alpha value',
+    }, ['centered', 'maximize']);
   }
 
   protected update(p: Tensor, grad: Tensor, g: ParamGroup<RMSpropOptions>): void {
     const op = 'RMSprop.step';
     const state = this.stateOf(p);
-    state.step = ((state.step as number | undefined) ?? 0) + 1;
+    this.countStep(state);
     const sq = this.buffer(state, 'square_avg', p).ptr(op);
     const gavg = g.centered ? this.buffer(state, 'grad_avg', p).ptr(op) : 0;
     const buf = g.momentum > 0 ? this.buffer(state, 'momentum_buffer', p).ptr(op) : 0;

@@ -1,7 +1,7 @@
 // Stochastic gradient descent with momentum, dampening, Nesterov momentum and L2 weight decay
 // (torch.optim.SGD). Batch, stochastic and mini-batch gradient descent differ only in the DataLoader's batchSize.
 import type { Tensor } from '../tensor.js';
-import { Optimizer, checkBool, checkNonNegative, type ParamGroup, type ParamsInput } from './optimizer.js';
+import { Optimizer, checkOptionKinds, type ParamGroup, type ParamsInput } from './optimizer.js';
 import { FIRST_STEP, HAS_MOMENTUM, MAXIMIZE, NESTEROV } from './flags.js';
 import { parseArgs, type RequiredFirstArgs } from '../options.js';
 
@@ -31,12 +31,9 @@ export class SGD extends Optimizer<SGDOptions> {
   }
 
   protected checkOptions(o: SGDOptions): void {
-    checkNonNegative('SGD', 'learning rate', o.lr);
-    checkNonNegative('SGD', 'momentum value', o.momentum);
-    checkNonNegative('SGD', 'weightDecay value', o.weightDecay);
-    checkNonNegative('SGD', 'dampening value', o.dampening);
-    checkBool('SGD', 'nesterov', o.nesterov);
-    checkBool('SGD', 'maximize', o.maximize);
+    checkOptionKinds('SGD', o, {
+      lr: 'learning rate', momentum: 'momentum value', weightDecay: 'weightDecay value', dampening: 'dampening value',
+    }, ['nesterov', 'maximize']);
     if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) {
       throw new Error(`SGD: nesterov momentum requires a momentum > 0 and zero dampening (got momentum ${o.momentum}, dampening ${o.dampening})`);
     }
