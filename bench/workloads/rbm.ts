@@ -6,6 +6,7 @@
 // fit row has no counterpart).
 import * as wg from '../../src/index.js';
 import { benchMnist } from '../mnist-data.js';
+import { syntheticRatings } from '../../examples/data/synthetic-ratings.js';
 import { notRun, summarize, type BenchContext, type Row, type Workload } from '../harness.js';
 import { runTorch, torchAvailable, torchLabel } from '../peers/torch.js';
 
@@ -48,6 +49,22 @@ function fitRun(x: wg.Tensor, rows: number): () => number {
   };
 }
 
+// SoftmaxRBM (collaborative filtering): one CD-1 epoch over the synthetic MovieLens-100K-shaped set
+// (1,000 users x 1,700 items x 5 ratings, ~100k ratings), 100 hidden units, 20 users per batch; the
+// rate is users per second of wall clock (and per CPU-second in the note).
+function softmaxRun(): () => number {
+  const s = syntheticRatings({ seed: 0 });
+  const ratings = new wg.data.Ratings(s.user, s.item, s.rating, s.nUsers, s.nItems);
+  wg.manualSeed(0);
+  const model = new wg.rbm.SoftmaxRBM(s.nItems, 100);
+  return () => {
+    const c0 = cpuSeconds();
+    const [stats] = model.fit(ratings, { epochs: 1, batchSize: 20, lr: 0.01 });
+    lastCpuRate = s.nUsers / (cpuSeconds() - c0);
+    return stats.usersPerSecond;
+  };
+}
+
 // Wall-clock rates per run, and the median of the CPU-time rates recorded beside them.
 function measure(fn: () => number, runs: number): { wall: number[]; cpu: number } {
   fn(); // warm-up
@@ -58,7 +75,7 @@ function measure(fn: () => number, runs: number): { wall: number[]; cpu: number 
 
 export const workload: Workload = {
   name: 'rbm',
-  description: 'RBM CD-1 training samples/s, 784 visible x 500 hidden, batch 64 (binarised MNIST)',
+  description: 'RBM CD-1 training samples/s, 784 visible x 500 hidden, batch 64 (binarised MNIST); SoftmaxRBM CD-1 epoch on the synthetic MovieLens-100K-shaped set',
   async run(ctx: BenchContext): Promise<Row[]> {
     const runs = ctx.quick ? 3 : 7;
     const impl = `wasmgrad ${ctx.simd}${ctx.threads > 1 ? ` x${ctx.threads}` : ''}`;
@@ -69,6 +86,8 @@ export const workload: Workload = {
     const step = measure(stepRun(x, ctx.quick ? 40 : 100), runs);
     ctx.progress.update('rbm: fit (DataLoader)', 0.6);
     const fit = measure(fitRun(x, ctx.quick ? 2048 : 4096), Math.min(runs, 5));
+    ctx.progress.update('rbm: SoftmaxRBM epoch', 0.85);
+    const soft = measure(softmaxRun(), ctx.quick ? 2 : 3);
     const note = (m: { wall: number[]; cpu: number }) => {
       const wall = summarize(m.wall).median;
       return `${((wall * FLOP_PER_SAMPLE) / 1e9).toFixed(1)} GFLOP/s` + (m.cpu ? `; per CPU-second ${Math.round(m.cpu)} samples/s` : '');
@@ -77,6 +96,8 @@ export const workload: Workload = {
     const rows: Row[] = [
       { workload: 'rbm', case: STEP, impl, metric: 'samples/s', higherIsBetter: true, stats: summarize(step.wall), note: note(step) },
       { workload: 'rbm', case: `CD-1 ${V}x${H} b${BATCH} fit (DataLoader)`, impl, metric: 'samples/s', higherIsBetter: true, stats: summarize(fit.wall), note: note(fit) },
+      { workload: 'rbm', case: 'SoftmaxRBM CD-1 epoch, synthetic 100K ratings (1000 users x 1700 items x 5, 100 hidden, b20)', impl, metric: 'users/s', higherIsBetter: true,
+        stats: summarize(soft.wall), note: `one epoch ${(1000 / summarize(soft.wall).median).toFixed(2)} s` + (soft.cpu ? `; per CPU-second ${Math.round(soft.cpu)} users/s` : '') },
     ];
     if (ctx.peers.has('torch')) {
       const missing = await torchAvailable();

@@ -9,14 +9,12 @@
 //  - which items a user rates: weighted sampling without replacement (Efraimidis-Spirakis keys) with
 //    weight popularity · exp(0.5·p_u·q_i) (people watch what they expect to like);
 //  - the rating is an ordinal link: y = b_u + b_i + 1.6·p_u·q_i + logistic noise (scale 0.45), cut at
-//    thresholds -1.6, -0.75, 0.2, 1.25 into 1..5 (about 6/11/27/34/22% like MovieLens).
+//    thresholds -1.6, -0.75, 0.2, 1.25 into 1..5 (5/14/31/33/17% at the default size; MovieLens
+//    100K has 6/11/27/34/21%).
 // Everything comes from one mulberry32 stream, so a seed gives the same set on every machine.
 //
-// Run `npx tsx examples/data/synthetic-ratings.ts [--users 120] [--items 300] [--ratings 8000]
-// [--seed 7] [--out examples/data/synthetic-u.data]` to write a set in MovieLens `u.data` format
-// (user\titem\trating\ttimestamp, 1-based ids); the committed small fixture was made with the defaults.
-import { writeFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
+// `npx tsx scripts/make-synthetic-ratings.ts` writes a set in MovieLens `u.data` format (the committed
+// small fixture examples/data/synthetic-u.data was made with its defaults).
 
 export interface SyntheticRatingsOptions { users?: number; items?: number; ratings?: number; seed?: number; factors?: number }
 export interface SyntheticRatings { user: Int32Array; item: Int32Array; rating: Float32Array; nUsers: number; nItems: number }
@@ -75,14 +73,4 @@ export function toUData(s: SyntheticRatings): string {
   const lines: string[] = [];
   for (let j = 0; j < s.user.length; j++) lines.push(`${s.user[j] + 1}\t${s.item[j] + 1}\t${s.rating[j]}\t${874724710 + j}`);
   return lines.join('\n') + '\n';
-}
-
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const arg = (name: string, def: number) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? Number(process.argv[i + 1]) : def; };
-  const outAt = process.argv.indexOf('--out');
-  const out = outAt > 0 ? process.argv[outAt + 1] : 'examples/data/synthetic-u.data';
-  const s = syntheticRatings({ users: arg('users', 120), items: arg('items', 300), ratings: arg('ratings', 8000), seed: arg('seed', 7) });
-  writeFileSync(out, toUData(s));
-  const hist = [1, 2, 3, 4, 5].map((r) => s.rating.filter((x) => x === r).length);
-  console.log(`wrote ${out}: ${s.user.length} ratings, ${s.nUsers} users x ${s.nItems} items (${(100 * (1 - s.user.length / (s.nUsers * s.nItems))).toFixed(1)}% missing); ratings 1..5: ${hist.join(' / ')}`);
 }
