@@ -60,8 +60,14 @@ export abstract class LRScheduler {
   }
 }
 
-function checkPositiveInt(name: string, what: string, v: unknown): void {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new Error(`${name}: ${what} must be a positive integer, got ${v}`);
+function checkInt(name: string, what: string, v: unknown, min: 0 | 1): void {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new Error(`${name}: ${what} must be a ${min ? 'positive' : 'non-negative'} integer, got ${v}`);
+}
+// One value for every param group, or an array of one per group (PyTorch accepts both).
+function perGroup<T>(name: string, plural: string, v: T | T[], groups: number): T[] {
+  if (!Array.isArray(v)) return new Array(groups).fill(v);
+  if (v.length !== groups) throw new Error(`${name}: expected ${groups} ${plural} (one per group), got ${v.length}`);
+  return v.slice();
 }
 function checkNumber(name: string, what: string, v: unknown): void {
   if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${name}: ${what} must be a finite number, got ${v}`);
@@ -84,12 +90,10 @@ export class LambdaLR extends LRScheduler {
   constructor(optimizer: LrGroups, ...args: RequiredFirstArgs<[lrLambda: LambdaLROptions['lrLambda'], lastEpoch: number], Partial<LambdaLROptions>, LambdaLROptions>) {
     const opts = parseArgs<LambdaLROptions>(schedulerSpec('LambdaLR', ['lrLambda', 'lastEpoch']), args);
     super('LambdaLR', optimizer, opts.lastEpoch);
-    const n = optimizer.paramGroups.length;
-    if (Array.isArray(opts.lrLambda)) {
-      if (opts.lrLambda.length !== n) throw new Error(`LambdaLR: expected ${n} lrLambdas (one per group), got ${opts.lrLambda.length}`);
-      this.lambdas = opts.lrLambda.slice();
-    } else if (typeof opts.lrLambda === 'function') this.lambdas = new Array(n).fill(opts.lrLambda);
-    else throw new Error(`LambdaLR: lrLambda must be a function or an array of functions, got ${typeof opts.lrLambda}`);
+    if (!Array.isArray(opts.lrLambda) && typeof opts.lrLambda !== 'function') {
+      throw new Error(`LambdaLR: lrLambda must be a function or an array of functions, got ${typeof opts.lrLambda}`);
+    }
+    this.lambdas = perGroup('LambdaLR', 'lrLambdas', opts.lrLambda, optimizer.paramGroups.length);
     this.initialStep();
   }
   protected computeLr(): number[] { return this.baseLrs.map((b, i) => b * this.lambdas[i](this.lastEpoch)); }
@@ -103,7 +107,7 @@ export class StepLR extends LRScheduler {
   constructor(optimizer: LrGroups, ...args: RequiredFirstArgs<[stepSize: number, gamma: number, lastEpoch: number], Partial<StepLROptions>, StepLROptions>) {
     const opts = parseArgs<StepLROptions>(schedulerSpec('StepLR', ['stepSize', 'gamma', 'lastEpoch']), args);
     super('StepLR', optimizer, opts.lastEpoch);
-    checkPositiveInt('StepLR', 'stepSize', opts.stepSize);
+    checkInt('StepLR', 'stepSize', opts.stepSize, 1);
     this.stepSize = opts.stepSize;
     this.gamma = opts.gamma ?? 0.1;
     checkNumber('StepLR', 'gamma', this.gamma);
@@ -169,7 +173,7 @@ export class CosineAnnealingLR extends LRScheduler {
   constructor(optimizer: LrGroups, ...args: RequiredFirstArgs<[TMax: number, etaMin: number, lastEpoch: number], Partial<CosineAnnealingLROptions>, CosineAnnealingLROptions>) {
     const opts = parseArgs<CosineAnnealingLROptions>(schedulerSpec('CosineAnnealingLR', ['TMax', 'etaMin', 'lastEpoch']), args);
     super('CosineAnnealingLR', optimizer, opts.lastEpoch);
-    checkPositiveInt('CosineAnnealingLR', 'TMax', opts.TMax);
+    checkInt('CosineAnnealingLR', 'TMax', opts.TMax, 1);
     this.TMax = opts.TMax;
     this.etaMin = opts.etaMin ?? 0;
     checkNumber('CosineAnnealingLR', 'etaMin', this.etaMin);
@@ -235,14 +239,9 @@ export class ReduceLROnPlateau {
     if (this.mode !== 'min' && this.mode !== 'max') throw new Error(`${name}: mode must be 'min' or 'max', got '${this.mode}'`);
     if (this.thresholdMode !== 'rel' && this.thresholdMode !== 'abs') throw new Error(`${name}: thresholdMode must be 'rel' or 'abs', got '${this.thresholdMode}'`);
     if (!(this.factor < 1)) throw new Error(`${name}: factor must be < 1.0, got ${this.factor}`);
-    if (!Number.isInteger(this.patience) || this.patience < 0) throw new Error(`${name}: patience must be a non-negative integer, got ${this.patience}`);
-    if (!Number.isInteger(this.cooldown) || this.cooldown < 0) throw new Error(`${name}: cooldown must be a non-negative integer, got ${this.cooldown}`);
-    const n = optimizer.paramGroups.length;
-    const minLr = opts.minLr ?? 0;
-    if (Array.isArray(minLr)) {
-      if (minLr.length !== n) throw new Error(`${name}: expected ${n} minLrs (one per group), got ${minLr.length}`);
-      this.minLrs = minLr.slice();
-    } else this.minLrs = new Array(n).fill(minLr);
+    checkInt(name, 'patience', this.patience, 0);
+    checkInt(name, 'cooldown', this.cooldown, 0);
+    this.minLrs = perGroup(name, 'minLrs', opts.minLr ?? 0, optimizer.paramGroups.length);
     this.best = this.mode === 'min' ? Infinity : -Infinity;
     this.lastLr = optimizer.paramGroups.map((g) => g.lr);
   }
