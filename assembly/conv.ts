@@ -4,6 +4,7 @@
 // [O, N*outH*outW] result / gradient to and from NCHW. col2im is im2col's adjoint for the input gradient.
 // Depthwise (groups == channels) has direct kernels: im2col would multiply by a 1-row matrix.
 // All pointers are byte offsets into the imported memory; tensors are float32, row-major.
+import { ACT_NONE, ACT_RELU, ACT_LEAKY_RELU, ACT_SIGMOID, ACT_TANH } from './protocol.generated';
 
 // ---- small SIMD row primitives (contiguous f32 runs, scalar tails) ----
 
@@ -238,9 +239,6 @@ export function conv_scatter_nchw(src: usize, O: i32, N: i32, L: i32, dst: usize
   }
 }
 
-// Activation codes of the GEMM epilogue (gemm.ts), whose backward this file fuses.
-const ACT_RELU: i32 = 1, ACT_LEAKY: i32 = 2, ACT_SIGMOID: i32 = 3, ACT_TANH: i32 = 4;
-
 // conv_gather_act_backward(act, dy, y, N, O, L, slope, dst, ldDst, dbias)
 //   dy, y f32 [N, O, L] (NCHW: output gradient and the saved output act(z)); for each element
 //   d = dy * act'(z) computed from y (act: GEMM epilogue code, 0 = none: d = dy, y unused), written to
@@ -263,7 +261,7 @@ export function conv_gather_act_backward(
         const gv = v128.load(g + off);
         let r = gv;
         if (act == ACT_RELU) r = v128.and(gv, f32x4.gt(v128.load(v + off), zero));
-        else if (act == ACT_LEAKY) r = v128.bitselect(gv, f32x4.mul(gv, sl), f32x4.gt(v128.load(v + off), zero));
+        else if (act == ACT_LEAKY_RELU) r = v128.bitselect(gv, f32x4.mul(gv, sl), f32x4.gt(v128.load(v + off), zero));
         else if (act == ACT_SIGMOID) { const yv = v128.load(v + off); r = f32x4.mul(gv, f32x4.mul(yv, f32x4.sub(one, yv))); }
         else if (act == ACT_TANH) { const yv = v128.load(v + off); r = f32x4.mul(gv, f32x4.sub(one, f32x4.mul(yv, yv))); }
         v128.store(d + off, r);
@@ -275,10 +273,10 @@ export function conv_gather_act_backward(
         const off = <usize>l << 2;
         const gv = load<f32>(g + off);
         let r = gv;
-        if (act != 0) {
+        if (act != ACT_NONE) {
           const yv = load<f32>(v + off);
           if (act == ACT_RELU) r = yv > 0 ? gv : 0;
-          else if (act == ACT_LEAKY) r = yv > 0 ? gv : gv * slope;
+          else if (act == ACT_LEAKY_RELU) r = yv > 0 ? gv : gv * slope;
           else if (act == ACT_SIGMOID) r = gv * yv * (1.0 - yv);
           else r = gv * (1.0 - yv * yv);
         }

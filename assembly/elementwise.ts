@@ -1,21 +1,14 @@
 // Elementwise maps: unary ops (+ their derivatives), broadcasting binary ops over strided
-// inputs, strided copies, casts and gathers. Op codes are mirrored in src/runtime/opcodes.ts.
+// inputs, strided copies, casts and gathers. Op codes come from src/runtime/protocol.ts.
 import { vsigmoid, vtanh, sigmoid1, tanh1 } from './simd-math';
-
-// ---- unary op codes ----
-const U_COPY: i32 = 0, U_NEG: i32 = 1, U_EXP: i32 = 2, U_LOG: i32 = 3, U_SQRT: i32 = 4, U_ABS: i32 = 5;
-const U_SIGMOID: i32 = 6, U_TANH: i32 = 7, U_RELU: i32 = 8, U_LEAKY: i32 = 9, U_ELU: i32 = 10;
-const U_GELU: i32 = 11, U_SOFTPLUS: i32 = 12, U_CLAMP: i32 = 13, U_POWS: i32 = 14, U_ADDS: i32 = 15;
-const U_MULS: i32 = 16, U_RSUBS: i32 = 17, U_RDIVS: i32 = 18, U_SIGN: i32 = 19, U_SQUARE: i32 = 20;
-const U_RECIP: i32 = 21, U_SIN: i32 = 22, U_COS: i32 = 23, U_GTS: i32 = 24, U_LTS: i32 = 25;
-const U_GES: i32 = 26, U_LES: i32 = 27, U_EQS: i32 = 28, U_NES: i32 = 29, U_AFFINE: i32 = 30;
-const U_FLOOR: i32 = 31, U_CEIL: i32 = 32, U_ROUND: i32 = 33, U_LOG1P: i32 = 34, U_EXPM1: i32 = 35;
-const U_RSQRT: i32 = 36, U_LOGSIGMOID: i32 = 37, U_SILU: i32 = 38, U_HARDTANH: i32 = 39;
-
-// ---- binary op codes ----
-const B_ADD: i32 = 0, B_SUB: i32 = 1, B_MUL: i32 = 2, B_DIV: i32 = 3, B_POW: i32 = 4, B_MAX: i32 = 5;
-const B_MIN: i32 = 6, B_EQ: i32 = 7, B_NE: i32 = 8, B_LT: i32 = 9, B_LE: i32 = 10, B_GT: i32 = 11;
-const B_GE: i32 = 12;
+import {
+  U_COPY, U_NEG, U_EXP, U_LOG, U_SQRT, U_ABS, U_SIGMOID, U_TANH, U_RELU, U_LEAKY_RELU, U_ELU, U_GELU, U_SOFTPLUS,
+  U_CLAMP, U_POW_SCALAR, U_ADD_SCALAR, U_MUL_SCALAR, U_RSUB_SCALAR, U_RDIV_SCALAR, U_SIGN, U_SQUARE, U_RECIPROCAL,
+  U_SIN, U_COS, U_GT_SCALAR, U_LT_SCALAR, U_GE_SCALAR, U_LE_SCALAR, U_EQ_SCALAR, U_NE_SCALAR, U_AFFINE, U_FLOOR,
+  U_CEIL, U_ROUND, U_LOG1P, U_EXPM1, U_RSQRT, U_LOG_SIGMOID, U_SILU, U_HARDTANH,
+  B_ADD, B_SUB, B_MUL, B_DIV, B_POW, B_MAXIMUM, B_MINIMUM, B_EQ, B_NE, B_LT, B_LE, B_GT, B_GE,
+  ACT_NONE, ACT_RELU, ACT_LEAKY_RELU, ACT_SIGMOID,
+} from './protocol.generated';
 
 const INV_SQRT2: f32 = 0.7071067811865476;
 const INV_SQRT_2PI: f32 = 0.3989422804014327;
@@ -25,7 +18,7 @@ const INV_SQRT_2PI: f32 = 0.3989422804014327;
 @inline function b2f(b: bool): f32 { return b ? 1.0 : 0.0; }
 
 // Numerically stable sigmoid: never exponentiates a large positive number.
-@inline export function sigmoidf(x: f32): f32 {
+@inline function sigmoidf(x: f32): f32 {
   if (x >= 0) return 1.0 / (1.0 + Mathf.exp(-x));
   const e = Mathf.exp(x);
   return e / (1.0 + e);
@@ -88,27 +81,27 @@ function erf64(x: f64): f64 {
     case U_SIGMOID: return sigmoid1(x); // the vector body's code, so tails match it
     case U_TANH: return tanh1(x);
     case U_RELU: return x < 0 ? 0 : x; // NaN propagates, as in the SIMD lanes and PyTorch
-    case U_LEAKY: return x > 0 ? x : x * p1;
+    case U_LEAKY_RELU: return x > 0 ? x : x * p1;
     case U_ELU: return x > 0 ? x : p1 * (Mathf.exp(x) - 1.0);
     case U_GELU: return <f32>(<f64>x * 0.5 * (1.0 + erf64(<f64>x * 0.7071067811865476)));
     case U_SOFTPLUS: return softplusf(x, p1, p2);
     case U_CLAMP: return x < p1 ? p1 : (x > p2 ? p2 : x);
-    case U_POWS: return powC(x, p1);
-    case U_ADDS: return x + p1;
-    case U_MULS: return x * p1;
-    case U_RSUBS: return p1 - x;
-    case U_RDIVS: return p1 / x;
+    case U_POW_SCALAR: return powC(x, p1);
+    case U_ADD_SCALAR: return x + p1;
+    case U_MUL_SCALAR: return x * p1;
+    case U_RSUB_SCALAR: return p1 - x;
+    case U_RDIV_SCALAR: return p1 / x;
     case U_SIGN: return x > 0 ? 1 : (x < 0 ? -1 : 0);
     case U_SQUARE: return x * x;
-    case U_RECIP: return 1.0 / x;
+    case U_RECIPROCAL: return 1.0 / x;
     case U_SIN: return Mathf.sin(x);
     case U_COS: return Mathf.cos(x);
-    case U_GTS: return b2f(x > p1);
-    case U_LTS: return b2f(x < p1);
-    case U_GES: return b2f(x >= p1);
-    case U_LES: return b2f(x <= p1);
-    case U_EQS: return b2f(x == p1);
-    case U_NES: return b2f(x != p1);
+    case U_GT_SCALAR: return b2f(x > p1);
+    case U_LT_SCALAR: return b2f(x < p1);
+    case U_GE_SCALAR: return b2f(x >= p1);
+    case U_LE_SCALAR: return b2f(x <= p1);
+    case U_EQ_SCALAR: return b2f(x == p1);
+    case U_NE_SCALAR: return b2f(x != p1);
     case U_AFFINE: return x * p1 + p2;
     case U_FLOOR: return Mathf.floor(x);
     case U_CEIL: return Mathf.ceil(x);
@@ -116,7 +109,7 @@ function erf64(x: f64): f64 {
     case U_LOG1P: return <f32>Math.log1p(<f64>x);
     case U_EXPM1: return <f32>Math.expm1(<f64>x);
     case U_RSQRT: return 1.0 / Mathf.sqrt(x);
-    case U_LOGSIGMOID: return -softplusf(-x, 1.0, 20.0);
+    case U_LOG_SIGMOID: return -softplusf(-x, 1.0, 20.0);
     case U_SILU: return x * sigmoidf(x);
     case U_HARDTANH: return x < p1 ? p1 : (x > p2 ? p2 : x);
   }
@@ -127,7 +120,7 @@ function erf64(x: f64): f64 {
 export function ew_unary(op: i32, x: usize, y: usize, n: i32, p1: f32, p2: f32): void {
   let i = 0;
   const n4 = n & ~3;
-  if (op == U_RELU || op == U_LEAKY || op == U_ADDS || op == U_MULS || op == U_NEG || op == U_ABS ||
+  if (op == U_RELU || op == U_LEAKY_RELU || op == U_ADD_SCALAR || op == U_MUL_SCALAR || op == U_NEG || op == U_ABS ||
       op == U_CLAMP || op == U_AFFINE || op == U_SQUARE || op == U_SQRT || op == U_COPY || op == U_HARDTANH) {
     const zero = f32x4.splat(0), a = f32x4.splat(p1), b = f32x4.splat(p2);
     for (; i < n4; i += 4) {
@@ -135,9 +128,9 @@ export function ew_unary(op: i32, x: usize, y: usize, n: i32, p1: f32, p2: f32):
       let r: v128;
       switch (op) {
         case U_RELU: r = f32x4.max(v, zero); break;
-        case U_LEAKY: r = v128.bitselect(v, f32x4.mul(v, a), f32x4.gt(v, zero)); break;
-        case U_ADDS: r = f32x4.add(v, a); break;
-        case U_MULS: r = f32x4.mul(v, a); break;
+        case U_LEAKY_RELU: r = v128.bitselect(v, f32x4.mul(v, a), f32x4.gt(v, zero)); break;
+        case U_ADD_SCALAR: r = f32x4.add(v, a); break;
+        case U_MUL_SCALAR: r = f32x4.mul(v, a); break;
         case U_NEG: r = f32x4.neg(v); break;
         case U_ABS: r = f32x4.abs(v); break;
         // pmax(v, a) / pmin(m, b) return their first operand when it is NaN: clamp(NaN) = NaN like PyTorch.
@@ -195,7 +188,7 @@ export function ew_unary_backward(op: i32, dy: usize, x: usize, y: usize, dx: us
       case U_SIGMOID: { const s = f(y, i); d = g * s * (1.0 - s); break; }
       case U_TANH: { const t = f(y, i); d = g * (1.0 - t * t); break; }
       case U_RELU: d = f(y, i) > 0 ? g : 0; break;
-      case U_LEAKY: d = f(x, i) > 0 ? g : g * p1; break;
+      case U_LEAKY_RELU: d = f(x, i) > 0 ? g : g * p1; break;
       case U_ELU: { const v = f(x, i); d = v > 0 ? g : g * (f(y, i) + p1); break; }
       case U_GELU: {
         const v = <f64>f(x, i);
@@ -208,20 +201,20 @@ export function ew_unary_backward(op: i32, dy: usize, x: usize, y: usize, dx: us
       case U_CLAMP: { const v = f(x, i); d = (v >= p1 && v <= p2) ? g : 0; break; }
       // PyTorch: clamp passes the gradient at its bounds, hardtanh (and relu6) does not.
       case U_HARDTANH: { const v = f(x, i); d = (v > p1 && v < p2) ? g : 0; break; }
-      case U_POWS: { const v = f(x, i); d = p1 == 0 ? 0 : g * p1 * Mathf.pow(v, p1 - 1.0); break; }
-      case U_ADDS: d = g; break;
-      case U_MULS: d = g * p1; break;
-      case U_RSUBS: d = -g; break;
-      case U_RDIVS: { const v = f(x, i); d = -g * p1 / (v * v); break; }
+      case U_POW_SCALAR: { const v = f(x, i); d = p1 == 0 ? 0 : g * p1 * Mathf.pow(v, p1 - 1.0); break; }
+      case U_ADD_SCALAR: d = g; break;
+      case U_MUL_SCALAR: d = g * p1; break;
+      case U_RSUB_SCALAR: d = -g; break;
+      case U_RDIV_SCALAR: { const v = f(x, i); d = -g * p1 / (v * v); break; }
       case U_SQUARE: d = 2.0 * g * f(x, i); break;
-      case U_RECIP: { const r = f(y, i); d = -g * r * r; break; }
+      case U_RECIPROCAL: { const r = f(y, i); d = -g * r * r; break; }
       case U_SIN: d = g * Mathf.cos(f(x, i)); break;
       case U_COS: d = -g * Mathf.sin(f(x, i)); break;
       case U_AFFINE: d = g * p1; break;
       case U_LOG1P: d = g / (1.0 + f(x, i)); break;
       case U_EXPM1: d = g * (f(y, i) + 1.0); break;
       case U_RSQRT: { const r = f(y, i); d = -0.5 * g * r * r * r; break; }
-      case U_LOGSIGMOID: d = g * sigmoidf(-f(x, i)); break;
+      case U_LOG_SIGMOID: d = g * sigmoidf(-f(x, i)); break;
       case U_SILU: { const v = f(x, i); const s = sigmoidf(v); d = g * s * (1.0 + v * (1.0 - s)); break; }
       default: d = 0; // sign, floor, ceil, round, comparisons: zero gradient almost everywhere
     }
@@ -236,8 +229,8 @@ export function ew_unary_backward(op: i32, dy: usize, x: usize, y: usize, dx: us
     case B_MUL: return a * b;
     case B_DIV: return a / b;
     case B_POW: return powC(a, b);
-    case B_MAX: return (a != a || b != b) ? NaN : (a > b ? a : b);
-    case B_MIN: return (a != a || b != b) ? NaN : (a < b ? a : b);
+    case B_MAXIMUM: return (a != a || b != b) ? NaN : (a > b ? a : b);
+    case B_MINIMUM: return (a != a || b != b) ? NaN : (a < b ? a : b);
     case B_EQ: return b2f(a == b);
     case B_NE: return b2f(a != b);
     case B_LT: return b2f(a < b);
@@ -455,8 +448,8 @@ export function ew_copy_2d(src: usize, srcStride: i32, dst: usize, dstStride: i3
 }
 
 // Fused backward of act(x·Wᵀ + b) for a [rows, cols] output: dpre = dy * act'(y) (skipped when
-// act < 0: dpre is dy itself) and, in the same pass, dbias[j] = sum_i dpre[i, j] (overwritten
-// when dbias != 0). act is a unary op code: relu, leaky relu (slope), sigmoid or tanh.
+// act is ACT_NONE: dpre is dy itself) and, in the same pass, dbias[j] = sum_i dpre[i, j] (overwritten
+// when dbias != 0). act is an epilogue activation code: relu, leaky relu (slope), sigmoid or tanh.
 export function ew_linear_act_backward(act: i32, dy: usize, y: usize, dpre: usize, rows: i32, cols: i32, slope: f32, dbias: usize): void {
   if (dbias) memory.fill(dbias, 0, <usize>cols << 2);
   const zero = f32x4.splat(0), one = f32x4.splat(1), sl = f32x4.splat(slope);
@@ -468,12 +461,12 @@ export function ew_linear_act_backward(act: i32, dy: usize, y: usize, dpre: usiz
       const o = row + (<usize>j << 2);
       const g = v128.load(dy + o);
       let d: v128;
-      if (act < 0) d = g;
+      if (act == ACT_NONE) d = g;
       else {
         const v = v128.load(y + o);
-        if (act == U_RELU) d = v128.and(g, f32x4.gt(v, zero));
-        else if (act == U_LEAKY) d = v128.bitselect(g, f32x4.mul(g, sl), f32x4.gt(v, zero));
-        else if (act == U_SIGMOID) d = f32x4.mul(g, f32x4.mul(v, f32x4.sub(one, v)));
+        if (act == ACT_RELU) d = v128.and(g, f32x4.gt(v, zero));
+        else if (act == ACT_LEAKY_RELU) d = v128.bitselect(g, f32x4.mul(g, sl), f32x4.gt(v, zero));
+        else if (act == ACT_SIGMOID) d = f32x4.mul(g, f32x4.mul(v, f32x4.sub(one, v)));
         else d = f32x4.mul(g, f32x4.sub(one, f32x4.mul(v, v)));
         v128.store(dpre + o, d);
       }
@@ -486,11 +479,11 @@ export function ew_linear_act_backward(act: i32, dy: usize, y: usize, dpre: usiz
       const o = row + (<usize>j << 2);
       const g = load<f32>(dy + o);
       let d: f32 = g;
-      if (act >= 0) {
+      if (act != ACT_NONE) {
         const v = load<f32>(y + o);
-        if (act == U_RELU) d = v > 0 ? g : 0;
-        else if (act == U_LEAKY) d = v > 0 ? g : g * slope;
-        else if (act == U_SIGMOID) d = g * v * (1.0 - v);
+        if (act == ACT_RELU) d = v > 0 ? g : 0;
+        else if (act == ACT_LEAKY_RELU) d = v > 0 ? g : g * slope;
+        else if (act == ACT_SIGMOID) d = g * v * (1.0 - v);
         else d = g * (1.0 - v * v);
         store<f32>(dpre + o, d);
       }

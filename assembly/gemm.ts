@@ -13,6 +13,7 @@
 // + 2 B vectors + 1 A splat = 15 of the 16 xmm registers. Plain build: mul+add needs a temporary
 // and V8 reserves one xmm as scratch, so 6×8 spills; MR=5 (10 accumulators) is the largest that fits.
 import { sigmoid1, tanh1, vsigmoid, vtanh } from './simd-math';
+import { ACT_NONE, ACT_RELU, ACT_LEAKY_RELU, ACT_SIGMOID, ACT_TANH, BIAS_NONE, BIAS_PER_COLUMN, BIAS_PER_ROW } from './protocol.generated';
 
 const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 5;
 const NR: i32 = 8;
@@ -207,10 +208,10 @@ function packB(transB: i32, B: usize, ldb: i32, p0: i32, j0: i32, kc: i32, nc: i
 // whole K reduction, while the tile is still in L1).
 
 @inline function actScalar(x: f32, act: i32, slope: f32): f32 {
-  if (act == 1) return x < 0 ? 0 : x; // NaN passes through, as in PyTorch
-  if (act == 2) return x < 0 ? x * slope : x;
-  if (act == 3) return sigmoid1(x); // the SIMD formula, so fused and unfused activations agree bit for bit
-  if (act == 4) return tanh1(x);
+  if (act == ACT_RELU) return x < 0 ? 0 : x; // NaN passes through, as in PyTorch
+  if (act == ACT_LEAKY_RELU) return x < 0 ? x * slope : x;
+  if (act == ACT_SIGMOID) return sigmoid1(x); // the SIMD formula, so fused and unfused activations agree bit for bit
+  if (act == ACT_TANH) return tanh1(x);
   return x;
 }
 
@@ -220,7 +221,7 @@ function epilogue(Cp: usize, ldc: i32, i0: i32, j0: i32, rows: i32, cols: i32,
   const vslope = f32x4.splat(slope), zero = f32x4.splat(0);
   for (let r = 0; r < rows; r++) {
     const row = Cp + ((<usize>r * <usize>ldc) << 2);
-    const rowBias: f32 = biasKind == 2 ? load<f32>(bias + (<usize>(i0 + r) << 2)) : 0;
+    const rowBias: f32 = biasKind == BIAS_PER_ROW ? load<f32>(bias + (<usize>(i0 + r) << 2)) : 0;
     const colBias = bias + (<usize>j0 << 2);
     let j = 0;
     { // 4 lanes at a time
@@ -228,20 +229,20 @@ function epilogue(Cp: usize, ldc: i32, i0: i32, j0: i32, rows: i32, cols: i32,
       for (; j + 4 <= cols; j += 4) {
         const p = row + (<usize>j << 2);
         let v = v128.load(p);
-        if (biasKind == 1) v = f32x4.add(v, v128.load(colBias + (<usize>j << 2)));
-        else if (biasKind == 2) v = f32x4.add(v, vrb);
-        if (act == 1) v = v128.bitselect(zero, v, f32x4.lt(v, zero));
-        else if (act == 2) v = v128.bitselect(f32x4.mul(v, vslope), v, f32x4.lt(v, zero));
-        else if (act == 3) v = vsigmoid(v);
-        else if (act == 4) v = vtanh(v);
+        if (biasKind == BIAS_PER_COLUMN) v = f32x4.add(v, v128.load(colBias + (<usize>j << 2)));
+        else if (biasKind == BIAS_PER_ROW) v = f32x4.add(v, vrb);
+        if (act == ACT_RELU) v = v128.bitselect(zero, v, f32x4.lt(v, zero));
+        else if (act == ACT_LEAKY_RELU) v = v128.bitselect(f32x4.mul(v, vslope), v, f32x4.lt(v, zero));
+        else if (act == ACT_SIGMOID) v = vsigmoid(v);
+        else if (act == ACT_TANH) v = vtanh(v);
         v128.store(p, v);
       }
     }
     for (; j < cols; j++) {
       const p = row + (<usize>j << 2);
       let x = load<f32>(p);
-      if (biasKind == 1) x += load<f32>(colBias + (<usize>j << 2));
-      else if (biasKind == 2) x += rowBias;
+      if (biasKind == BIAS_PER_COLUMN) x += load<f32>(colBias + (<usize>j << 2));
+      else if (biasKind == BIAS_PER_ROW) x += rowBias;
       store<f32>(p, actScalar(x, act, slope));
     }
   }
@@ -295,7 +296,7 @@ export function gemm(transA: i32, transB: i32, M: i32, N: i32, K: i32,
                           beta: f32, bias: usize, biasKind: i32, act: i32, actParam: f32, work: usize): void {
   if (M <= 0 || N <= 0) return;
   const ldcB = <usize>ldc << 2;
-  const hasEpilogue = biasKind != 0 || act != 0;
+  const hasEpilogue = biasKind != BIAS_NONE || act != ACT_NONE;
   if (K <= 0) { // C = beta·C, then bias and activation
     for (let i = 0; i < M; i++) {
       const row = C + <usize>i * ldcB;

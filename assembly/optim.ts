@@ -3,13 +3,8 @@
 // on the step count (bias corrections, decayed learning rates) are computed by the caller in f64.
 // Each kernel has a SIMD body and a scalar tail that apply the same formula.
 
-// Flag bits shared by the kernels (mirrored in src/optim/flags.ts).
-const MAXIMIZE: i32 = 1;      // ascend: use -grad
-const NESTEROV: i32 = 2;      // sgd
-const FIRST_STEP: i32 = 4;    // sgd: the momentum buffer is initialised to the gradient
-const HAS_MOMENTUM: i32 = 8;  // sgd, rmsprop
-const AMSGRAD: i32 = 16;      // adam
-const CENTERED: i32 = 32;     // rmsprop
+// Flag bits shared by the kernels (src/runtime/protocol.ts, OptimFlag).
+import { OPT_MAXIMIZE, OPT_NESTEROV, OPT_FIRST_STEP, OPT_HAS_MOMENTUM, OPT_AMSGRAD, OPT_CENTERED } from './protocol.generated';
 
 @inline function f(p: usize, i: i32): f32 { return load<f32>(p + (<usize>i << 2)); }
 @inline function put(p: usize, i: i32, v: f32): void { store<f32>(p + (<usize>i << 2), v); }
@@ -19,12 +14,12 @@ const CENTERED: i32 = 32;     // rmsprop
 
 // d = (maximize ? -g : g) + weightDecay * p: the gradient every optimizer starts from.
 @inline function effGrad(g: f32, p: f32, flags: i32, wd: f32): f32 {
-  let d = flags & MAXIMIZE ? -g : g;
+  let d = flags & OPT_MAXIMIZE ? -g : g;
   if (wd != 0) d = d + p * wd;
   return d;
 }
 @inline function effGradV(g: v128, p: v128, flags: i32, wd: f32): v128 {
-  let d = flags & MAXIMIZE ? f32x4.neg(g) : g;
+  let d = flags & OPT_MAXIMIZE ? f32x4.neg(g) : g;
   if (wd != 0) d = f32x4.add(d, f32x4.mul(p, splat(wd)));
   return d;
 }
@@ -35,7 +30,7 @@ const CENTERED: i32 = 32;     // rmsprop
 // keep = 1 - dampening, computed by the caller in f64 like PyTorch's scalar arguments.
 export function opt_sgd(p: usize, g: usize, buf: usize, n: i32, lr: f32, momentum: f32, keep: f32,
                         weightDecay: f32, flags: i32): void {
-  const mom = (flags & HAS_MOMENTUM) != 0, first = (flags & FIRST_STEP) != 0, nesterov = (flags & NESTEROV) != 0;
+  const mom = (flags & OPT_HAS_MOMENTUM) != 0, first = (flags & OPT_FIRST_STEP) != 0, nesterov = (flags & OPT_NESTEROV) != 0;
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const pv = vf(p, i);
@@ -60,13 +55,13 @@ export function opt_sgd(p: usize, g: usize, buf: usize, n: i32, lr: f32, momentu
 }
 
 // Adam / AdamW. `l2` is Adam's coupled weight decay (added to the gradient); `decay` multiplies the
-// parameter first (AdamW: 1 - lr*weightDecay, Adam: 1). vmax is used only with AMSGRAD. c1 = 1 - beta1 and
+// parameter first (AdamW: 1 - lr*weightDecay, Adam: 1). vmax is used only with OPT_AMSGRAD. c1 = 1 - beta1 and
 // c2 = 1 - beta2 come from the caller in f64: in f32, 1 - 0.999f is off by 5e-5 relative.
 //   m = b1*m + (1-b1)*d; v = b2*v + (1-b2)*d*d; vmax = max(vmax, v);
 //   p -= stepSize * m / (sqrt(v or vmax) / bc2Sqrt + eps)
 export function opt_adam(p: usize, g: usize, m: usize, v: usize, vmax: usize, n: i32, beta1: f32, c1: f32, beta2: f32,
                          c2: f32, eps: f32, l2: f32, decay: f32, stepSize: f32, bc2Sqrt: f32, flags: i32): void {
-  const ams = (flags & AMSGRAD) != 0;
+  const ams = (flags & OPT_AMSGRAD) != 0;
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     let pv = vf(p, i);
@@ -99,7 +94,7 @@ export function opt_adam(p: usize, g: usize, m: usize, v: usize, vmax: usize, n:
 // c = 1 - alpha from the caller (f64).
 export function opt_rmsprop(p: usize, g: usize, sq: usize, gavg: usize, buf: usize, n: i32, lr: f32, alpha: f32,
                             c: f32, eps: f32, weightDecay: f32, momentum: f32, flags: i32): void {
-  const centered = (flags & CENTERED) != 0, mom = (flags & HAS_MOMENTUM) != 0;
+  const centered = (flags & OPT_CENTERED) != 0, mom = (flags & OPT_HAS_MOMENTUM) != 0;
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const pv = vf(p, i);

@@ -4,24 +4,26 @@
 // unrated item has no unit at all: its K columns of the visible layer are written as zeros, so they
 // add nothing to the hidden input and nothing to any gradient. One pass per call, no allocations.
 
-// mode 0: out = one-hot of the ratings (act unused).
-// mode 1: out = softmax over K of act on rated items (mean-field reconstruction), zeros elsewhere.
-// mode 2: out = one-hot sample of that softmax on rated items (u: one uniform per (row, item)).
-// mode 3: every item gets its softmax (ratings unused); out may be 0; expect[row, item] = Σ k·p_k.
-// Returns the number of ratings outside 0..K (modes 0-2); those rows' units are left zero.
+import { SOFTMAX_ONEHOT, SOFTMAX_SAMPLE, SOFTMAX_EXPECT } from './protocol.generated';
+
+// SOFTMAX_ONEHOT: out = one-hot of the ratings (act unused).
+// SOFTMAX_PROBS: out = softmax over K of act on rated items (mean-field reconstruction), zeros elsewhere.
+// SOFTMAX_SAMPLE: out = one-hot sample of that softmax on rated items (u: one uniform per (row, item)).
+// SOFTMAX_EXPECT: every item gets its softmax (ratings unused); out may be 0; expect[row, item] = Σ k·p_k.
+// Returns the number of ratings outside 0..K (all modes but SOFTMAX_EXPECT); those rows' units are left zero.
 export function rbm_softmax_visible(mode: i32, act: usize, ratings: usize, u: usize, out: usize, expect: usize,
   rows: i32, items: i32, K: i32): i32 {
   let bad = 0;
   const n = rows * items;
   for (let c = 0; c < n; c++) {
     const o = <usize>c * <usize>K << 2;
-    let r = mode == 3 ? 1 : load<i32>(ratings + (<usize>c << 2));
+    let r = mode == SOFTMAX_EXPECT ? 1 : load<i32>(ratings + (<usize>c << 2));
     if (r < 0 || r > K) { bad++; r = 0; }
     if (r == 0) {
       if (out) for (let k = 0; k < K; k++) store<f32>(out + o + (<usize>k << 2), 0);
       continue;
     }
-    if (mode == 0) {
+    if (mode == SOFTMAX_ONEHOT) {
       for (let k = 0; k < K; k++) store<f32>(out + o + (<usize>k << 2), k == r - 1 ? 1 : 0);
       continue;
     }
@@ -31,7 +33,7 @@ export function rbm_softmax_visible(mode: i32, act: usize, ratings: usize, u: us
     let s: f32 = 0;
     for (let k = 0; k < K; k++) s += Mathf.exp(load<f32>(act + o + (<usize>k << 2)) - m);
     const inv: f32 = 1 / s;
-    if (mode == 2) {
+    if (mode == SOFTMAX_SAMPLE) {
       // Inverse-CDF draw: the first k whose cumulative probability exceeds u.
       const x = load<f32>(u + (<usize>c << 2));
       let acc: f32 = 0;
@@ -49,7 +51,7 @@ export function rbm_softmax_visible(mode: i32, act: usize, ratings: usize, u: us
       if (out) store<f32>(out + o + (<usize>k << 2), p);
       e += <f32>(k + 1) * p;
     }
-    if (mode == 3 && expect) store<f32>(expect + (<usize>c << 2), e);
+    if (mode == SOFTMAX_EXPECT && expect) store<f32>(expect + (<usize>c << 2), e);
   }
   return bad;
 }

@@ -2,7 +2,7 @@
 import { Tensor } from '../tensor.js';
 import { backend } from '../runtime/backend.js';
 import { MIN_PARALLEL_ELEMENTS, parallelRows } from '../runtime/parallel.js';
-import type { UnaryName } from '../runtime/opcodes.js';
+import type { UnaryName } from '../runtime/protocol.js';
 import { needsGrad, record } from '../autograd/node.js';
 import { normDim } from '../shape.js';
 import { unary } from './elementwise.js';

@@ -9,7 +9,7 @@ import { Tensor } from '../tensor.js';
 import { backend } from '../runtime/backend.js';
 import { MIN_PARALLEL_ELEMENTS, parallelRows, sumRows } from '../runtime/parallel.js';
 import { scratch, writeMeta } from '../runtime/scratch.js';
-import { GemmAct, GemmBias } from '../runtime/opcodes.js';
+import { BiasKind, EpilogueAct } from '../runtime/protocol.js';
 import { needsGrad, record } from '../autograd/node.js';
 import { gemm, transposed, type LinearActivation, type Mat } from './matmul.js';
 import * as views from './views.js';
@@ -164,12 +164,12 @@ interface Act { name: ConvActivation; code: number; slope: number }
 
 function activationOf(opts: FusedActivationOptions, op: string): Act {
   const name = opts.activation ?? 'none';
-  if (!Object.prototype.hasOwnProperty.call(GemmAct, name)) {
-    throw new Error(`${op}: activation must be one of ${Object.keys(GemmAct).map((a) => `'${a}'`).join(', ')}, got ${JSON.stringify(name)}`);
+  if (!Object.prototype.hasOwnProperty.call(EpilogueAct, name)) {
+    throw new Error(`${op}: activation must be one of ${Object.keys(EpilogueAct).map((a) => `'${a}'`).join(', ')}, got ${JSON.stringify(name)}`);
   }
   const slope = opts.negativeSlope ?? 0.01;
   if (typeof slope !== 'number' || !Number.isFinite(slope)) throw new Error(`${op}: negativeSlope must be a finite number, got ${slope}`);
-  return { name, code: GemmAct[name], slope };
+  return { name, code: EpilogueAct[name], slope };
 }
 
 // Upper bound for the column matrix (and the [O, n*L] GEMM output) of one sub-batch. Measured on the
@@ -215,7 +215,7 @@ function forwardGemm(g: Geometry, x: Tensor, w: Tensor, b: Tensor | null, y: Ten
       const A: Mat = { ptr: wp + f4(gi * Og * Kg), rows: Og, cols: Kg, trans: 0, ld: Kg };
       const B: Mat = { ptr: cols, rows: Kg, cols: NL, trans: 0, ld: NL };
       gemm(A, B, dst + f4(gi * Og * NL), NL, 0,
-        { bias: b ? bp + f4(gi * Og) : 0, biasKind: b ? GemmBias.perRow : GemmBias.none, act: act.code, actParam: act.slope });
+        { bias: b ? bp + f4(gi * Og) : 0, biasKind: b ? BiasKind.perRow : BiasKind.none, act: act.code, actParam: act.slope });
     }
     if (nc > 1) k.conv_scatter_nchw(out, g.O, nc, L, yp + f4(n0 * g.O * L));
   }
@@ -273,7 +273,7 @@ function forwardPointwise(g: Geometry, x: Tensor, w: Tensor, b: Tensor | null, y
       const A: Mat = { ptr: wp + f4(gi * Og * Cg), rows: Og, cols: Cg, trans: 0, ld: Cg };
       const B: Mat = { ptr: xp + f4((n * g.C + gi * Cg) * L), rows: Cg, cols: L, trans: 0, ld: L };
       gemm(A, B, yp + f4((n * g.O + gi * Og) * L), L, 0,
-        { bias: b ? bp + f4(gi * Og) : 0, biasKind: b ? GemmBias.perRow : GemmBias.none, act: act.code, actParam: act.slope });
+        { bias: b ? bp + f4(gi * Og) : 0, biasKind: b ? BiasKind.perRow : BiasKind.none, act: act.code, actParam: act.slope });
     }
   }
 }

@@ -2,7 +2,7 @@
 // and the in-place updates optimizers use. Every differentiable one records its backward.
 import { Tensor, type DType } from '../tensor.js';
 import { backend } from '../runtime/backend.js';
-import { Binary, Unary, type BinaryName, type UnaryName } from '../runtime/opcodes.js';
+import { Binary, UNARY_BACKWARD_READS, Unary, type BinaryName, type UnaryName } from '../runtime/protocol.js';
 import { writeMeta, writeMeta3 } from '../runtime/scratch.js';
 import { broadcastShapes, broadcastStrides, coalesce, contiguousStrides, sameShape } from '../shape.js';
 import { needsGrad, record } from '../autograd/node.js';
@@ -48,10 +48,6 @@ export function unaryRaw(x: Tensor, op: UnaryName, p1 = 0, p2 = 0): Tensor {
   return out;
 }
 
-// Which saved values each unary derivative reads (assembly/elementwise.ts ew_unary_backward).
-const NEEDS_X = new Set<UnaryName>(['log', 'abs', 'leakyRelu', 'elu', 'gelu', 'softplus', 'clamp', 'powScalar',
-  'rdivScalar', 'square', 'sin', 'cos', 'log1p', 'logSigmoid', 'silu', 'hardtanh']);
-const NEEDS_Y = new Set<UnaryName>(['exp', 'sqrt', 'sigmoid', 'tanh', 'relu', 'elu', 'reciprocal', 'expm1', 'rsqrt']);
 const BACKWARD_NAMES: Partial<Record<UnaryName, string>> = { addScalar: 'AddBackward0', mulScalar: 'MulBackward0',
   rsubScalar: 'RsubBackward1', rdivScalar: 'DivBackward0', powScalar: 'PowBackward0', leakyRelu: 'LeakyReluBackward0' };
 
@@ -72,7 +68,8 @@ export function unary(x: Tensor, op: UnaryName, p1 = 0, p2 = 0): Tensor {
   const xc = asFloat(x).contiguous();
   const y = unaryRaw(xc, op, p1, p2);
   if (needsGrad(x)) {
-    const saveX = NEEDS_X.has(op), saveY = NEEDS_Y.has(op);
+    const reads = UNARY_BACKWARD_READS[op]; // what ew_unary_backward reads: save only that
+    const saveX = reads === 'x' || reads === 'both', saveY = reads === 'y' || reads === 'both';
     const saved = [...(saveX ? [xc] : []), ...(saveY ? [y] : [])];
     const name = BACKWARD_NAMES[op] ?? `${op[0].toUpperCase()}${op.slice(1)}Backward0`;
     record(y, name, [x], (g) => {

@@ -4,7 +4,7 @@
 // is self's previous graph, so `h = x.mul(2); h.add_(b)` gives b and x their gradients.
 import { Tensor } from '../tensor.js';
 import { backend } from '../runtime/backend.js';
-import { Binary } from '../runtime/opcodes.js';
+import { Binary } from '../runtime/protocol.js';
 import { writeMeta3 } from '../runtime/scratch.js';
 import { needsGrad, record } from '../autograd/node.js';
 import { broadcastShapes, sameShape } from '../shape.js';

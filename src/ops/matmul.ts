@@ -4,7 +4,7 @@ import { Tensor } from '../tensor.js';
 import { backend } from '../runtime/backend.js';
 import { scratch } from '../runtime/scratch.js';
 import { SPLIT_ALIGN, partition, threadsFor } from '../runtime/parallel.js';
-import { GemmAct, GemmBias, Unary } from '../runtime/opcodes.js';
+import { BiasKind, EpilogueAct } from '../runtime/protocol.js';
 import { needsGrad, record } from '../autograd/node.js';
 import { broadcastShapes } from '../shape.js';
 import * as views from './views.js';
@@ -73,7 +73,7 @@ export function gemmPacked(A: Mat, B: PackedB, C: number, ldc: number, beta = 0,
   const M = A.rows, K = A.cols, N = B.cols;
   if (K !== B.rows) throw new Error(`gemm: inner dimensions differ (${K} vs ${B.rows})`);
   const k = backend.k;
-  const bias = ep.bias ?? 0, biasKind = ep.biasKind ?? GemmBias.none, act = ep.act ?? GemmAct.none, actParam = ep.actParam ?? 0;
+  const bias = ep.bias ?? 0, biasKind = ep.biasKind ?? BiasKind.none, act = ep.act ?? EpilogueAct.none, actParam = ep.actParam ?? 0;
   const threads = M >= 2 * SPLIT_ALIGN ? threadsFor(M * N * K, PARALLEL_MIN_MACS) : 1;
   if (threads === 1) { // the common case inside an RNN's time loop: no job lists
     k.gemm_prepacked(A.trans, M, N, K, A.ptr, A.ld, B.ptr, C, ldc, beta, bias, biasKind, act, actParam, scratch('gemm0', k.gemm_workspace_bytes(M, N, K)));
@@ -84,7 +84,7 @@ export function gemmPacked(A: Mat, B: PackedB, C: number, ldc: number, beta = 0,
   for (let t = 0; t + 1 < bounds.length; t++) {
     const start = bounds[t], len = bounds[t + 1] - start;
     jobs.push([A.trans, len, N, K, rowsFrom(A, start), A.ld, B.ptr, C + start * ldc * 4, ldc, beta,
-      biasFrom(bias, biasKind, GemmBias.perRow, start), biasKind, act, actParam, scratch(`gemm${t}`, k.gemm_workspace_bytes(len, N, K))]);
+      biasFrom(bias, biasKind, BiasKind.perRow, start), biasKind, act, actParam, scratch(`gemm${t}`, k.gemm_workspace_bytes(len, N, K))]);
   }
   backend.pool!.run('gemm_prepacked', k.gemm_prepacked, jobs);
 }
@@ -93,7 +93,7 @@ export function gemmPacked(A: Mat, B: PackedB, C: number, ldc: number, beta = 0,
 export function gemm(A: Mat, B: Mat, C: number, ldc: number, beta = 0, ep: Epilogue = {}, split: GemmSplit = 'auto'): void {
   const M = A.rows, K = A.cols, N = B.cols;
   const k = backend.k;
-  const bias = ep.bias ?? 0, biasKind = ep.biasKind ?? GemmBias.none, act = ep.act ?? GemmAct.none, actParam = ep.actParam ?? 0;
+  const bias = ep.bias ?? 0, biasKind = ep.biasKind ?? BiasKind.none, act = ep.act ?? EpilogueAct.none, actParam = ep.actParam ?? 0;
   const threads = threadsFor(M * N * K, PARALLEL_MIN_MACS);
   if (threads > 1) {
     const byRows = split === 'rows' || (split === 'auto' && (M >= threads * SPLIT_ALIGN * 4 || M >= N));
@@ -105,11 +105,11 @@ export function gemm(A: Mat, B: Mat, C: number, ldc: number, beta = 0, ep: Epilo
       const start = bounds[t], len = bounds[t + 1] - start;
       const work = scratch(`gemm${t}`, k.gemm_workspace_bytes(byRows ? len : M, byRows ? N : len, K));
       if (byRows) {
-        const b2 = biasFrom(bias, biasKind, GemmBias.perRow, start);
+        const b2 = biasFrom(bias, biasKind, BiasKind.perRow, start);
         jobs.push([A.trans, B.trans, len, N, K, rowsFrom(A, start), A.ld, B.ptr, B.ld, C + start * ldc * 4, ldc, beta, b2, biasKind, act, actParam, work]);
       } else {
         const b = B.ptr + (B.trans ? start * B.ld : start) * 4;
-        const b2 = biasFrom(bias, biasKind, GemmBias.perColumn, start);
+        const b2 = biasFrom(bias, biasKind, BiasKind.perColumn, start);
         // Narrow slices (under a 4 KB page per row) are computed into a private block and copied in.
         const stage = beta === 0 && len < 1024 ? scratch(`gemmC${t}`, M * len * 4) : 0;
         if (stage) staged.push([stage, len, C + start * 4]);
@@ -239,7 +239,6 @@ function batched(a: Tensor, b: Tensor): Tensor {
 }
 
 export type LinearActivation = 'none' | 'relu' | 'leakyRelu' | 'sigmoid' | 'tanh';
-const ACT_UNARY = { relu: Unary.relu, leakyRelu: Unary.leakyRelu, sigmoid: Unary.sigmoid, tanh: Unary.tanh } as const;
 
 /**
  * y = act(x·Wᵀ + b) in one GEMM with a bias + activation epilogue (x [.., in], W [out, in], b [out]).
@@ -265,8 +264,8 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null, ac
   const W = asMat(weight, op);
   if (y.numel()) {
     gemm(asMat(x, op), transposed(W), y.ptr(), outF, 0, {
-      bias: bias ? bias.contiguous().ptr(op) : 0, biasKind: bias ? GemmBias.perColumn : GemmBias.none,
-      act: GemmAct[act], actParam: slope,
+      bias: bias ? bias.contiguous().ptr(op) : 0, biasKind: bias ? BiasKind.perColumn : BiasKind.none,
+      act: EpilogueAct[act], actParam: slope,
     }, 'cols');
   }
   if (needsGrad(x, weight, bias)) {
@@ -278,7 +277,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null, ac
       const gb = wantBias ? Tensor._empty([outF]) : null;
       if ((act !== 'none' || gb) && gp.numel()) {
         const dpre = act === 'none' ? null : Tensor._empty(y.shape);
-        backend.k.ew_linear_act_backward(act === 'none' ? -1 : ACT_UNARY[act], gp.ptr(), act === 'none' ? 0 : y.ptr(),
+        backend.k.ew_linear_act_backward(EpilogueAct[act], gp.ptr(), act === 'none' ? 0 : y.ptr(),
           dpre ? dpre.ptr() : 0, rows, outF, slope, gb ? gb.ptr() : 0);
         if (dpre) gp = dpre;
       } else if (gb && gb.numel()) backend.k.ew_fill(gb.ptr(), outF, 0);

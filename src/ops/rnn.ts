@@ -5,7 +5,7 @@
 // loop one GEMM each for dW_ih, dW_hh and dX, and column sums for the biases.
 import { Tensor } from '../tensor.js';
 import { backend } from '../runtime/backend.js';
-import { GemmBias } from '../runtime/opcodes.js';
+import { BiasKind } from '../runtime/protocol.js';
 import { needsGrad, record } from '../autograd/node.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { PackedB, asMat, gemm, gemmPacked, transposed, type Mat } from './matmul.js';
@@ -104,7 +104,7 @@ export function rnnLayer(mode: RnnMode, x: Tensor, h0: Tensor | null, c0: Tensor
   const xc = raw(x);
   const Wih = asMat(w.wIh, op), Whh = asMat(w.wHh, op);
   const biasIh = w.bIh ? raw(w.bIh).ptr(op) : 0, biasHh = w.bHh ? raw(w.bHh).ptr(op) : 0;
-  const epi = (bias: number) => ({ bias, biasKind: bias ? GemmBias.perColumn : GemmBias.none });
+  const epi = (bias: number) => ({ bias, biasKind: bias ? BiasKind.perColumn : BiasKind.none });
 
   // Input projection for all steps at once; LSTM overwrites it in place with its activated gates.
   const gi = Tensor._empty([N, G]);

@@ -1,7 +1,7 @@
 // Adagrad with learning-rate decay and L2 weight decay (torch.optim.Adagrad).
 import type { Tensor } from '../tensor.js';
 import { Optimizer, checkOptionKinds, type ParamGroup, type ParamsInput } from './optimizer.js';
-import { MAXIMIZE } from './flags.js';
+import { OptimFlag } from '../runtime/protocol.js';
 import { parseArgs, type PositionalArgs } from '../options.js';
 
 export interface AdagradOptions {
@@ -38,6 +38,6 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     const step = this.countStep(state);
     const sum = this.buffer(state, 'sum', p, g.initialAccumulatorValue).ptr(op);
     const clr = g.lr / (1 + (step - 1) * g.lrDecay);
-    this.launch('opt_adagrad', p, [p.ptr(op), grad.ptr(op), sum], [clr, g.weightDecay, g.eps, g.maximize ? MAXIMIZE : 0]);
+    this.launch('opt_adagrad', p, [p.ptr(op), grad.ptr(op), sum], [clr, g.weightDecay, g.eps, g.maximize ? OptimFlag.maximize : 0]);
   }
 }

@@ -2,7 +2,7 @@
 // AMSGrad (torch.optim.Adam / AdamW). Bias corrections are computed here in f64 per parameter step.
 import type { Tensor } from '../tensor.js';
 import { Optimizer, checkBool, checkNonNegative, checkRange, type ParamGroup, type ParamsInput } from './optimizer.js';
-import { AMSGRAD, MAXIMIZE } from './flags.js';
+import { OptimFlag } from '../runtime/protocol.js';
 import { parseArgs, type PositionalArgs } from '../options.js';
 
 export interface AdamOptions {
@@ -54,7 +54,7 @@ export class Adam extends Optimizer<AdamOptions> {
     const bc2Sqrt = Math.sqrt(1 - beta2 ** step);
     const l2 = this.decoupled ? 0 : g.weightDecay;
     const decay = this.decoupled ? 1 - g.lr * g.weightDecay : 1;
-    const flags = (g.amsgrad ? AMSGRAD : 0) | (g.maximize ? MAXIMIZE : 0);
+    const flags = (g.amsgrad ? OptimFlag.amsgrad : 0) | (g.maximize ? OptimFlag.maximize : 0);
     this.launch('opt_adam', p, [p.ptr(op), grad.ptr(op), m.ptr(op), v.ptr(op), vmax], [beta1, 1 - beta1, beta2, 1 - beta2, g.eps, l2, decay, stepSize, bc2Sqrt, flags]);
   }
 }

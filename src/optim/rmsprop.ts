@@ -1,7 +1,7 @@
 // RMSprop with optional momentum and the centered variant (torch.optim.RMSprop).
 import type { Tensor } from '../tensor.js';
 import { Optimizer, checkOptionKinds, type ParamGroup, type ParamsInput } from './optimizer.js';
-import { CENTERED, HAS_MOMENTUM, MAXIMIZE } from './flags.js';
+import { OptimFlag } from '../runtime/protocol.js';
 import { parseArgs, type PositionalArgs } from '../options.js';
 
 export interface RMSpropOptions {
@@ -39,7 +39,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     const sq = this.buffer(state, 'square_avg', p).ptr(op);
     const gavg = g.centered ? this.buffer(state, 'grad_avg', p).ptr(op) : 0;
     const buf = g.momentum > 0 ? this.buffer(state, 'momentum_buffer', p).ptr(op) : 0;
-    const flags = (g.centered ? CENTERED : 0) | (g.momentum > 0 ? HAS_MOMENTUM : 0) | (g.maximize ? MAXIMIZE : 0);
+    const flags = (g.centered ? OptimFlag.centered : 0) | (g.momentum > 0 ? OptimFlag.hasMomentum : 0) | (g.maximize ? OptimFlag.maximize : 0);
     this.launch('opt_rmsprop', p, [p.ptr(op), grad.ptr(op), sq, gavg, buf], [g.lr, g.alpha, 1 - g.alpha, g.eps, g.weightDecay, g.momentum, flags]);
   }
 }

@@ -2,7 +2,7 @@
 // (torch.optim.SGD). Batch, stochastic and mini-batch gradient descent differ only in the DataLoader's batchSize.
 import type { Tensor } from '../tensor.js';
 import { Optimizer, checkOptionKinds, type ParamGroup, type ParamsInput } from './optimizer.js';
-import { FIRST_STEP, HAS_MOMENTUM, MAXIMIZE, NESTEROV } from './flags.js';
+import { OptimFlag } from '../runtime/protocol.js';
 import { parseArgs, type RequiredFirstArgs } from '../options.js';
 
 export interface SGDOptions {
@@ -40,13 +40,13 @@ export class SGD extends Optimizer<SGDOptions> {
   }
 
   protected update(p: Tensor, grad: Tensor, g: ParamGroup<SGDOptions>): void {
-    let flags = (g.maximize ? MAXIMIZE : 0) | (g.nesterov ? NESTEROV : 0);
+    let flags = (g.maximize ? OptimFlag.maximize : 0) | (g.nesterov ? OptimFlag.nesterov : 0);
     let buf = 0;
     if (g.momentum !== 0) {
       const state = this.stateOf(p);
-      if (!state.momentum_buffer) flags |= FIRST_STEP; // PyTorch starts the buffer at the gradient
+      if (!state.momentum_buffer) flags |= OptimFlag.firstStep; // PyTorch starts the buffer at the gradient
       buf = this.buffer(state, 'momentum_buffer', p).ptr('SGD.step');
-      flags |= HAS_MOMENTUM;
+      flags |= OptimFlag.hasMomentum;
     }
     this.launch('opt_sgd', p, [p.ptr('SGD.step'), grad.ptr('SGD.step'), buf], [g.lr, g.momentum, 1 - g.dampening, g.weightDecay, flags]);
   }

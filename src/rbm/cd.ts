@@ -11,7 +11,7 @@ import { noGrad } from '../autograd/grad-mode.js';
 import { Tensor } from '../tensor.js';
 import { backend } from '../runtime/backend.js';
 import { gemm, type Mat } from '../ops/matmul.js';
-import { GemmBias, Unary } from '../runtime/opcodes.js';
+import { BiasKind, Unary } from '../runtime/protocol.js';
 import { DataLoader, TensorDataset } from '../data/index.js';
 import type { RBM } from './rbm.js';
 import { checkSteps } from './rbm.js';
@@ -124,7 +124,7 @@ export class ContrastiveDivergence {
   private up(x: number, rows: number, out: number): void {
     const { nVisible: V, nHidden: H, weight, hiddenBias, hiddenType } = this.model;
     gemm(rowMajor(x, rows, V), { ptr: weight.ptr('RBM'), rows: V, cols: H, trans: 1, ld: V }, out, H, 0,
-      { bias: hiddenBias.ptr('RBM'), biasKind: GemmBias.perColumn });
+      { bias: hiddenBias.ptr('RBM'), biasKind: BiasKind.perColumn });
     if (hiddenType === 'bernoulli') backend.k.rbm_sigmoid(out, rows * H);
   }
 
@@ -132,7 +132,7 @@ export class ContrastiveDivergence {
   private down(h: number, rows: number, out: number): void {
     const { nVisible: V, nHidden: H, weight, visibleBias, visibleType } = this.model;
     gemm(rowMajor(h, rows, H), rowMajor(weight.ptr('RBM'), H, V), out, V, 0,
-      { bias: visibleBias.ptr('RBM'), biasKind: GemmBias.perColumn });
+      { bias: visibleBias.ptr('RBM'), biasKind: BiasKind.perColumn });
     if (visibleType === 'bernoulli') backend.k.rbm_sigmoid(out, rows * V);
   }
 

@@ -11,6 +11,7 @@
 // rating = Σ_k k·p_k (the paper's expected rating).
 import { Tensor } from '../tensor.js';
 import { backend } from '../runtime/backend.js';
+import { SoftmaxVisibleMode, type SoftmaxVisibleModeName } from '../runtime/protocol.js';
 import { frame, framed } from '../lifetime.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { linear, matmul } from '../ops/matmul.js';
@@ -78,8 +79,7 @@ const FIT_ARGS: ArgSpec = {
 };
 const GRAD_ARGS: ArgSpec = { op: 'SoftmaxRBM.gradient', keywords: ['k', 'meanField'], types: { k: 'number', meanField: 'boolean' } };
 
-type SoftmaxMode = 'onehot' | 'probs' | 'sample' | 'expect';
-const MODE_CODE: Record<SoftmaxMode, number> = { onehot: 0, probs: 1, sample: 2, expect: 3 };
+type SoftmaxMode = SoftmaxVisibleModeName;
 
 /**
  * The one door to the softmax-visible kernel. ratings: int32 [B, I] (0 = no rating). act: float32
@@ -95,7 +95,7 @@ export function softmaxVisible(mode: SoftmaxMode, act: Tensor | null, ratings: T
   const a = act ? act.contiguous() : null;
   const r = ratings ? ratings.contiguous() : null;
   const u = mode === 'sample' ? rand([B, I]) : null;   // one draw per (user, item), rated or not
-  const bad = backend.k.rbm_softmax_visible(MODE_CODE[mode], a ? a.ptr(op) : 0, r ? r.ptr(op) : 0, u ? u.ptr(op) : 0,
+  const bad = backend.k.rbm_softmax_visible(SoftmaxVisibleMode[mode], a ? a.ptr(op) : 0, r ? r.ptr(op) : 0, u ? u.ptr(op) : 0,
     mode === 'expect' ? 0 : out.ptr(), mode === 'expect' ? out.ptr() : 0, B, I, K);
   if (bad > 0) throw new Error(`${op}: ${bad} ratings are outside 1..${K} (0 marks a missing rating)`);
   return out;

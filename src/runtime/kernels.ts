@@ -1,7 +1,14 @@
-// The typed surface of the wasm module's exports (assembly/index.ts). Pointers are byte offsets.
+// The typed surface of the wasm module's exports (assembly/index.ts): every export has a signature
+// here and nothing else does (KERNEL_ARITY below ties the interface to a runtime list, and
+// tests/protocol.test.ts compares that list with each build's exports and parameter counts).
+// Pointers are byte offsets; codes and flag bits are the tables of src/runtime/protocol.ts.
 type Ptr = number;
+/** An AssemblyScript bool parameter (JS true / false become 1 / 0). */
+type Bool = boolean | 0 | 1;
 export interface Kernels {
   heap_base(): Ptr;
+  /** Bit 0: relaxed SIMD build; bit 1: threads build. */
+  build_flags(): number;
   // random.ts
   rng_seed(lo: number, hi: number): void;
   rng_get_state(dst: Ptr): void;
@@ -13,6 +20,7 @@ export interface Kernels {
   rng_randint(dst: Ptr, n: number, low: number, high: number): void;
   rng_shuffle_i32(ptr: Ptr, n: number): void;
   // elementwise.ts
+  /** op: a protocol.ts Unary code. */
   ew_unary(op: number, x: Ptr, y: Ptr, n: number, p1: number, p2: number): void;
   ew_unary_backward(op: number, dy: Ptr, x: Ptr, y: Ptr, dx: Ptr, n: number, p1: number, p2: number): void;
   ew_binary(op: number, a: Ptr, b: Ptr, out: Ptr, ndim: number, meta: Ptr): void;
@@ -29,6 +37,7 @@ export interface Kernels {
   ew_gather(src: Ptr, idx: Ptr, dst: Ptr, outer: number, nsrc: number, nidx: number, inner: number): number;
   ew_scatter_add(src: Ptr, idx: Ptr, dst: Ptr, outer: number, nsrc: number, nidx: number, inner: number): void;
   ew_count_nonfinite(x: Ptr, n: number): number;
+  /** act: an EpilogueAct code (none: dpre is not written, dy is summed into dbias). */
   ew_linear_act_backward(act: number, dy: Ptr, y: Ptr, dpre: Ptr, rows: number, cols: number, slope: number, dbias: Ptr): void;
   ew_copy_2d(src: Ptr, srcStride: number, dst: Ptr, dstStride: number, rows: number, cols: number): void;
   // reduce.ts
@@ -49,13 +58,14 @@ export interface Kernels {
   emb_renorm(w: Ptr, idx: Ptr, nidx: number, dim: number, maxNorm: number, normType: number): void;
   // gemm.ts
   gemm_workspace_bytes(M: number, N: number, K: number): number;
+  /** biasKind: a BiasKind code; act: an EpilogueAct code, actParam leaky ReLU's slope. */
   gemm(transA: number, transB: number, M: number, N: number, K: number, A: Ptr, lda: number, B: Ptr, ldb: number,
        C: Ptr, ldc: number, beta: number, bias: Ptr, biasKind: number, act: number, actParam: number, work: Ptr): void;
   gemm_packed_b_bytes(N: number, K: number): number;
   gemm_pack_b(transB: number, N: number, K: number, B: Ptr, ldb: number, dst: Ptr): void;
   gemm_prepacked(transA: number, M: number, N: number, K: number, A: Ptr, lda: number, packedB: Ptr,
                  C: Ptr, ldc: number, beta: number, bias: Ptr, biasKind: number, act: number, actParam: number, work: Ptr): void;
-  // optim.ts (flag bits in src/optim/flags.ts)
+  // optim.ts (flags: OptimFlag bits)
   opt_sgd(p: Ptr, g: Ptr, buf: Ptr, n: number, lr: number, momentum: number, oneMinusDampening: number, weightDecay: number, flags: number): void;
   opt_adam(p: Ptr, g: Ptr, m: Ptr, v: Ptr, vmax: Ptr, n: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, eps: number,
            l2: number, decay: number, stepSize: number, bc2Sqrt: number, flags: number): void;
@@ -70,10 +80,84 @@ export interface Kernels {
   rbm_count_outside_unit(x: Ptr, n: number): number;
   rbm_sigmoid(x: Ptr, n: number): void;
   // softmax-rbm.ts
+  /** mode: a SoftmaxVisibleMode code. */
   rbm_softmax_visible(mode: number, act: Ptr, ratings: Ptr, u: Ptr, out: Ptr, expect: Ptr, rows: number, items: number, K: number): number;
   // rsm.ts (Replicated Softmax)
   rsm_hidden(x: Ptr, c: Ptr, len: Ptr, rows: number, H: number, beta: number, sigm: number): void;
   rsm_sample_visible(logits: Ptr, len: Ptr, counts: Ptr, scratch: Ptr, rows: number, V: number): void;
-  // conv.ts, pool.ts, rnn.ts, optim.ts: typed where they are used (see src/ops/conv*.ts etc.)
-  [name: string]: any;
+  // conv.ts (geometry in elements; *_images variants run `count` images `imageStride` elements apart)
+  conv_im2col(src: Ptr, C: number, H: number, W: number, kH: number, kW: number, padH: number, padW: number,
+              strideH: number, strideW: number, dilH: number, dilW: number, outH: number, outW: number, dst: Ptr, ldDst: number): void;
+  conv_im2col_images(src: Ptr, imageStride: number, count: number, C: number, H: number, W: number, kH: number, kW: number,
+                     padH: number, padW: number, strideH: number, strideW: number, dilH: number, dilW: number,
+                     outH: number, outW: number, dst: Ptr, ldDst: number): void;
+  conv_col2im(src: Ptr, C: number, H: number, W: number, kH: number, kW: number, padH: number, padW: number,
+              strideH: number, strideW: number, dilH: number, dilW: number, outH: number, outW: number, dst: Ptr, ldSrc: number): void;
+  conv_col2im_images(src: Ptr, count: number, C: number, H: number, W: number, kH: number, kW: number, padH: number, padW: number,
+                     strideH: number, strideW: number, dilH: number, dilW: number, outH: number, outW: number,
+                     dst: Ptr, ldSrc: number, imageStride: number): void;
+  conv_scatter_nchw(src: Ptr, O: number, N: number, L: number, dst: Ptr): void;
+  /** act: an EpilogueAct code (none: y is not read). */
+  conv_gather_act_backward(act: number, dy: Ptr, y: Ptr, N: number, O: number, L: number, slope: number, dst: Ptr, ldDst: number, dbias: Ptr): void;
+  conv_depthwise_fwd(src: Ptr, weight: Ptr, bias: Ptr, C: number, H: number, W: number, kH: number, kW: number, padH: number, padW: number,
+                     strideH: number, strideW: number, dilH: number, dilW: number, outH: number, outW: number, dst: Ptr): void;
+  conv_depthwise_bwd_input(dy: Ptr, weight: Ptr, C: number, H: number, W: number, kH: number, kW: number, padH: number, padW: number,
+                           strideH: number, strideW: number, dilH: number, dilW: number, outH: number, outW: number, dx: Ptr): void;
+  conv_depthwise_bwd_weight(src: Ptr, dy: Ptr, C: number, H: number, W: number, kH: number, kW: number, padH: number, padW: number,
+                            strideH: number, strideW: number, dilH: number, dilW: number, outH: number, outW: number, dw: Ptr): void;
+  conv_depthwise_fwd_images(src: Ptr, weight: Ptr, bias: Ptr, C: number, H: number, W: number, kH: number, kW: number, padH: number, padW: number,
+                            strideH: number, strideW: number, dilH: number, dilW: number, outH: number, outW: number, dst: Ptr,
+                            count: number, srcStride: number, dstStride: number): void;
+  conv_depthwise_bwd_input_images(dy: Ptr, weight: Ptr, C: number, H: number, W: number, kH: number, kW: number, padH: number, padW: number,
+                                  strideH: number, strideW: number, dilH: number, dilW: number, outH: number, outW: number, dx: Ptr,
+                                  count: number, dyStride: number, dxStride: number): void;
+  conv_depthwise_bwd_weight_images(src: Ptr, dy: Ptr, C: number, H: number, W: number, kH: number, kW: number, padH: number, padW: number,
+                                   strideH: number, strideW: number, dilH: number, dilW: number, outH: number, outW: number, dw: Ptr,
+                                   count: number, srcStride: number, dyStride: number): void;
+  // pool.ts (NC planes per call; idx: int32 argmax per output)
+  pool_out_size(inSize: number, k: number, pad: number, stride: number, dil: number, ceilMode: Bool): number;
+  pool_max2d_fwd(src: Ptr, NC: number, H: number, W: number, kH: number, kW: number, padH: number, padW: number,
+                 strideH: number, strideW: number, dilH: number, dilW: number, outH: number, outW: number, dst: Ptr, idx: Ptr): void;
+  pool_max2d_bwd(dy: Ptr, idx: Ptr, NC: number, H: number, W: number, outH: number, outW: number, dx: Ptr): void;
+  pool_avg2d_fwd(src: Ptr, NC: number, H: number, W: number, kH: number, kW: number, padH: number, padW: number, strideH: number, strideW: number,
+                 outH: number, outW: number, countIncludePad: Bool, divisorOverride: number, dst: Ptr): void;
+  pool_avg2d_bwd(dy: Ptr, NC: number, H: number, W: number, kH: number, kW: number, padH: number, padW: number, strideH: number, strideW: number,
+                 outH: number, outW: number, countIncludePad: Bool, divisorOverride: number, dx: Ptr): void;
+  pool_adaptive_avg2d_fwd(src: Ptr, NC: number, H: number, W: number, outH: number, outW: number, dst: Ptr): void;
+  pool_adaptive_avg2d_bwd(dy: Ptr, NC: number, H: number, W: number, outH: number, outW: number, dx: Ptr): void;
+  // rnn.ts (one time step for the whole batch; gates in PyTorch's order)
+  rnn_elman_fwd(gi: Ptr, gh: Ptr, B: number, H: number, relu: Bool, h: Ptr): void;
+  rnn_elman_bwd(dh: Ptr, h: Ptr, B: number, H: number, relu: Bool, dpre: Ptr): void;
+  rnn_lstm_fwd(gi: Ptr, gh: Ptr, cPrev: Ptr, B: number, H: number, gates: Ptr, c: Ptr, h: Ptr): void;
+  rnn_lstm_bwd(dh: Ptr, dc: Ptr, gates: Ptr, cPrev: Ptr, c: Ptr, B: number, H: number, dpre: Ptr, dcPrev: Ptr): void;
+  rnn_gru_fwd(gi: Ptr, gh: Ptr, hPrev: Ptr, B: number, H: number, saved: Ptr, h: Ptr): void;
+  rnn_gru_bwd(dh: Ptr, saved: Ptr, hPrev: Ptr, B: number, H: number, dgi: Ptr, dgh: Ptr, dhPrev: Ptr): void;
 }
+
+/**
+ * Every export's parameter count, keyed by the interface: a kernel missing here, an extra name or a
+ * count that differs from its signature does not compile, and the test holds the wasm to this list.
+ */
+export const KERNEL_ARITY: { readonly [K in keyof Kernels]: Parameters<Kernels[K]>['length'] } = {
+  heap_base: 0, build_flags: 0,
+  rng_seed: 2, rng_get_state: 1, rng_set_state: 1, rng_uniform: 4, rng_normal: 4, rng_bernoulli: 3, rng_bernoulli_scalar: 4,
+  rng_randint: 4, rng_shuffle_i32: 2,
+  ew_unary: 6, ew_unary_backward: 8, ew_binary: 6, ew_copy_strided: 4, ew_fill: 3, ew_fill_i32: 3, ew_arange: 4,
+  ew_cast_i32_f32: 3, ew_cast_f32_i32: 3, ew_axpy: 4, ew_where: 5, ew_index_select: 7, ew_index_add: 7, ew_gather: 7,
+  ew_scatter_add: 7, ew_count_nonfinite: 2, ew_linear_act_backward: 8, ew_copy_2d: 6,
+  red_sum: 6, red_max: 7, red_softmax: 6, red_softmax_backward: 7, red_nll: 8, red_nll_backward: 8, red_nll_weight_sum: 4,
+  red_sumsq: 2, red_absmax: 2,
+  norm_layer_fwd: 9, norm_layer_bwd: 14,
+  emb_renorm: 6,
+  gemm_workspace_bytes: 3, gemm: 17, gemm_packed_b_bytes: 2, gemm_pack_b: 6, gemm_prepacked: 15,
+  opt_sgd: 9, opt_adam: 16, opt_rmsprop: 13, opt_adagrad: 8, opt_sum_abs_pow: 3,
+  rbm_sq_err: 3, rbm_bias_velocity: 7, rbm_add_inplace: 3, rbm_count_outside_unit: 2, rbm_sigmoid: 2,
+  rbm_softmax_visible: 9,
+  rsm_hidden: 7, rsm_sample_visible: 6,
+  conv_im2col: 16, conv_im2col_images: 18, conv_col2im: 16, conv_col2im_images: 18, conv_scatter_nchw: 5,
+  conv_gather_act_backward: 10, conv_depthwise_fwd: 17, conv_depthwise_bwd_input: 16, conv_depthwise_bwd_weight: 16,
+  conv_depthwise_fwd_images: 20, conv_depthwise_bwd_input_images: 19, conv_depthwise_bwd_weight_images: 19,
+  pool_out_size: 6, pool_max2d_fwd: 16, pool_max2d_bwd: 8, pool_avg2d_fwd: 15, pool_avg2d_bwd: 15,
+  pool_adaptive_avg2d_fwd: 7, pool_adaptive_avg2d_bwd: 7,
+  rnn_elman_fwd: 6, rnn_elman_bwd: 6, rnn_lstm_fwd: 8, rnn_lstm_bwd: 9, rnn_gru_fwd: 7, rnn_gru_bwd: 8,
+};

@@ -6,7 +6,7 @@
 // stays in the cache of the core that wrote it; moving it costs more than the arithmetic (an SGD
 // step over 200 KB written by the other core took 38 us here, 10.7 us when written by the same core).
 import { backend } from './backend.js';
-import type { ThreadedKernel } from './threads.js';
+import type { ThreadedKernel } from './protocol.js';
 
 /**
  * red_sum over an [outer, n, inner] layout (out: [outer, inner]), split over outer: every output

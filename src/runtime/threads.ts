@@ -2,6 +2,7 @@
 // shared wasm memory. The caller blocks (Atomics.wait) until all slices are done, so the API stays
 // synchronous. Only possible where SharedArrayBuffer exists and the calling thread may block.
 import { isNode, nodeModule } from './platform.js';
+import { THREADED_KERNELS, type ThreadedKernel } from './protocol.js';
 
 // Control block (int32 words): SEQ (the call number, bumped per call; -1 stops the workers), DONE
 // (bumped by a worker after every job it finishes: the caller sleeps on it), HOOK (test-only, see
@@ -31,12 +32,6 @@ export const WATCHDOG_MS = 10_000, WATCHDOG_FACTOR = 20;
 const START_TIMEOUT_MS = 60_000;
 export const CONTROL_BYTES = (SLOT_BASE + SLOT_INTS * MAX_THREADS) * 4;
 
-/** The kernels workers may run (indices are sent instead of names). */
-export const THREADED_KERNELS = ['gemm', 'gemm_prepacked', 'ew_index_select', 'opt_sgd', 'opt_adam', 'opt_rmsprop', 'opt_adagrad', 'ew_unary', 'ew_unary_backward',
-  'red_sum', 'red_softmax', 'red_softmax_backward', 'conv_im2col_images', 'conv_col2im_images',
-  'conv_depthwise_fwd_images', 'conv_depthwise_bwd_input_images', 'conv_depthwise_bwd_weight_images',
-  'pool_max2d_fwd', 'pool_max2d_bwd', 'pool_avg2d_fwd', 'pool_avg2d_bwd', 'norm_layer_fwd', 'norm_layer_bwd'] as const;
-export type ThreadedKernel = (typeof THREADED_KERNELS)[number];
 
 export function canBlock(): boolean {
   if (typeof SharedArrayBuffer === 'undefined' || typeof Atomics === 'undefined') return false;
