@@ -167,6 +167,15 @@ describe('training', () => {
     expect(() => randomModel(6, 3, 0.3, 9).fit(docs, { weighting: 'tokens' as any })).toThrow(/weighting must be 'words' or 'documents', got "tokens"/);
   });
 
+  it('fit runs in flat memory (CD-5, 1,000 updates, no dispose in user code)', () => {
+    const docs = corpus(64, 11);
+    manualSeed(12);
+    const m = new rbm.ReplicatedSoftmax(20, 6);
+    const inUse: number[] = [];
+    m.fit(docs, { epochs: 125, batchSize: 8, k: 5, lr: 0.01, weighting: 'documents', onEpoch: () => { inUse.push(wg.backendInfo().memory.inUse); } });
+    expect(Math.max(...inUse.slice(10))).toBe(inUse[10]);
+  });
+
   it('a count tensor passed to fit stays usable; sparse and dense inputs agree', () => {
     const m = randomModel(6, 3, 0.3, 8);
     const dense = tensor([[1, 0, 2, 0, 0, 0], [0, 0, 0, 0, 0, 4]]);
