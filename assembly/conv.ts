@@ -4,6 +4,7 @@
 // [O, N*outH*outW] result / gradient to and from NCHW. col2im is im2col's adjoint for the input gradient.
 // Depthwise (groups == channels) has direct kernels: im2col would multiply by a 1-row matrix.
 // All pointers are byte offsets into the imported memory; tensors are float32, row-major.
+import { ceilDiv, f32p, highOut, lowOut } from './windows';
 import { ACT_NONE, ACT_RELU, ACT_LEAKY_RELU, ACT_SIGMOID, ACT_TANH } from './protocol.generated';
 
 // ---- small SIMD row primitives (contiguous f32 runs, scalar tails) ----
@@ -74,25 +75,6 @@ import { ACT_NONE, ACT_RELU, ACT_LEAKY_RELU, ACT_SIGMOID, ACT_TANH } from './pro
     s += load<f32>(a + o) * load<f32>(b + o);
   }
   return s;
-}
-
-// ceil(a / b) for b > 0 and any sign of a (i32 division truncates toward zero).
-@inline function ceilDiv(a: i32, b: i32): i32 {
-  return a > 0 ? (a + b - 1) / b : -((-a) / b);
-}
-
-// First output index o with o*s + off >= 0, clamped to [0, n].
-@inline function lowOut(off: i32, s: i32, n: i32): i32 {
-  return min(max(ceilDiv(-off, s), 0), n);
-}
-
-// One past the last output index o with o*s + off < size, clamped to [lo, n].
-@inline function highOut(off: i32, s: i32, size: i32, lo: i32, n: i32): i32 {
-  return min(max(ceilDiv(size - off, s), lo), n);
-}
-
-@inline function f32p(base: usize, i: i32): usize {
-  return base + (<usize>i << 2);
 }
 
 // ---- im2col / col2im ----
@@ -381,15 +363,18 @@ export function conv_depthwise_fwd(
   }
 }
 
-// conv_depthwise_bwd_input(dy, weight, C, H, W, kH, kW, padH, padW, strideH, strideW, dilH, dilW, outH, outW, dx)
-//   dy f32 [C, outH, outW]; weight f32 [C, 1, kH, kW]; dx f32 [C, H, W] is ACCUMULATED into.
-export function conv_depthwise_bwd_input(
-  dy: usize, weight: usize, C: i32, H: i32, W: i32, kH: i32, kW: i32, padH: i32, padW: i32,
-  strideH: i32, strideW: i32, dilH: i32, dilW: i32, outH: i32, outW: i32, dx: usize,
+// The two depthwise backward passes walk the same taps in the same order: for channel c and tap
+// (ki, kj), the output rows oh in [ohLo, ohHi) and columns ow in [lo, hi) whose input position
+// (oh*strideH + offH, ow*strideW + offW) lies inside the image. Per tap run:
+//   input gradient (weightGrad false): x[c, ih, iw] += w[c, ki, kj] * dy[c, oh, ow]  (x = dx, k = weight)
+//   weight gradient (weightGrad true):  k[c, ki, kj] += sum x[c, ih, iw] * dy[c, oh, ow]  (x = src, k = dw)
+// Inlined with a constant weightGrad, each caller compiles to its own loop without the branch.
+@inline function depthwiseBackwardTaps(
+  x: usize, dy: usize, k: usize, C: i32, H: i32, W: i32, kH: i32, kW: i32, padH: i32, padW: i32,
+  strideH: i32, strideW: i32, dilH: i32, dilW: i32, outH: i32, outW: i32, weightGrad: bool,
 ): void {
   for (let c = 0; c < C; c++) {
-    const plane = f32p(dx, c * H * W);
-    const wc = f32p(weight, c * kH * kW);
+    const plane = f32p(x, c * H * W);
     const g = f32p(dy, c * outH * outW);
     for (let ki = 0; ki < kH; ki++) {
       const offH = ki * dilH - padH;
@@ -399,11 +384,19 @@ export function conv_depthwise_bwd_input(
         const offW = kj * dilW - padW;
         const lo = lowOut(offW, strideW, outW);
         const hi = highOut(offW, strideW, W, lo, outW);
-        const w = load<f32>(f32p(wc, ki * kW + kj));
+        const kp = f32p(k, (c * kH + ki) * kW + kj);
+        const w: f32 = weightGrad ? 0 : load<f32>(kp);
+        let acc: f32 = 0;
         for (let oh = ohLo; oh < ohHi; oh++) {
           const row = f32p(plane, (oh * strideH + offH) * W);
           const grow = f32p(g, oh * outW);
-          if (strideW == 1) {
+          if (weightGrad) {
+            if (strideW == 1) {
+              acc += rowDot(f32p(row, lo + offW), f32p(grow, lo), hi - lo);
+            } else {
+              for (let ow = lo; ow < hi; ow++) acc += load<f32>(f32p(row, ow * strideW + offW)) * load<f32>(f32p(grow, ow));
+            }
+          } else if (strideW == 1) {
             rowAxpy(f32p(row, lo + offW), f32p(grow, lo), w, hi - lo);
           } else {
             for (let ow = lo; ow < hi; ow++) {
@@ -412,9 +405,19 @@ export function conv_depthwise_bwd_input(
             }
           }
         }
+        if (weightGrad) store<f32>(kp, load<f32>(kp) + acc);
       }
     }
   }
+}
+
+// conv_depthwise_bwd_input(dy, weight, C, H, W, kH, kW, padH, padW, strideH, strideW, dilH, dilW, outH, outW, dx)
+//   dy f32 [C, outH, outW]; weight f32 [C, 1, kH, kW]; dx f32 [C, H, W] is ACCUMULATED into.
+export function conv_depthwise_bwd_input(
+  dy: usize, weight: usize, C: i32, H: i32, W: i32, kH: i32, kW: i32, padH: i32, padW: i32,
+  strideH: i32, strideW: i32, dilH: i32, dilW: i32, outH: i32, outW: i32, dx: usize,
+): void {
+  depthwiseBackwardTaps(dx, dy, weight, C, H, W, kH, kW, padH, padW, strideH, strideW, dilH, dilW, outH, outW, false);
 }
 
 // conv_depthwise_bwd_weight(src, dy, C, H, W, kH, kW, padH, padW, strideH, strideW, dilH, dilW, outH, outW, dw)
@@ -424,32 +427,7 @@ export function conv_depthwise_bwd_weight(
   src: usize, dy: usize, C: i32, H: i32, W: i32, kH: i32, kW: i32, padH: i32, padW: i32,
   strideH: i32, strideW: i32, dilH: i32, dilW: i32, outH: i32, outW: i32, dw: usize,
 ): void {
-  for (let c = 0; c < C; c++) {
-    const plane = f32p(src, c * H * W);
-    const g = f32p(dy, c * outH * outW);
-    for (let ki = 0; ki < kH; ki++) {
-      const offH = ki * dilH - padH;
-      const ohLo = lowOut(offH, strideH, outH);
-      const ohHi = highOut(offH, strideH, H, ohLo, outH);
-      for (let kj = 0; kj < kW; kj++) {
-        const offW = kj * dilW - padW;
-        const lo = lowOut(offW, strideW, outW);
-        const hi = highOut(offW, strideW, W, lo, outW);
-        let acc: f32 = 0;
-        for (let oh = ohLo; oh < ohHi; oh++) {
-          const row = f32p(plane, (oh * strideH + offH) * W);
-          const grow = f32p(g, oh * outW);
-          if (strideW == 1) {
-            acc += rowDot(f32p(row, lo + offW), f32p(grow, lo), hi - lo);
-          } else {
-            for (let ow = lo; ow < hi; ow++) acc += load<f32>(f32p(row, ow * strideW + offW)) * load<f32>(f32p(grow, ow));
-          }
-        }
-        const p = f32p(dw, (c * kH + ki) * kW + kj);
-        store<f32>(p, load<f32>(p) + acc);
-      }
-    }
-  }
+  depthwiseBackwardTaps(src, dy, dw, C, H, W, kH, kW, padH, padW, strideH, strideW, dilH, dilW, outH, outW, true);
 }
 
 // The depthwise kernels over `count` images (image strides in elements), for a slice of channels:

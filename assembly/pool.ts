@@ -1,15 +1,7 @@
 // Pooling kernels, NCHW, over NC = N*C independent planes per call. float32 data, int32 indices.
 // Output sizes come from the caller (pool_out_size below implements PyTorch's rule).
 // Windows are short (2-3 taps), so loops are scalar with window bounds clipped once per output.
-
-@inline function f32p(base: usize, i: i32): usize {
-  return base + (<usize>i << 2);
-}
-
-// ceil(a / b) for b > 0 and any sign of a.
-@inline function ceilDiv(a: i32, b: i32): i32 {
-  return a > 0 ? (a + b - 1) / b : -((-a) / b);
-}
+import { ceilDiv, f32p, highOut, lowOut } from './windows';
 
 // floor(a / b) for b > 0 and any sign of a.
 @inline function floorDiv(a: i32, b: i32): i32 {
@@ -25,14 +17,6 @@ export function pool_out_size(inSize: i32, k: i32, pad: i32, stride: i32, dil: i
   let out = floorDiv(span, stride) + 1;
   if (ceilMode && (out - 1) * stride >= inSize + pad) out--;
   return out;
-}
-
-// Interior output columns [lowOut, highOut): every tap of the window lies inside [0, size).
-@inline function lowOut(off: i32, s: i32, n: i32): i32 {
-  return min(max(ceilDiv(-off, s), 0), n);
-}
-@inline function highOut(off: i32, s: i32, size: i32, lo: i32, n: i32): i32 {
-  return min(max(ceilDiv(size - off, s), lo), n);
 }
 
 // First / one-past-last tap k with 0 <= base + k*d < size (no division in the common d == 1 case).
@@ -325,51 +309,55 @@ export function pool_avg2d_bwd(
   }
 }
 
-// pool_adaptive_avg2d_fwd(src, NC, H, W, outH, outW, dst)
-//   src f32 [NC, H, W]; dst f32 [NC, outH, outW] OVERWRITTEN with window means, windows
-//   [floor(i*In/Out), ceil((i+1)*In/Out)) per axis (PyTorch).
-export function pool_adaptive_avg2d_fwd(src: usize, NC: i32, H: i32, W: i32, outH: i32, outW: i32, dst: usize): void {
+// PyTorch's adaptive window of output i when an axis of In inputs is split into Out:
+// [floor(i*In/Out), ceil((i+1)*In/Out)).
+@inline function adaptiveStart(i: i32, In: i32, Out: i32): i32 {
+  return (i * In) / Out;
+}
+@inline function adaptiveEnd(i: i32, In: i32, Out: i32): i32 {
+  return ((i + 1) * In + Out - 1) / Out;
+}
+
+// Both adaptive-average passes visit the same windows in the same order: forward (backward false)
+// sums x's window into y's element as a mean; backward adds y's element / window size to every
+// tap of x's window. Inlined with a constant `backward`, each caller compiles to its own loop.
+@inline function adaptiveAvgWindows(x: usize, y: usize, NC: i32, H: i32, W: i32, outH: i32, outW: i32, backward: bool): void {
   const HW = H * W;
   const OL = outH * outW;
   for (let p = 0; p < NC; p++) {
-    const plane = f32p(src, p * HW);
-    const out = f32p(dst, p * OL);
+    const plane = f32p(x, p * HW);
+    const out = f32p(y, p * OL);
     for (let oh = 0; oh < outH; oh++) {
-      const hLo = (oh * H) / outH, hHi = ((oh + 1) * H + outH - 1) / outH;
+      const hLo = adaptiveStart(oh, H, outH), hHi = adaptiveEnd(oh, H, outH);
       for (let ow = 0; ow < outW; ow++) {
-        const wLo = (ow * W) / outW, wHi = ((ow + 1) * W + outW - 1) / outW;
+        const wLo = adaptiveStart(ow, W, outW), wHi = adaptiveEnd(ow, W, outW);
+        const size = <f32>((hHi - hLo) * (wHi - wLo));
+        const yp = f32p(out, oh * outW + ow);
+        const v: f32 = backward ? load<f32>(yp) / size : 0;
         let s: f32 = 0;
         for (let ih = hLo; ih < hHi; ih++) {
           const row = f32p(plane, ih * W);
-          for (let iw = wLo; iw < wHi; iw++) s += load<f32>(f32p(row, iw));
+          for (let iw = wLo; iw < wHi; iw++) {
+            const q = f32p(row, iw);
+            if (backward) store<f32>(q, load<f32>(q) + v);
+            else s += load<f32>(q);
+          }
         }
-        store<f32>(f32p(out, oh * outW + ow), s / <f32>((hHi - hLo) * (wHi - wLo)));
+        if (!backward) store<f32>(yp, s / size);
       }
     }
   }
 }
 
+// pool_adaptive_avg2d_fwd(src, NC, H, W, outH, outW, dst)
+//   src f32 [NC, H, W]; dst f32 [NC, outH, outW] OVERWRITTEN with window means, windows
+//   [floor(i*In/Out), ceil((i+1)*In/Out)) per axis (PyTorch).
+export function pool_adaptive_avg2d_fwd(src: usize, NC: i32, H: i32, W: i32, outH: i32, outW: i32, dst: usize): void {
+  adaptiveAvgWindows(src, dst, NC, H, W, outH, outW, false);
+}
+
 // pool_adaptive_avg2d_bwd(dy, NC, H, W, outH, outW, dx)
 //   dy f32 [NC, outH, outW]; dx f32 [NC, H, W] ACCUMULATED into: each window tap gets dy / window size.
 export function pool_adaptive_avg2d_bwd(dy: usize, NC: i32, H: i32, W: i32, outH: i32, outW: i32, dx: usize): void {
-  const HW = H * W;
-  const OL = outH * outW;
-  for (let p = 0; p < NC; p++) {
-    const plane = f32p(dx, p * HW);
-    const g = f32p(dy, p * OL);
-    for (let oh = 0; oh < outH; oh++) {
-      const hLo = (oh * H) / outH, hHi = ((oh + 1) * H + outH - 1) / outH;
-      for (let ow = 0; ow < outW; ow++) {
-        const wLo = (ow * W) / outW, wHi = ((ow + 1) * W + outW - 1) / outW;
-        const v = load<f32>(f32p(g, oh * outW + ow)) / <f32>((hHi - hLo) * (wHi - wLo));
-        for (let ih = hLo; ih < hHi; ih++) {
-          const row = f32p(plane, ih * W);
-          for (let iw = wLo; iw < wHi; iw++) {
-            const q = f32p(row, iw);
-            store<f32>(q, load<f32>(q) + v);
-          }
-        }
-      }
-    }
-  }
+  adaptiveAvgWindows(dx, dy, NC, H, W, outH, outW, true);
 }
