@@ -63,6 +63,13 @@ const DOOR = join(SRC, 'runtime', 'backend.ts');
 const allowed = (f) => rel(f).startsWith('ops/') || rel(f).startsWith('runtime/') || ['tensor.ts', 'storage.ts', 'index.ts'].includes(rel(f));
 const backendUsers = all.filter((f) => !allowed(f) && (graph.get(f) ?? []).includes(DOOR)).map(rel).sort();
 
+// `--imports-of <file>`: the value imports of one file (relative to src/), for tests.
+const of = process.argv.indexOf('--imports-of');
+if (of >= 0) {
+  console.log(JSON.stringify((graph.get(join(SRC, process.argv[of + 1])) ?? []).map(rel)));
+  process.exit(0);
+}
+
 const report = { cycles, backendOutsideTheDoor: backendUsers };
 if (process.argv.includes('--json')) console.log(JSON.stringify(report));
 else {

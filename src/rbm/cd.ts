@@ -1,20 +1,12 @@
-// Contrastive divergence (CD-k) and persistent CD for RBMs, written straight against the kernels:
-// a training step is a handful of GEMMs with fused bias + sigmoid epilogues, the seeded Bernoulli
-// sampler, and in-place parameter updates; it records nothing on the autograd tape and allocates
-// nothing once its workspace exists.
-//
-// For a batch of B rows, the positive statistics (v0, P(h|v0)) and the negative ones (vₖ, P(h|vₖ))
-// are stacked as V2 = [v0; vₖ] [2B, V] and P2 = [P(h|v0); P(h|vₖ)] [2B, H]; after scaling P2's halves
-// by +lr/B and -lr/B, the whole weight gradient is one GEMM  W ← β·W + P2ᵀ·V2  (or into the velocity
-// when there is momentum).
-import { noGrad } from '../autograd/grad-mode.js';
+// Contrastive divergence (CD-k) and persistent CD for RBMs: the trainer (options, workspace,
+// chains) and RBM.fit's loop. The step itself is a handful of fused kernels behind src/ops/rbm.ts; it
+// records nothing on the autograd tape and allocates nothing once its workspace exists.
 import { Tensor } from '../tensor.js';
-import { backend } from '../runtime/backend.js';
-import { gemm, type Mat } from '../ops/matmul.js';
-import { BiasKind, Unary } from '../runtime/protocol.js';
+import { cdStep, cdUpdate, type CdWorkspace } from '../ops/rbm.js';
+import { concat } from '../ops/join.js';
 import { DataLoader, TensorDataset } from '../data/index.js';
 import type { RBM } from './rbm.js';
-import { checkSteps } from './rbm.js';
+import { checkSteps } from './checks.js';
 import { checkOptions, type ArgSpec } from '../options.js';
 
 export interface CDOptions {
@@ -77,8 +69,6 @@ function buffer(shape: number[]): Tensor {
   return Tensor._empty(shape, 'float32').keep();
 }
 
-const rowMajor = (ptr: number, rows: number, cols: number): Mat => ({ ptr, rows, cols, trans: 0, ld: cols });
-
 export class ContrastiveDivergence {
   readonly lr: number;
   readonly momentum: number;
@@ -119,29 +109,6 @@ export class ContrastiveDivergence {
     this.capacity = B;
   }
 
-  // out[rows, H] = σ(x·Wᵀ + c) (no σ for Gaussian hidden units). The bias rides in the GEMM epilogue;
-  // the sigmoid is a separate SIMD pass, cheaper than the epilogue's per-element scalar exp.
-  private up(x: number, rows: number, out: number): void {
-    const { nVisible: V, nHidden: H, weight, hiddenBias, hiddenType } = this.model;
-    gemm(rowMajor(x, rows, V), { ptr: weight.ptr('RBM'), rows: V, cols: H, trans: 1, ld: V }, out, H, 0,
-      { bias: hiddenBias.ptr('RBM'), biasKind: BiasKind.perColumn });
-    if (hiddenType === 'bernoulli') backend.k.rbm_sigmoid(out, rows * H);
-  }
-
-  // out[rows, V] = σ(h·W + b) (no σ for Gaussian visible units).
-  private down(h: number, rows: number, out: number): void {
-    const { nVisible: V, nHidden: H, weight, visibleBias, visibleType } = this.model;
-    gemm(rowMajor(h, rows, H), rowMajor(weight.ptr('RBM'), H, V), out, V, 0,
-      { bias: visibleBias.ptr('RBM'), biasKind: BiasKind.perColumn });
-    if (visibleType === 'bernoulli') backend.k.rbm_sigmoid(out, rows * V);
-  }
-
-  private draw(mean: number, out: number, n: number, gaussian: boolean): void {
-    const k = backend.k;
-    if (gaussian) { k.rng_normal(out, n, 0, 1); k.rbm_add_inplace(out, mean, n); }
-    else k.rng_bernoulli(mean, out, n);
-  }
-
   /**
    * One CD-k (or PCD-k) update from a mini-batch v0 [B, nVisible]. Returns the batch's
    * reconstruction error (mean squared error per visible unit of P(v | h ~ P(h | v0))).
@@ -155,45 +122,14 @@ export class ContrastiveDivergence {
     if (opts.validate !== false) model.checkVisible(v0, 'fit');
     const B = v0.shape[0];
     if (B === 0) return NaN;
-    const { nVisible: V, nHidden: H } = model;
     this.reserve(B);
-    const k = backend.k;
-    const V2 = this.V2!.ptr(), P2 = this.P2!.ptr(), hs = this.hs!.ptr(), vs = this.vs!.ptr();
-    const vNeg = V2 + B * V * 4, pNeg = P2 + B * H * 4;
-    const gV = model.visibleType === 'gaussian', gH = model.hiddenType === 'gaussian';
-    const src = v0.contiguous();
-    k.ew_copy_2d(src.ptr(), V, V2, V, B, V);
-    if (src !== v0) src.dispose();
-
-    // Positive phase and the first reconstruction.
-    this.up(V2, B, P2);
-    this.draw(P2, hs, B * H, gH);
-    this.down(hs, B, vNeg);
-    const err = k.rbm_sq_err(V2, vNeg, B * V) / (B * V);
-
-    // Negative phase: CD continues from the reconstruction, PCD from its persistent chains.
-    let start = 1;
-    if (this.persistent) {
-      if (!this.chains || this.chains.shape[0] < B) {
-        this.chains?.dispose();
-        this.chains = buffer([B, V]);
-        this.draw(vNeg, this.chains.ptr(), B * V, gV); // chains start at samples near the data
-      }
-      k.ew_copy_2d(this.chains.ptr(), V, vs, V, B, V);
-      start = 0;
-    } else if (this.k > 1) {
-      this.draw(vNeg, vs, B * V, gV);
+    let fresh = false;
+    if (this.persistent && (!this.chains || this.chains.shape[0] < B)) {
+      this.chains?.dispose();
+      this.chains = buffer([B, model.nVisible]);
+      fresh = true;
     }
-    for (let s = start; s < this.k; s++) {
-      this.up(vs, B, pNeg);
-      this.draw(pNeg, hs, B * H, gH);
-      this.down(hs, B, vNeg);
-      if (s < this.k - 1) this.draw(vNeg, vs, B * V, gV);
-    }
-    if (this.persistent) this.draw(vNeg, this.chains!.ptr(), B * V, gV);
-    this.up(vNeg, B, pNeg);
-    this.apply(B);
-    return err;
+    return cdStep(model, this.workspace(), this, v0, this.k, this.persistent ? this.chains : null, fresh);
   }
 
   /**
@@ -209,47 +145,13 @@ export class ContrastiveDivergence {
         throw new Error(`ContrastiveDivergence.update: ${name} must have shape [${v0.shape?.[0] ?? 'B'}, ${model.nVisible}], got ${t instanceof Tensor ? `[${t.shape}]` : typeof t}`);
       }
     }
-    const B = v0.shape[0];
-    if (B === 0) return;
-    const { nVisible: V, nHidden: H } = model;
-    this.reserve(B);
-    const k = backend.k;
-    const V2 = this.V2!.ptr(), P2 = this.P2!.ptr();
-    for (const [t, at] of [[v0, V2], [vNeg, V2 + B * V * 4]] as const) {
-      const c = t.contiguous();
-      k.ew_copy_2d(c.ptr(), V, at, V, B, V);
-      if (c !== t) c.dispose();
-    }
-    this.up(V2, 2 * B, P2);
-    this.apply(B);
+    if (v0.shape[0] === 0) return;
+    this.reserve(v0.shape[0]);
+    cdUpdate(model, this.workspace(), this, v0, vNeg);
   }
 
-  // Applies the update from the statistics in V2 and P2 (B positive rows, then B negative rows).
-  private apply(B: number): void {
-    const model = this.model;
-    const { nVisible: V, nHidden: H } = model;
-    const k = backend.k;
-    const V2 = this.V2!.ptr(), P2 = this.P2!.ptr();
-    const scale = this.lr / B, m = this.momentum;
-    // An in-place update of the parameters (leaves): versions bump, like an optimizer step's.
-    const [W, b, c] = noGrad(() => [model.weight, model.visibleBias, model.hiddenBias].map((p) => p._writePtr('RBM')));
-    // Biases first, from the unscaled statistics.
-    k.rbm_bias_velocity(this.velB.ptr(), V2, V2 + B * V * 4, B, V, scale, m);
-    k.ew_axpy(b, this.velB.ptr(), V, 1);
-    k.rbm_bias_velocity(this.velC.ptr(), P2, P2 + B * H * 4, B, H, scale, m);
-    k.ew_axpy(c, this.velC.ptr(), H, 1);
-    // Signed, scaled hidden statistics; then one GEMM for the whole weight gradient.
-    k.ew_unary(Unary.mulScalar, P2, P2, B * H, scale, 0);
-    k.ew_unary(Unary.mulScalar, P2 + B * H * 4, P2 + B * H * 4, B * H, -scale, 0);
-    const P2t: Mat = { ptr: P2, rows: H, cols: 2 * B, trans: 1, ld: H };
-    if (this.velW) {
-      const vel = this.velW.ptr();
-      gemm(P2t, rowMajor(V2, 2 * B, V), vel, V, m);
-      if (this.weightDecay) k.ew_axpy(vel, W, H * V, -this.lr * this.weightDecay);
-      k.ew_axpy(W, vel, H * V, 1);
-    } else {
-      gemm(P2t, rowMajor(V2, 2 * B, V), W, V, 1 - this.lr * this.weightDecay);
-    }
+  private workspace(): CdWorkspace {
+    return { V2: this.V2!, P2: this.P2!, hs: this.hs!, vs: this.vs!, velB: this.velB, velC: this.velC, velW: this.velW };
   }
 
   /** Frees the workspace, chains and velocities. */
@@ -342,12 +244,7 @@ export function fitRBM(model: RBM, data: unknown, opts: FitOptions): EpochStats[
 }
 
 function concatRows(parts: Tensor[]): Tensor {
-  const V = parts[0].shape[1];
-  const n = parts.reduce((a, t) => a + t.shape[0], 0);
-  const out = buffer([n, V]);
-  let row = 0;
-  for (const t of parts) { backend.k.ew_copy_2d(t.ptr(), V, out.ptr() + row * V * 4, V, t.shape[0], V); row += t.shape[0]; }
-  return out;
+  return concat(parts, 0).keep();
 }
 
 function meanOf(t: Tensor): number {

@@ -6,7 +6,8 @@
 // Conditionals: P(h = 1 | v) = σ(Wv + c), P(v = 1 | h) = σ(Wᵀh + b); Gaussian units have mean
 // Wv + c (or Wᵀh + b) and unit variance.
 import { Tensor } from '../tensor.js';
-import { backend } from '../runtime/backend.js';
+import { countOutsideUnit, drawUnitsFrom, flipOnePerRow } from '../ops/rbm.js';
+import { checkSteps } from './checks.js';
 import { tidy } from '../lifetime.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { linear } from '../ops/matmul.js';
@@ -66,10 +67,7 @@ export function checkUnitType(t: unknown, what: string, op: string): UnitType {
   return t as UnitType;
 }
 
-export function checkSteps(k: unknown, op: string, what = 'k'): number {
-  if (typeof k !== 'number' || !Number.isInteger(k) || k < 1) throw new Error(`${op}: ${what} must be an integer >= 1, got ${k}`);
-  return k;
-}
+export { checkSteps };
 
 export function checkSize(n: unknown, what: string, op: string): number {
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) throw new Error(`${op}: ${what} must be a positive integer, got ${n}`);
@@ -78,16 +76,14 @@ export function checkSize(n: unknown, what: string, op: string): number {
 
 /** Throws unless every value of x lies in [0, 1] (what Bernoulli visible units can model). */
 export function checkUnitInterval(x: Tensor, op: string): void {
-  const c = x.contiguous();
-  const bad = c.numel() ? backend.k.rbm_count_outside_unit(c.ptr(op), c.numel()) : 0;
+  const bad = countOutsideUnit(x, op);
   if (bad > 0) {
-    const values = c.data();
+    const values = x.data();
     let i = 0;
     while (values[i] >= 0 && values[i] <= 1) i++;
-    throw new Error(`${op}: Bernoulli visible units need data in [0, 1], but ${bad} of ${c.numel()} values are outside ` +
+    throw new Error(`${op}: Bernoulli visible units need data in [0, 1], but ${bad} of ${x.numel()} values are outside ` +
       `(first: ${values[i]} at flat index ${i}); scale the data to [0, 1] or use { visible: 'gaussian' }`);
   }
-  if (c !== x) c.dispose();
 }
 
 export class RBM extends Module {
@@ -213,10 +209,7 @@ export class RBM extends Module {
     return noGrad(() => tidy(() => {
       const rows = v.reshape([-1, this.nVisible]);
       const n = rows.shape[0];
-      const flipped = rows.contiguous().clone();
-      const at = randint(0, this.nVisible, [n]).data();
-      const base = flipped.ptr() >> 2, f32 = backend.f32;
-      for (let r = 0; r < n; r++) { const i = base + r * this.nVisible + at[r]; f32[i] = 1 - f32[i]; }
+      const flipped = flipOnePerRow(rows, randint(0, this.nVisible, [n]).data());
       const pl = this.freeEnergy(flipped).sub(this.freeEnergy(rows)).logSigmoid().mul(this.nVisible);
       return pl.reshape(v.shape.slice(0, -1));
     }));
@@ -276,14 +269,8 @@ export class RBM extends Module {
 
 /** A draw from units with the given means: Bernoulli(p), or mean + N(0, 1) for Gaussian units. */
 export function drawUnits(mean: Tensor, type: UnitType, disposeMean = true): Tensor {
-  const m = mean.contiguous();
-  const out = Tensor._empty(m.shape);
-  if (out.numel()) {
-    const k = backend.k;
-    if (type === 'bernoulli') k.rng_bernoulli(m.ptr('sample'), out.ptr(), out.numel());
-    else { k.rng_normal(out.ptr(), out.numel(), 0, 1); k.rbm_add_inplace(out.ptr(), m.ptr('sample'), out.numel()); }
-  }
-  if (disposeMean) { if (m !== mean) m.dispose(); mean.dispose(); }
+  const out = drawUnitsFrom(mean, type === 'gaussian');
+  if (disposeMean) mean.dispose();
   return out;
 }
 
