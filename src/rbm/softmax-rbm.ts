@@ -106,7 +106,7 @@ export class SoftmaxRBM extends Module {
   readonly nHidden: number;
   /** Rating levels K. */
   readonly nRatings: number;
-  /** [nHidden, nItems·K]: column i·K + (r - 1) belongs to rating r of item i. */
+  /** Shape [nHidden, nItems·K]; column i·K + (r - 1) belongs to rating r of item i. */
   weight!: Tensor;
   /** [nItems·K] */
   visibleBias!: Tensor;
