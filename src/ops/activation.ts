@@ -1,6 +1,5 @@
 // Activations (fused SIMD kernels forward and backward) and numerically stable softmax / log-softmax.
 import { Tensor } from '../tensor.js';
-import { backend } from '../runtime/backend.js';
 import { MIN_PARALLEL_ELEMENTS, parallelRows } from '../runtime/parallel.js';
 import type { UnaryName } from '../runtime/protocol.js';
 import { needsGrad, record } from '../autograd/node.js';

@@ -5,13 +5,13 @@ import { isNode, nodeModule } from './platform.js';
 import { THREADED_KERNELS, type ThreadedKernel } from './protocol.js';
 
 // Control block (int32 words): SEQ (the call number, bumped per call; -1 stops the workers), DONE
-// (bumped by a worker after every job it finishes: the caller sleeps on it), HOOK (test-only, see
-// thread-worker.js), a pad, then one slot per thread: [kernel index, argc, STATE, message length,
+// (bumped by a worker after every job it finishes: the caller sleeps on it), HOOK (word 2, test-only:
+// only thread-worker.js and tests/thread-stress.test.ts read it), a pad, then one slot per thread: [kernel index, argc, STATE, message length,
 // argc float64s]. A slot's STATE goes CLAIMABLE -> RUNNING (claimed by its worker or, if the
 // caller gets there first, by the caller) -> FINISHED or FAILED (the error message then fills the
 // argument words); EMPTY: no job this call. Completion is per slot, not one shared count, so a
 // worker that the watchdog gave up on can only ever write its own, retired slot.
-const SEQ = 0, DONE = 1, HOOK = 2, SLOT_BASE = 4, SLOT_INTS = 64, MAX_THREADS = 64;
+const SEQ = 0, DONE = 1, SLOT_BASE = 4, SLOT_INTS = 64, MAX_THREADS = 64;
 const STATE = 2, MSG_LEN = 3, CLAIMABLE = 0, RUNNING = 1, FINISHED = 2, FAILED = 3, EMPTY = 4;
 const MAX_ARGS = (SLOT_INTS - 4) / 2;
 // Call numbers stay positive: a wrap to negative would read as "stop" (after 2^31 calls, about six
