@@ -300,3 +300,22 @@ describe('ClassRBM training and bad input', () => {
     expect(() => m.fit(x, wg.tensor(Int32Array.from([0, 1, 2, 2])), { objective: 'contrastive' } as any)).toThrow(/objective must be one of generative, discriminative, hybrid/);
   });
 });
+
+describe('memory stays flat across repeated fit calls (no event-loop turn)', () => {
+  it('SoftmaxRBM.fit / predict and ClassRBM.fit', () => {
+    const all = wg.data.loadRatings(readFileSync(new URL('../examples/data/synthetic-u.data', import.meta.url), 'utf8'));
+    const [train, test] = wg.data.splitRatings(all, { testFraction: 0.2 });
+    wg.manualSeed(0);
+    const m = new wg.rbm.SoftmaxRBM(all.nItems, 20);
+    const c = new wg.rbm.ClassRBM(16, 8, 3);
+    const x = wg.rand([64, 16]), y = wg.randint(0, 3, [64]);
+    const round = () => {
+      m.fit(train, { epochs: 1, batchSize: 10 });
+      c.fit(x, y, { epochs: 1, batchSize: 16, objective: 'hybrid' });
+      return wg.backendInfo().memory.inUse;
+    };
+    const first = round();
+    const later = [round(), round(), round(), round(), round()];
+    expect(Math.max(...later)).toBeLessThanOrEqual(first);
+  });
+});

@@ -76,6 +76,7 @@ export class ClassRBM extends Module {
   hiddenBias!: Tensor;
   /** d [nClasses] */
   classBias!: Tensor;
+  private sgd: SGD | null = null;
 
   constructor(nVisible: number, nHidden: number, nClasses: number, opts: ClassRBMOptions = {}) {
     super();
@@ -105,9 +106,8 @@ export class ClassRBM extends Module {
     if (!(y instanceof Tensor) || y.dtype !== 'int32' || y.ndim !== 1 || y.shape[0] !== n) {
       throw new Error(`ClassRBM.${op}: expected int32 class indices of shape [${n}], got ${y instanceof Tensor ? `${y.dtype} [${y.shape}]` : typeof y}`);
     }
-    if (n && (y.min().item() < 0 || y.max().item() >= this.nClasses)) {
-      throw new Error(`ClassRBM.${op}: class indices must lie in 0..${this.nClasses - 1}, got values in ${y.min().item()}..${y.max().item()}`);
-    }
+    const [lo, hi] = n ? frame(() => [y.min().item(), y.max().item()]) : [0, 0];
+    if (lo < 0 || hi >= this.nClasses) throw new Error(`ClassRBM.${op}: class indices must lie in 0..${this.nClasses - 1}, got values in ${lo}..${hi}`);
   }
 
   /** Class scores s_y(x) = d_y + Σ_j softplus(c_j + U_jy + W_j·x), [N, nClasses]: the logits of p(y | x). Differentiable. */
@@ -172,7 +172,15 @@ export class ClassRBM extends Module {
     if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`${op}: epochs must be a non-negative integer, got ${epochs}`);
     if (!Number.isInteger(bs) || bs < 1) throw new Error(`${op}: batchSize must be a positive integer, got ${bs}`);
     const params = this.parameters();
-    const opt = opts.optimizer ? opts.optimizer(params) : new SGD(params, { lr: opts.lr ?? 0.05, momentum: opts.momentum ?? 0.9 });
+    // The default SGD is kept on the model: its velocity carries over between fit calls and no
+    // momentum buffers are left behind by each call.
+    let opt: Optimizer<any>;
+    if (opts.optimizer) opt = opts.optimizer(params);
+    else {
+      this.sgd ??= new SGD(params, { lr: 0.05, momentum: 0.9 });
+      for (const g of this.sgd.paramGroups) { g.lr = opts.lr ?? 0.05; g.momentum = opts.momentum ?? 0.9; }
+      opt = this.sgd;
+    }
     const N = x.shape[0];
     const history: ClassEpochStats[] = [];
     for (let epoch = 1; epoch <= epochs; epoch++) {
@@ -199,6 +207,7 @@ export class ClassRBM extends Module {
         });
         nllSum += nll; gapSum += gap; batches++;
       }
+      order.dispose();
       const stats: ClassEpochStats = { epoch, epochs, nll: nllSum / batches, cdGap: gapSum / batches, seconds: (performance.now() - t0) / 1000 };
       history.push(stats);
       if (opts.verbose) console.log(`ClassRBM ${objective} epoch ${epoch}/${epochs}  -log p(y|x) ${stats.nll.toFixed(4)}  ${stats.seconds.toFixed(1)} s`);

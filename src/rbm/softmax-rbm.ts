@@ -113,6 +113,7 @@ export class SoftmaxRBM extends Module {
   /** [nHidden] */
   hiddenBias!: Tensor;
   private biasesSet = false;
+  private optimizer: SGD | null = null;
 
   constructor(nItems: number, nHidden: number, opts: SoftmaxRBMOptions = {}) {
     super();
@@ -205,7 +206,7 @@ export class SoftmaxRBM extends Module {
 
   /**
    * Trains with CD-k on mini-batches of users (SGD with momentum; weight decay on the weights only;
-   * the momentum starts from zero at each call). Every user in `data` needs at least one rating. Returns one SoftmaxEpochStats per epoch.
+   * the velocity carries over from one call to the next). Every user in `data` needs at least one rating. Returns one SoftmaxEpochStats per epoch.
    */
   fit(data: RatingsInput, opts: SoftmaxFitOptions = {}): SoftmaxEpochStats[] {
     const op = 'SoftmaxRBM.fit';
@@ -224,7 +225,13 @@ export class SoftmaxRBM extends Module {
     if ((opts.initVisibleBias ?? true) && !this.biasesSet) this.setVisibleBias(rows);
     this.biasesSet = true;
     // SGD on the negated CD statistics is the paper's update: velocity ← m·velocity - lr·(∂ + wd·W).
-    const opt = new SGD([{ params: [this.weight], weightDecay: wd }, { params: [this.visibleBias, this.hiddenBias], weightDecay: 0 }], { lr, momentum: m });
+    // One optimizer per model, so the velocity carries over between fit calls (and no momentum
+    // buffers are left behind by each call).
+    if (!this.optimizer) {
+      this.optimizer = new SGD([{ params: [this.weight], weightDecay: wd }, { params: [this.visibleBias, this.hiddenBias], weightDecay: 0 }], { lr, momentum: m });
+    }
+    const opt = this.optimizer;
+    opt.paramGroups.forEach((g, i) => { g.lr = lr; g.momentum = m; g.weightDecay = i === 0 ? wd : 0; });
     const history: SoftmaxEpochStats[] = [];
     const order = Int32Array.from({ length: nUsers }, (_, i) => i);
     for (let epoch = 1; epoch <= epochs; epoch++) {
@@ -239,7 +246,7 @@ export class SoftmaxRBM extends Module {
       let sq = 0, count = 0;
       for (let start = 0; start < nUsers; start += batchSize) {
         const users = order.subarray(start, Math.min(nUsers, start + batchSize));
-        const [e, n] = this.trainStep(opt, this.batchOf(rows, users), k);
+        const [e, n] = this.trainStep(opt, rows, users, k);
         sq += e; count += n;
       }
       const seconds = (performance.now() - t0) / 1000;
@@ -255,8 +262,9 @@ export class SoftmaxRBM extends Module {
 
   // One CD update from a batch through the optimizer (fused momentum and weight decay); returns the
   // squared error of the reconstruction's expected ratings and the number of ratings.
-  private trainStep(opt: SGD, batch: Tensor, k: number): [number, number] {
+  private trainStep(opt: SGD, rows: UserRows, users: ArrayLike<number>, k: number): [number, number] {
     return frame(() => {
+      const batch = this.batchOf(rows, users);   // made inside the frame: freed when the step ends
       const g = this.statistics(batch, k, false, -1 / batch.shape[0]);
       this.weight.grad = g.weight;
       this.visibleBias.grad = g.visibleBias;
