@@ -79,6 +79,75 @@ import { ACT_NONE, ACT_RELU, ACT_LEAKY_RELU, ACT_SIGMOID, ACT_TANH } from './pro
 
 // ---- im2col / col2im ----
 
+// im2col and col2im (its adjoint) walk the same taps: for channel c and tap (ki, kj), column-matrix
+// row (c*kH + ki)*kW + kj, the output rows oh in [ohLo, ohHi) and columns ow in [lo, hi) whose input
+// position (oh*strideH + offH, ow*strideW + offW) lies inside the image.
+//   im2col (adjoint false): cols[row, oh*outW + ow] = img[c, ih, iw], and 0 at the padding taps.
+//   col2im (adjoint true):  img[c, ih, iw] += cols[row, oh*outW + ow]; padding taps are dropped.
+// Inlined with a constant `adjoint`, each caller compiles to its own loop without the branch.
+@inline function im2colTaps(
+  img: usize, C: i32, H: i32, W: i32, kH: i32, kW: i32, padH: i32, padW: i32,
+  strideH: i32, strideW: i32, dilH: i32, dilW: i32, outH: i32, outW: i32, cols: usize, ld: i32, adjoint: bool,
+): void {
+  const L = outH * outW;
+  const ldBytes = <usize>ld << 2;
+  if (kH == 1 && kW == 1 && padH == 0 && padW == 0 && strideH == 1 && strideW == 1 && outH == H && outW == W) {
+    // 1x1 conv: the column matrix is the image itself
+    if (ld == L) {
+      if (adjoint) rowAdd(img, cols, C * L);
+      else rowCopy(cols, img, C * L);
+    } else {
+      for (let c = 0; c < C; c++) {
+        if (adjoint) rowAdd(f32p(img, c * L), cols + <usize>c * ldBytes, L);
+        else rowCopy(cols + <usize>c * ldBytes, f32p(img, c * L), L);
+      }
+    }
+    return;
+  }
+  let rowStart = cols;
+  const rowBytes = <usize>outW << 2;
+  for (let c = 0; c < C; c++) {
+    const plane = f32p(img, c * H * W);
+    for (let ki = 0; ki < kH; ki++) {
+      const offH = ki * dilH - padH;
+      const ohLo = lowOut(offH, strideH, outH);
+      const ohHi = highOut(offH, strideH, H, ohLo, outH);
+      for (let kj = 0; kj < kW; kj++) {
+        const offW = kj * dilW - padW;
+        const lo = lowOut(offW, strideW, outW);
+        const hi = highOut(offW, strideW, W, lo, outW);
+        let d = rowStart;
+        if (!adjoint) rowZero(d, ohLo * outW);
+        d += <usize>ohLo * rowBytes;
+        for (let oh = ohLo; oh < ohHi; oh++) {
+          const row = f32p(plane, (oh * strideH + offH) * W);
+          if (adjoint) {
+            if (strideW == 1) {
+              rowAdd(f32p(row, lo + offW), f32p(d, lo), hi - lo);
+            } else {
+              for (let ow = lo; ow < hi; ow++) {
+                const p = f32p(row, ow * strideW + offW);
+                store<f32>(p, load<f32>(p) + load<f32>(f32p(d, ow)));
+              }
+            }
+          } else {
+            rowZero(d, lo);
+            if (strideW == 1) {
+              rowCopy(f32p(d, lo), f32p(row, lo + offW), hi - lo);
+            } else {
+              for (let ow = lo; ow < hi; ow++) store<f32>(f32p(d, ow), load<f32>(f32p(row, ow * strideW + offW)));
+            }
+            rowZero(f32p(d, hi), outW - hi);
+          }
+          d += rowBytes;
+        }
+        if (!adjoint) rowZero(d, (outH - ohHi) * outW);
+        rowStart += ldBytes;
+      }
+    }
+  }
+}
+
 // conv_im2col(src, C, H, W, kH, kW, padH, padW, strideH, strideW, dilH, dilW, outH, outW, dst, ldDst)
 //   src: f32 [C, H, W] (one image). dst: f32 [C*kH*kW rows, outH*outW columns] with row stride
 //   ldDst >= outH*outW (elements), OVERWRITTEN (only the outH*outW columns of each row are touched,
@@ -90,45 +159,7 @@ export function conv_im2col(
   src: usize, C: i32, H: i32, W: i32, kH: i32, kW: i32, padH: i32, padW: i32,
   strideH: i32, strideW: i32, dilH: i32, dilW: i32, outH: i32, outW: i32, dst: usize, ldDst: i32,
 ): void {
-  const L = outH * outW;
-  const ldBytes = <usize>ldDst << 2;
-  if (kH == 1 && kW == 1 && padH == 0 && padW == 0 && strideH == 1 && strideW == 1 && outH == H && outW == W) {
-    // 1x1 conv: the column matrix is the image itself
-    if (ldDst == L) rowCopy(dst, src, C * L);
-    else for (let c = 0; c < C; c++) rowCopy(dst + <usize>c * ldBytes, f32p(src, c * L), L);
-    return;
-  }
-  let rowStart = dst;
-  const rowBytes = <usize>outW << 2;
-  for (let c = 0; c < C; c++) {
-    const plane = f32p(src, c * H * W);
-    for (let ki = 0; ki < kH; ki++) {
-      const offH = ki * dilH - padH;
-      const ohLo = lowOut(offH, strideH, outH);
-      const ohHi = highOut(offH, strideH, H, ohLo, outH);
-      for (let kj = 0; kj < kW; kj++) {
-        const offW = kj * dilW - padW;
-        const lo = lowOut(offW, strideW, outW);
-        const hi = highOut(offW, strideW, W, lo, outW);
-        let d = rowStart;
-        rowZero(d, ohLo * outW);
-        d += <usize>ohLo * rowBytes;
-        for (let oh = ohLo; oh < ohHi; oh++) {
-          const row = f32p(plane, (oh * strideH + offH) * W);
-          rowZero(d, lo);
-          if (strideW == 1) {
-            rowCopy(f32p(d, lo), f32p(row, lo + offW), hi - lo);
-          } else {
-            for (let ow = lo; ow < hi; ow++) store<f32>(f32p(d, ow), load<f32>(f32p(row, ow * strideW + offW)));
-          }
-          rowZero(f32p(d, hi), outW - hi);
-          d += rowBytes;
-        }
-        rowZero(d, (outH - ohHi) * outW);
-        rowStart += ldBytes;
-      }
-    }
-  }
+  im2colTaps(src, C, H, W, kH, kW, padH, padW, strideH, strideW, dilH, dilW, outH, outW, dst, ldDst, false);
 }
 
 // conv_im2col_images(src, imageStride, count, C, ..., dst, ldDst): conv_im2col of `count` images
@@ -152,42 +183,7 @@ export function conv_col2im(
   src: usize, C: i32, H: i32, W: i32, kH: i32, kW: i32, padH: i32, padW: i32,
   strideH: i32, strideW: i32, dilH: i32, dilW: i32, outH: i32, outW: i32, dst: usize, ldSrc: i32,
 ): void {
-  const L = outH * outW;
-  const ldBytes = <usize>ldSrc << 2;
-  if (kH == 1 && kW == 1 && padH == 0 && padW == 0 && strideH == 1 && strideW == 1 && outH == H && outW == W) {
-    if (ldSrc == L) rowAdd(dst, src, C * L);
-    else for (let c = 0; c < C; c++) rowAdd(f32p(dst, c * L), src + <usize>c * ldBytes, L);
-    return;
-  }
-  let s = src;
-  const rowBytes = <usize>outW << 2;
-  for (let c = 0; c < C; c++) {
-    const plane = f32p(dst, c * H * W);
-    for (let ki = 0; ki < kH; ki++) {
-      const offH = ki * dilH - padH;
-      const ohLo = lowOut(offH, strideH, outH);
-      const ohHi = highOut(offH, strideH, H, ohLo, outH);
-      for (let kj = 0; kj < kW; kj++) {
-        const offW = kj * dilW - padW;
-        const lo = lowOut(offW, strideW, outW);
-        const hi = highOut(offW, strideW, W, lo, outW);
-        let sr = s + <usize>ohLo * rowBytes;
-        for (let oh = ohLo; oh < ohHi; oh++) {
-          const row = f32p(plane, (oh * strideH + offH) * W);
-          if (strideW == 1) {
-            rowAdd(f32p(row, lo + offW), f32p(sr, lo), hi - lo);
-          } else {
-            for (let ow = lo; ow < hi; ow++) {
-              const p = f32p(row, ow * strideW + offW);
-              store<f32>(p, load<f32>(p) + load<f32>(f32p(sr, ow)));
-            }
-          }
-          sr += rowBytes;
-        }
-        s += ldBytes;
-      }
-    }
-  }
+  im2colTaps(dst, C, H, W, kH, kW, padH, padW, strideH, strideW, dilH, dilW, outH, outW, src, ldSrc, true);
 }
 
 // ---- batched-GEMM layout <-> NCHW ----
