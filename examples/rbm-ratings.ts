@@ -9,7 +9,7 @@
 // validation RMSE, and the blend weights are fitted on the validation ratings. The test ratings are
 // only scored.
 //
-//   npx tsx examples/rbm-ratings.ts            # ~2-3 minutes on one thread
+//   npx tsx examples/rbm-ratings.ts            # 1.5-2.5 minutes on one thread
 //   npx tsx examples/rbm-ratings.ts --epochs 60 --data ~/ml-100k/u.data
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import * as wg from '../src/index.js';
