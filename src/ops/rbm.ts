@@ -10,7 +10,8 @@ import { Tensor } from '../tensor.js';
 import { backend } from '../runtime/backend.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { gemm, type Mat } from './matmul.js';
-import { BiasKind, Unary } from '../runtime/protocol.js';
+import { BiasKind, SoftmaxVisibleMode, Unary, type SoftmaxVisibleModeName } from '../runtime/protocol.js';
+import { rand } from './creation.js';
 
 /** The model as the kernels see it. */
 export interface RbmParams {
@@ -174,4 +175,24 @@ export function flipOnePerRow(rows: Tensor, at: ArrayLike<number>): Tensor {
   const base = flipped.ptr() >> 2, f32 = backend.f32;
   for (let r = 0; r < rows.shape[0]; r++) { const i = base + r * V + at[r]; f32[i] = 1 - f32[i]; }
   return flipped;
+}
+
+/**
+ * The softmax-visible kernel (src/rbm/softmax-rbm.ts, Salakhutdinov, Mnih & Hinton's CF RBM). ratings: int32 [B, I] (0 = no rating). act: float32
+ * [B, I·K] visible pre-activations. 'onehot' encodes the ratings; 'probs' / 'sample' give the softmax
+ * (or a one-hot draw from it) on rated items and zeros elsewhere; 'expect' gives the expected rating
+ * of every item, [B, I]. Throws on ratings outside 0..K.
+ */
+export function softmaxVisible(mode: SoftmaxVisibleModeName, act: Tensor | null, ratings: Tensor | null, K: number, op: string): Tensor {
+  const ref = (ratings ?? act)!;
+  const B = ref.shape[0], I = ratings ? ratings.shape[1] : act!.shape[1] / K;
+  const out = Tensor._empty(mode === 'expect' ? [B, I] : [B, I * K]);
+  if (B * I === 0) return out;
+  const a = act ? act.contiguous() : null;
+  const r = ratings ? ratings.contiguous() : null;
+  const u = mode === 'sample' ? rand([B, I]) : null;   // one draw per (user, item), rated or not
+  const bad = backend.k.rbm_softmax_visible(SoftmaxVisibleMode[mode], a ? a.ptr(op) : 0, r ? r.ptr(op) : 0, u ? u.ptr(op) : 0,
+    mode === 'expect' ? 0 : out.ptr(), mode === 'expect' ? out.ptr() : 0, B, I, K);
+  if (bad > 0) throw new Error(`${op}: ${bad} ratings are outside 1..${K} (0 marks a missing rating)`);
+  return out;
 }

@@ -10,8 +10,7 @@
 // Prediction for (user, item): h = P(h | the user's ratings), p_k = softmax_k(b_ik + Σ_j h_j W_j,ik),
 // rating = Σ_k k·p_k (the paper's expected rating).
 import { Tensor } from '../tensor.js';
-import { backend } from '../runtime/backend.js';
-import { SoftmaxVisibleMode, type SoftmaxVisibleModeName } from '../runtime/protocol.js';
+import { softmaxVisible } from '../ops/rbm.js';
 import { frame, framed } from '../lifetime.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { linear, matmul } from '../ops/matmul.js';
@@ -78,28 +77,6 @@ const FIT_ARGS: ArgSpec = {
   types: { k: ['number', 'function'], shuffle: 'boolean', initVisibleBias: 'boolean', verbose: 'boolean', onEpoch: 'function' },
 };
 const GRAD_ARGS: ArgSpec = { op: 'SoftmaxRBM.gradient', keywords: ['k', 'meanField'], types: { k: 'number', meanField: 'boolean' } };
-
-type SoftmaxMode = SoftmaxVisibleModeName;
-
-/**
- * The one door to the softmax-visible kernel. ratings: int32 [B, I] (0 = no rating). act: float32
- * [B, I·K] visible pre-activations. 'onehot' encodes the ratings; 'probs' / 'sample' give the softmax
- * (or a one-hot draw from it) on rated items and zeros elsewhere; 'expect' gives the expected rating
- * of every item, [B, I]. Throws on ratings outside 0..K.
- */
-export function softmaxVisible(mode: SoftmaxMode, act: Tensor | null, ratings: Tensor | null, K: number, op: string): Tensor {
-  const ref = (ratings ?? act)!;
-  const B = ref.shape[0], I = ratings ? ratings.shape[1] : act!.shape[1] / K;
-  const out = Tensor._empty(mode === 'expect' ? [B, I] : [B, I * K]);
-  if (B * I === 0) return out;
-  const a = act ? act.contiguous() : null;
-  const r = ratings ? ratings.contiguous() : null;
-  const u = mode === 'sample' ? rand([B, I]) : null;   // one draw per (user, item), rated or not
-  const bad = backend.k.rbm_softmax_visible(SoftmaxVisibleMode[mode], a ? a.ptr(op) : 0, r ? r.ptr(op) : 0, u ? u.ptr(op) : 0,
-    mode === 'expect' ? 0 : out.ptr(), mode === 'expect' ? out.ptr() : 0, B, I, K);
-  if (bad > 0) throw new Error(`${op}: ${bad} ratings are outside 1..${K} (0 marks a missing rating)`);
-  return out;
-}
 
 export class SoftmaxRBM extends Module {
   readonly nItems: number;
