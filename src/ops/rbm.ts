@@ -11,7 +11,7 @@ import { backend } from '../runtime/backend.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { gemm, type Mat } from './matmul.js';
 import { BiasKind, SoftmaxVisibleMode, Unary, type SoftmaxVisibleModeName } from '../runtime/protocol.js';
-import { rand } from './creation.js';
+import { empty, rand } from './creation.js';
 
 /** The model as the kernels see it. */
 export interface RbmParams {
@@ -194,5 +194,40 @@ export function softmaxVisible(mode: SoftmaxVisibleModeName, act: Tensor | null,
   const bad = backend.k.rbm_softmax_visible(SoftmaxVisibleMode[mode], a ? a.ptr(op) : 0, r ? r.ptr(op) : 0, u ? u.ptr(op) : 0,
     mode === 'expect' ? 0 : out.ptr(), mode === 'expect' ? out.ptr() : 0, B, I, K);
   if (bad > 0) throw new Error(`${op}: ${bad} ratings are outside 1..${K} (0 marks a missing rating)`);
+  return out;
+}
+
+// The Replicated Softmax (src/rbm/rsm.ts): its length-scaled hidden step and its word sampler.
+
+/**
+ * P(h = 1 | v) at inverse temperature beta from pre = v·Wᵀ [R, H] and lengths [R]: σ(beta·(pre + D c)),
+ * or its argument beta·(pre + D c) when `probs` is false. The Replicated Softmax's hidden step (AIS anneals beta).
+ */
+export function rsmHidden(pre: Tensor, hiddenBias: Tensor, lengths: Tensor, beta = 1, probs = true): Tensor {
+  const op = 'rsmHidden';
+  const [R, H] = pre.shape;
+  if (pre.ndim !== 2 || hiddenBias.numel() !== H || lengths.numel() !== R) {
+    throw new Error(`${op}: expected pre [R, H], hiddenBias [H] and lengths [R], got [${pre.shape}], [${hiddenBias.shape}], [${lengths.shape}]`);
+  }
+  const out = pre.contiguous().clone();
+  const c = hiddenBias.contiguous(), d = lengths.contiguous();
+  if (out.numel()) backend.k.rsm_hidden(out._writePtr(op), c.ptr(op), d.ptr(op), R, H, beta, probs ? 1 : 0);
+  if (c !== hiddenBias) c.dispose();
+  if (d !== lengths) d.dispose();
+  return out;
+}
+
+/** Counts [R, V]: per row, round(lengths[r]) words drawn from softmax(logits[r]) with the seeded generator (manualSeed). */
+export function rsmSampleVisible(logits: Tensor, lengths: Tensor): Tensor {
+  const op = 'rsmSampleVisible';
+  const [R, V] = logits.shape;
+  if (logits.ndim !== 2 || lengths.numel() !== R) throw new Error(`${op}: expected logits [R, V] and lengths [R], got [${logits.shape}] and [${lengths.shape}]`);
+  const l = logits.contiguous(), d = lengths.contiguous();
+  const out = empty([R, V]);
+  const scratch = empty([V + 256]);
+  if (out.numel()) backend.k.rsm_sample_visible(l.ptr(op), d.ptr(op), out._writePtr(op), scratch._writePtr(op), R, V);
+  scratch.dispose();
+  if (l !== logits) l.dispose();
+  if (d !== lengths) d.dispose();
   return out;
 }

@@ -8,7 +8,8 @@
 // Free energy of a document (of its word sequence; the multinomial coefficient is not included):
 //   F(v) = -bᵀv - Σ_j softplus(W_j·v + D c_j),  log P(v) = -F(v) - log Z_D.
 import { Tensor } from '../tensor.js';
-import { backend } from '../runtime/backend.js';
+import { rsmHidden, rsmSampleVisible } from '../ops/rbm.js';
+export { rsmHidden, rsmSampleVisible };
 import { tidy } from '../lifetime.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { matmul, linear } from '../ops/matmul.js';
@@ -77,38 +78,6 @@ const TOP_ARGS: ArgSpec = { op: 'ReplicatedSoftmax.topWords', keywords: ['vocabu
 
 // ---- the two kernel steps, as ops ----
 
-/**
- * P(h = 1 | v) at inverse temperature beta from pre = v·Wᵀ [R, H] and lengths [R]: σ(beta·(pre + D c)),
- * or its argument beta·(pre + D c) when `probs` is false. The Replicated Softmax's hidden step (AIS anneals beta).
- */
-export function rsmHidden(pre: Tensor, hiddenBias: Tensor, lengths: Tensor, beta = 1, probs = true): Tensor {
-  const op = 'rsmHidden';
-  const [R, H] = pre.shape;
-  if (pre.ndim !== 2 || hiddenBias.numel() !== H || lengths.numel() !== R) {
-    throw new Error(`${op}: expected pre [R, H], hiddenBias [H] and lengths [R], got [${pre.shape}], [${hiddenBias.shape}], [${lengths.shape}]`);
-  }
-  const out = pre.contiguous().clone();
-  const c = hiddenBias.contiguous(), d = lengths.contiguous();
-  if (out.numel()) backend.k.rsm_hidden(out._writePtr(op), c.ptr(op), d.ptr(op), R, H, beta, probs ? 1 : 0);
-  if (c !== hiddenBias) c.dispose();
-  if (d !== lengths) d.dispose();
-  return out;
-}
-
-/** Counts [R, V]: per row, round(lengths[r]) words drawn from softmax(logits[r]) with the seeded generator (manualSeed). */
-export function rsmSampleVisible(logits: Tensor, lengths: Tensor): Tensor {
-  const op = 'rsmSampleVisible';
-  const [R, V] = logits.shape;
-  if (logits.ndim !== 2 || lengths.numel() !== R) throw new Error(`${op}: expected logits [R, V] and lengths [R], got [${logits.shape}] and [${lengths.shape}]`);
-  const l = logits.contiguous(), d = lengths.contiguous();
-  const out = empty([R, V]);
-  const scratch = empty([V + 256]);
-  if (out.numel()) backend.k.rsm_sample_visible(l.ptr(op), d.ptr(op), out._writePtr(op), scratch._writePtr(op), R, V);
-  scratch.dispose();
-  if (l !== logits) l.dispose();
-  if (d !== lengths) d.dispose();
-  return out;
-}
 
 // ---- documents ----
 
