@@ -145,3 +145,23 @@ describe('training loop without dispose calls', () => {
     expect(last).toBeLessThan(first);            // and it did train
   });
 });
+
+describe('moving out of wasm memory and back', () => {
+  it('keeps every bit, small (JS-heap array) and large (typed array), float32 and int32', async () => {
+    const { tensor } = await import('../src/index.js');
+    const specials = [NaN, -0, Infinity, -Infinity, 1.4e-45, -3.4028234663852886e38, 0.1];
+    const bitsOf = (t: Tensor) => Array.from(new Int32Array(t.data().buffer));
+    const make = (n: number) => {
+      const f = tensor(Array.from({ length: n }, (_, i) => specials[i % specials.length] * (i % 3 === 0 ? 1 : -1)));
+      const i = tensor(Array.from({ length: n }, (_, k) => (k % 2 ? -2147483648 : 2147483647) - k), { dtype: 'int32' });
+      return [f, i];
+    };
+    const held = [...make(10), ...make(3000)];   // 40 B and 12 KB: both sides of the small-move threshold
+    const expected = held.map(bitsOf);
+    // Enough new tensors for several generations: the held ones are untouched and move out.
+    for (let k = 0; k < 400; k++) randn([64, 64]).mul(2);
+    expect(held.map((t) => t.storage.spilled)).toEqual([true, true, true, true]);
+    expect(held.map(bitsOf)).toEqual(expected);   // read back: moved in again
+    expect(held.map((t) => t.storage.spilled)).toEqual([false, false, false, false]);
+  });
+});
