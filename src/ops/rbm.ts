@@ -12,6 +12,7 @@ import { noGrad } from '../autograd/grad-mode.js';
 import { gemm, type Mat } from './matmul.js';
 import { BiasKind, SoftmaxVisibleMode, Unary, type SoftmaxVisibleModeName } from '../runtime/protocol.js';
 import { empty, rand } from './creation.js';
+import { reduceContiguous } from './scalar-reductions.js';
 
 /** The model as the kernels see it. */
 export interface RbmParams {
@@ -149,10 +150,7 @@ function apply(m: RbmParams, ws: CdWorkspace, { lr, momentum, weightDecay }: CdH
 
 /** How many elements lie outside [0, 1] (Bernoulli visible units must be probabilities). */
 export function countOutsideUnit(t: Tensor, op: string): number {
-  const c = t.contiguous();
-  const bad = c.numel() ? backend.k.rbm_count_outside_unit(c.ptr(op), c.numel()) : 0;
-  if (c !== t) c.dispose();
-  return bad;
+  return reduceContiguous(t, op, (p, n) => backend.k.rbm_count_outside_unit(p, n));
 }
 
 /** A draw from units with the given means: Bernoulli(p), or mean + N(0, 1) for Gaussian units. */
