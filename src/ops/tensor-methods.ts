@@ -314,7 +314,7 @@ const plainMethods = {
   tolist(this: Tensor): NestedArray { return this.toArray(); },
 };
 
-const methods: Impl = { ...framedMethods, ...plainMethods } satisfies Impl;
+const methods: Impl = { ...framedMethods, ...plainMethods };
 for (const [name, fn] of Object.entries(methods) as [string, (...a: unknown[]) => unknown][]) {
   const value = name in framedMethods ? framed(fn) : fn;
   Object.defineProperty(Tensor.prototype, name, { value, writable: true, configurable: true, enumerable: false });
