@@ -9,6 +9,12 @@
 //   F(v) = -Σ_ik b_ik v_ik - Σ_j softplus(c_j + Σ_ik W_j,ik v_ik).
 // Prediction for (user, item): h = P(h | the user's ratings), p_k = softmax_k(b_ik + Σ_j h_j W_j,ik),
 // rating = Σ_k k·p_k (the paper's expected rating).
+//
+// The conditional RBM (the paper's section 4, `conditional: true`): a binary vector r of the items the
+// user rated, including those whose rating is not known (held out, or to be predicted), feeds the
+// hidden units through a matrix D [nHidden, nItems], so each user's hidden bias is c + D·r. Which
+// items a user rated carries information of its own (people rate what they chose to watch); r is
+// observed, never reconstructed, and D's CD statistic is (⟨h⟩_data - ⟨h⟩_model) rᵀ.
 import { Tensor } from '../tensor.js';
 import { softmaxVisible } from '../ops/rbm.js';
 import { frame, framed } from '../lifetime.js';
@@ -31,14 +37,22 @@ export interface SoftmaxRBMOptions {
   ratings?: number;
   /** Standard deviation of the initial weights (default 0.01). */
   initStd?: number;
+  /** The conditional RBM: which items each user rated (r) feeds the hidden units through `conditionWeight` (default false). */
+  conditional?: boolean;
 }
+
+/** (user, item) pairs known to be rated, their ratings unknown: a Ratings object (its user and item columns) or { users, items }. */
+export type RatedPairs = Ratings | { users: ArrayLike<number>; items: ArrayLike<number> };
+
+/** Learning rates per parameter; a missing entry takes `weight`'s (default 0.05). */
+export interface SoftmaxLearningRates { weight?: number; visibleBias?: number; hiddenBias?: number; conditionWeight?: number }
 
 export interface SoftmaxFitOptions {
   epochs?: number;
   /** Users per mini-batch (default 20). */
   batchSize?: number;
-  /** Learning rate on the batch-mean gradient (default 0.05). */
-  lr?: number;
+  /** Learning rate on the batch-mean gradient (default 0.05), or one per parameter. */
+  lr?: number | SoftmaxLearningRates;
   momentum?: number;
   weightDecay?: number;
   /** Gibbs steps of CD: a number, or a function of the epoch (1-based), e.g. raising k during training as in the paper. */
@@ -47,6 +61,8 @@ export interface SoftmaxFitOptions {
   shuffle?: boolean;
   /** Set the visible biases to the log of each item's smoothed rating frequencies first (default true). */
   initVisibleBias?: boolean;
+  /** Conditional RBM: items each user rated beyond the training ratings (e.g. the held-out ones), which r includes. */
+  rated?: RatedPairs;
   verbose?: boolean;
   onEpoch?: (stats: SoftmaxEpochStats) => void;
 }
@@ -66,17 +82,28 @@ export interface SoftmaxGradientOptions {
   k?: number;
   /** false: hidden and intermediate visible states are sampled (CD). true: probabilities throughout (mean-field CD, deterministic). */
   meanField?: boolean;
+  /** Conditional RBM: r, float32 [B, nItems], 1 where the user rated the item (default: the batch's rated items). */
+  rated?: Tensor;
 }
 
-export interface SoftmaxGradients { weight: Tensor; visibleBias: Tensor; hiddenBias: Tensor; reconstruction: Tensor }
+export interface SoftmaxGradients {
+  weight: Tensor; visibleBias: Tensor; hiddenBias: Tensor;
+  /** The conditional RBM's D statistic [nHidden, nItems] (null for a plain SoftmaxRBM). */
+  conditionWeight: Tensor | null;
+  reconstruction: Tensor;
+}
 
-const RBM_ARGS: ArgSpec = { op: 'SoftmaxRBM', keywords: ['ratings', 'initStd'], types: { ratings: 'number', initStd: 'number' } };
+const RBM_ARGS: ArgSpec = { op: 'SoftmaxRBM', keywords: ['ratings', 'initStd', 'conditional'], types: { ratings: 'number', initStd: 'number', conditional: 'boolean' } };
 const FIT_ARGS: ArgSpec = {
   op: 'SoftmaxRBM.fit',
-  keywords: ['epochs', 'batchSize', 'lr', 'momentum', 'weightDecay', 'k', 'shuffle', 'initVisibleBias', 'verbose', 'onEpoch'],
-  types: { k: ['number', 'function'], shuffle: 'boolean', initVisibleBias: 'boolean', verbose: 'boolean', onEpoch: 'function' },
+  keywords: ['epochs', 'batchSize', 'lr', 'momentum', 'weightDecay', 'k', 'shuffle', 'initVisibleBias', 'rated', 'verbose', 'onEpoch'],
+  types: { k: ['number', 'function'], lr: ['number', 'object'], rated: 'object', shuffle: 'boolean', initVisibleBias: 'boolean', verbose: 'boolean', onEpoch: 'function' },
 };
-const GRAD_ARGS: ArgSpec = { op: 'SoftmaxRBM.gradient', keywords: ['k', 'meanField'], types: { k: 'number', meanField: 'boolean' } };
+const GRAD_ARGS: ArgSpec = { op: 'SoftmaxRBM.gradient', keywords: ['k', 'meanField', 'rated'], types: { k: 'number', meanField: 'boolean', rated: 'object' } };
+const LR_KEYS = ['weight', 'visibleBias', 'hiddenBias', 'conditionWeight'] as const;
+
+/** Per-user item lists (CSR) of which items each user rated. */
+interface RatedRows { rowPtr: Int32Array; items: Int32Array }
 
 export class SoftmaxRBM extends Module {
   readonly nItems: number;
@@ -89,6 +116,9 @@ export class SoftmaxRBM extends Module {
   visibleBias!: Tensor;
   /** [nHidden] */
   hiddenBias!: Tensor;
+  /** The conditional RBM's D [nHidden, nItems]: item i rated adds column i to the hidden input (null unless `conditional`). */
+  conditionWeight: Tensor | null = null;
+  readonly conditional: boolean;
   private biasesSet = false;
   private optimizer: SGD | null = null;
 
@@ -105,7 +135,36 @@ export class SoftmaxRBM extends Module {
     this.weight = new Parameter(empty([nHidden, nItems * K]));
     this.visibleBias = new Parameter(zeros([nItems * K]));
     this.hiddenBias = new Parameter(zeros([nHidden]));
+    this.conditional = !!opts.conditional;
+    if (this.conditional) this.conditionWeight = new Parameter(zeros([nHidden, nItems]));
     noGrad(() => this.weight.normal_(0, std));
+  }
+
+  /** r for a batch: float32 [B, nItems] (checked), or the batch's rated items; null for a plain SoftmaxRBM. */
+  private ratedOf(ratings: Tensor, rated: Tensor | undefined, op: string): Tensor | null {
+    if (!this.conditional) {
+      if (rated !== undefined) throw new Error(`SoftmaxRBM.${op}: rated (r) is for a conditional SoftmaxRBM; this one was built without conditional: true`);
+      return null;
+    }
+    if (rated === undefined) return ratings.gt(0).float();
+    if (!(rated instanceof Tensor) || rated.dtype !== 'float32' || rated.ndim !== 2 || rated.shape[0] !== ratings.shape[0] || rated.shape[1] !== this.nItems) {
+      throw new Error(`SoftmaxRBM.${op}: rated must be a float32 Tensor [${ratings.shape[0]}, ${this.nItems}] (1 where the user rated the item), got ${rated instanceof Tensor ? `${rated.dtype} [${rated.shape}]` : typeof rated}`);
+    }
+    return rated;
+  }
+
+  /** Each user's hidden bias c + D·r [B, nHidden] for the conditional RBM; null (the shared c) otherwise. */
+  private userHiddenBias(rated: Tensor | null): Tensor | null {
+    return rated ? linear(rated, this.conditionWeight!, this.hiddenBias) : null;
+  }
+
+  /** The hidden units' input v·Wᵀ + bias, with the per-user bias when there is one. */
+  private hiddenInput(v: Tensor, userBias: Tensor | null): Tensor {
+    return userBias ? linear(v, this.weight).add(userBias) : linear(v, this.weight, this.hiddenBias);
+  }
+
+  private hiddenUp(v: Tensor, userBias: Tensor | null): Tensor {
+    return userBias ? linear(v, this.weight).add(userBias).sigmoid() : linear(v, this.weight, this.hiddenBias, 'sigmoid');
   }
 
   /** Checks a batch of users' ratings: int32 [B, nItems], values 0 (missing) or 1..K. */
@@ -125,21 +184,23 @@ export class SoftmaxRBM extends Module {
     return softmaxVisible('onehot', null, ratings, this.nRatings, 'SoftmaxRBM.visible');
   }
 
-  /** P(h = 1 | the rated items) [B, nHidden]. */
-  hiddenProbs(ratings: Tensor): Tensor {
-    return linear(this.visible(ratings), this.weight, this.hiddenBias, 'sigmoid');
+  /** P(h = 1 | the rated items) [B, nHidden]; `rated` is the conditional RBM's r (default: the batch's rated items). */
+  hiddenProbs(ratings: Tensor, rated?: Tensor): Tensor {
+    const v = this.visible(ratings);
+    return this.hiddenUp(v, this.userHiddenBias(this.ratedOf(ratings, rated, 'hiddenProbs')));
   }
 
-  /** Free energy per user (differentiable in the parameters); missing ratings contribute nothing. */
-  freeEnergy(ratings: Tensor): Tensor {
+  /** Free energy per user (differentiable in the parameters); missing ratings contribute nothing. Conditional: F(v | r). */
+  freeEnergy(ratings: Tensor, rated?: Tensor): Tensor {
     const v = this.visible(ratings);
-    return v.mul(this.visibleBias).sum(-1).neg().sub(linear(v, this.weight, this.hiddenBias).softplus().sum(-1));
+    const pre = this.hiddenInput(v, this.userHiddenBias(this.ratedOf(ratings, rated, 'freeEnergy')));
+    return v.mul(this.visibleBias).sum(-1).neg().sub(pre.softplus().sum(-1));
   }
 
   /** Expected rating Σ_k k·P(r = k | h) of every item for each user of the batch, [B, nItems]. */
-  expectedRatings(ratings: Tensor): Tensor {
+  expectedRatings(ratings: Tensor, rated?: Tensor): Tensor {
     return noGrad(() => {
-      const h = this.hiddenProbs(ratings);
+      const h = this.hiddenProbs(ratings, rated);
       return softmaxVisible('expect', linear(h, this.weight.t(), this.visibleBias), null, this.nRatings, 'SoftmaxRBM.predict');
     });
   }
@@ -153,29 +214,33 @@ export class SoftmaxRBM extends Module {
     checkOptions(GRAD_ARGS, opts);
     this.checkBatch(ratings, 'gradient');
     const k = checkSteps(opts.k ?? 1, 'SoftmaxRBM.gradient');
-    return this.statistics(ratings, k, !!opts.meanField, 1 / ratings.shape[0]);
+    const rated = this.ratedOf(ratings, opts.rated, 'gradient');
+    return this.statistics(ratings, rated, k, !!opts.meanField, 1 / ratings.shape[0]);
   }
 
   // The CD statistics times `scale` (1/B: the ascent direction; -1/B: a gradient for an optimizer).
-  private statistics(ratings: Tensor, k: number, mf: boolean, scale: number): SoftmaxGradients {
+  private statistics(ratings: Tensor, rated: Tensor | null, k: number, mf: boolean, scale: number): SoftmaxGradients {
     const K = this.nRatings, op = 'SoftmaxRBM.gradient';
     return noGrad(() => {
       const v0 = softmaxVisible('onehot', null, ratings, K, op);
-      const p0 = linear(v0, this.weight, this.hiddenBias, 'sigmoid');
+      const userBias = this.userHiddenBias(rated);   // r stays fixed through the Gibbs chain
+      const p0 = this.hiddenUp(v0, userBias);
       let h = mf ? p0 : bernoulli(p0);
       let vNeg = v0, pNeg = p0;
       for (let s = 0; s < k; s++) {
         const act = linear(h, this.weight.t(), this.visibleBias);
         vNeg = softmaxVisible(s < k - 1 && !mf ? 'sample' : 'probs', act, ratings, K, op);
-        pNeg = linear(vNeg, this.weight, this.hiddenBias, 'sigmoid');
+        pNeg = this.hiddenUp(vNeg, userBias);
         if (s < k - 1) h = mf ? pNeg : bernoulli(pNeg);
       }
       // One GEMM over the stacked positive and negative statistics, the scale folded into the small side.
       const weight = matmul(concat([p0.mul(scale), pNeg.mul(-scale)], 0).t(), concat([v0, vNeg], 0));
+      const hidden = p0.sub(pNeg).mul(scale);
       return {
         weight,
         visibleBias: v0.sub(vNeg).sum(0).mul(scale),
-        hiddenBias: p0.sub(pNeg).sum(0).mul(scale),
+        hiddenBias: hidden.sum(0),
+        conditionWeight: rated ? matmul(hidden.t(), rated) : null,
         reconstruction: vNeg,
       };
     });
@@ -190,12 +255,13 @@ export class SoftmaxRBM extends Module {
     checkOptions(FIT_ARGS, opts);
     const rows = this.userRows(data, op, true);
     const nUsers = rows.rowPtr.length - 1;
+    const rated = this.ratedRows(rows, opts.rated, op);
     const epochs = opts.epochs ?? 10;
     if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`${op}: epochs must be a non-negative integer, got ${epochs}`);
     const batchSize = opts.batchSize ?? 20;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`${op}: batchSize must be a positive integer, got ${batchSize}`);
-    const lr = opts.lr ?? 0.05, m = opts.momentum ?? 0.9, wd = opts.weightDecay ?? 0.001;
-    for (const [name, v, hi] of [['lr', lr, Infinity], ['momentum', m, 1], ['weightDecay', wd, Infinity]] as const) {
+    const lrs = this.learningRates(opts.lr, op), m = opts.momentum ?? 0.9, wd = opts.weightDecay ?? 0.001;
+    for (const [name, v, hi] of [['momentum', m, 1], ['weightDecay', wd, Infinity]] as const) {
       if (typeof v !== 'number' || !(v >= 0 && v < hi)) throw new Error(`${op}: ${name} must be a number in [0, ${hi === 1 ? '1)' : '∞)'}, got ${v}`);
     }
     const kOf = (epoch: number) => checkSteps(typeof opts.k === 'function' ? opts.k(epoch) : opts.k ?? 1, op, `k (epoch ${epoch})`);
@@ -204,11 +270,17 @@ export class SoftmaxRBM extends Module {
     // SGD on the negated CD statistics is the paper's update: velocity ← m·velocity - lr·(∂ + wd·W).
     // One optimizer per model, so the velocity carries over between fit calls (and no momentum
     // buffers are left behind by each call).
+    // Groups in LR_KEYS order; weight decay on the weights (W and D) only.
+    const groups = LR_KEYS.map((key) => (key === 'conditionWeight' ? this.conditionWeight : this[key]));
     if (!this.optimizer) {
-      this.optimizer = new SGD([{ params: [this.weight], weightDecay: wd }, { params: [this.visibleBias, this.hiddenBias], weightDecay: 0 }], { lr, momentum: m });
+      this.optimizer = new SGD(groups.filter((p) => p !== null).map((p) => ({ params: [p] })), { lr: lrs.weight, momentum: m });
     }
     const opt = this.optimizer;
-    opt.paramGroups.forEach((g, i) => { g.lr = lr; g.momentum = m; g.weightDecay = i === 0 ? wd : 0; });
+    const present = LR_KEYS.filter((_, i) => groups[i] !== null);
+    opt.paramGroups.forEach((g, i) => {
+      const key = present[i];
+      g.lr = lrs[key]; g.momentum = m; g.weightDecay = key === 'weight' || key === 'conditionWeight' ? wd : 0;
+    });
     const history: SoftmaxEpochStats[] = [];
     const order = Int32Array.from({ length: nUsers }, (_, i) => i);
     for (let epoch = 1; epoch <= epochs; epoch++) {
@@ -223,7 +295,7 @@ export class SoftmaxRBM extends Module {
       let sq = 0, count = 0;
       for (let start = 0; start < nUsers; start += batchSize) {
         const users = order.subarray(start, Math.min(nUsers, start + batchSize));
-        const [e, n] = this.trainStep(opt, rows, users, k);
+        const [e, n] = this.trainStep(opt, rows, rated, users, k);
         sq += e; count += n;
       }
       const seconds = (performance.now() - t0) / 1000;
@@ -239,13 +311,14 @@ export class SoftmaxRBM extends Module {
 
   // One CD update from a batch through the optimizer (fused momentum and weight decay); returns the
   // squared error of the reconstruction's expected ratings and the number of ratings.
-  private trainStep(opt: SGD, rows: UserRows, users: ArrayLike<number>, k: number): [number, number] {
+  private trainStep(opt: SGD, rows: UserRows, rated: RatedRows | null, users: ArrayLike<number>, k: number): [number, number] {
     return frame(() => {
       const batch = this.batchOf(rows, users);   // made inside the frame: freed when the step ends
-      const g = this.statistics(batch, k, false, -1 / batch.shape[0]);
+      const g = this.statistics(batch, rated && this.ratedBatch(rated, users), k, false, -1 / batch.shape[0]);
       this.weight.grad = g.weight;
       this.visibleBias.grad = g.visibleBias;
       this.hiddenBias.grad = g.hiddenBias;
+      if (this.conditionWeight) this.conditionWeight.grad = g.conditionWeight;
       opt.step();
       opt.zeroGrad();
       return noGrad(() => {
@@ -278,6 +351,61 @@ export class SoftmaxRBM extends Module {
       for (let j = rows.rowPtr[u]; j < rows.rowPtr[u + 1]; j++) dense[b * I + rows.items[j]] = rows.values[j];
     }
     return tensor(dense, { shape: [users.length, I] });
+  }
+
+  /** r for a batch of users: float32 [users.length, nItems], 1 where the user rated the item. */
+  private ratedBatch(rated: RatedRows, users: ArrayLike<number>): Tensor {
+    const I = this.nItems;
+    const dense = new Float32Array(users.length * I);
+    for (let b = 0; b < users.length; b++) {
+      const u = users[b];
+      for (let j = rated.rowPtr[u]; j < rated.rowPtr[u + 1]; j++) dense[b * I + rated.items[j]] = 1;
+    }
+    return tensor(dense, { shape: [users.length, I] });
+  }
+
+  // The conditional RBM's r per user: the items of `rows` plus the `extra` (user, item) pairs. Null
+  // for a plain SoftmaxRBM (which refuses `extra`).
+  private ratedRows(rows: UserRows, extra: RatedPairs | undefined, op: string): RatedRows | null {
+    if (!this.conditional) {
+      if (extra !== undefined) throw new Error(`${op}: rated is for a conditional SoftmaxRBM; this one was built without conditional: true`);
+      return null;
+    }
+    const nUsers = rows.rowPtr.length - 1;
+    let users: ArrayLike<number> = [], items: ArrayLike<number> = [];
+    if (extra !== undefined) {
+      users = extra instanceof Ratings ? extra.user : extra?.users;
+      items = extra instanceof Ratings ? extra.item : extra?.items;
+      if (!users || !items || users.length !== items.length) throw new Error(`${op}: rated must be a Ratings object or { users, items } of one length`);
+    }
+    const counts = new Int32Array(nUsers + 1);
+    for (let u = 0; u < nUsers; u++) counts[u + 1] = rows.rowPtr[u + 1] - rows.rowPtr[u];
+    for (let i = 0; i < users.length; i++) {
+      const u = users[i], it = items[i];
+      if (!(Number.isInteger(u) && u >= 0 && u < nUsers)) throw new Error(`${op}: rated pair ${i} has user ${u}, but the ratings hold users 0..${nUsers - 1}`);
+      if (!(Number.isInteger(it) && it >= 0 && it < this.nItems)) throw new Error(`${op}: rated pair ${i} has item ${it}, outside 0..${this.nItems - 1}`);
+      counts[u + 1]++;
+    }
+    const rowPtr = new Int32Array(nUsers + 1);
+    for (let u = 0; u < nUsers; u++) rowPtr[u + 1] = rowPtr[u] + counts[u + 1];
+    const out = new Int32Array(rowPtr[nUsers]), fill = rowPtr.slice(0, nUsers);
+    for (let u = 0; u < nUsers; u++) for (let j = rows.rowPtr[u]; j < rows.rowPtr[u + 1]; j++) out[fill[u]++] = rows.items[j];
+    for (let i = 0; i < users.length; i++) out[fill[users[i]]++] = items[i];
+    return { rowPtr, items: out };
+  }
+
+  private learningRates(lr: number | SoftmaxLearningRates | undefined, op: string): Required<SoftmaxLearningRates> {
+    const given = typeof lr === 'number' || lr === undefined ? { weight: lr ?? 0.05 } : lr;
+    if (typeof given !== 'object' || given === null) throw new Error(`${op}: lr must be a number or { ${LR_KEYS.join(', ')} }, got ${lr === null ? 'null' : typeof lr}`);
+    for (const key of Object.keys(given)) {
+      if (!(LR_KEYS as readonly string[]).includes(key)) throw new Error(`${op}: lr has no entry '${key}'; the learning rates are ${LR_KEYS.join(', ')}`);
+    }
+    const w = given.weight ?? 0.05;
+    const out = { weight: w, visibleBias: given.visibleBias ?? w, hiddenBias: given.hiddenBias ?? w, conditionWeight: given.conditionWeight ?? w };
+    for (const key of LR_KEYS) {
+      if (typeof out[key] !== 'number' || !(out[key] >= 0 && out[key] < Infinity)) throw new Error(`${op}: lr${typeof lr === 'object' ? `.${key}` : ''} must be a number in [0, ∞), got ${out[key]}`);
+    }
+    return out;
   }
 
   /** Validates ratings (item ids, 1..K, no empty users) and groups them by user. */
@@ -332,10 +460,11 @@ export class SoftmaxRBM extends Module {
    * user's known ratings `history`. `pairs` is a Ratings object (its user and item columns) or
    * { users, items }. Returns a float32 Tensor [pairs].
    */
-  predict(history: RatingsInput, pairs: Ratings | { users: ArrayLike<number>; items: ArrayLike<number> }, opts: { batchSize?: number } = {}): Tensor {
+  predict(history: RatingsInput, pairs: Ratings | { users: ArrayLike<number>; items: ArrayLike<number> }, opts: { batchSize?: number; rated?: RatedPairs } = {}): Tensor {
     const op = 'SoftmaxRBM.predict';
-    checkOptions({ op, keywords: ['batchSize'], types: { batchSize: 'number' } }, opts);
+    checkOptions({ op, keywords: ['batchSize', 'rated'], types: { batchSize: 'number', rated: 'object' } }, opts);
     const rows = this.userRows(history, op, false);
+    const rated = this.ratedRows(rows, opts.rated, op);
     const users = pairs instanceof Ratings ? pairs.user : pairs?.users, items = pairs instanceof Ratings ? pairs.item : pairs?.items;
     if (!users || !items || users.length !== items.length) throw new Error(`${op}: pairs must be a Ratings object or { users, items } of one length`);
     const nUsers = rows.rowPtr.length - 1;
@@ -356,14 +485,14 @@ export class SoftmaxRBM extends Module {
     for (const [b, idx] of byBatch) {
       const part = wanted.slice(b * bs, (b + 1) * bs);
       // The whole [B, nItems] block of expectations is read once, then the pairs picked from it.
-      const expect = frame(() => this.expectedRatings(this.batchOf(rows, part)).data() as Float32Array);
+      const expect = frame(() => this.expectedRatings(this.batchOf(rows, part), rated ? this.ratedBatch(rated, part) : undefined).data() as Float32Array);
       for (const i of idx) out[i] = expect[(slot.get(users[i])! - b * bs) * this.nItems + items[i]];
     }
     return tensor(out);
   }
 
   override extraRepr(): string {
-    return `items=${this.nItems}, ratings=${this.nRatings}, hidden=${this.nHidden}`;
+    return `items=${this.nItems}, ratings=${this.nRatings}, hidden=${this.nHidden}${this.conditional ? ', conditional' : ''}`;
   }
 }
 
