@@ -1,6 +1,6 @@
 // SIMD exp / sigmoid / tanh shared by the kernels (elementwise, rnn, rbm). Not kernels themselves:
 // @inline helpers, not re-exported from index.ts. |rel err| <= ~3e-7 against float64 over the whole
-// f32 range (tests/kernels-conv-pool-rnn.kernel.test.ts measures it). The scalar forms run the same
+// f32 range (tests/kernels/conv-pool-rnn.kernel.test.ts measures it). The scalar forms run the same
 // lanes on one value, so an element gets the same result whether it lands in a vector or in a tail.
 
 // exp(x) for x <= 0 (Cephes expf): x = n·ln2 + r with |r| <= ln2/2, a degree-6 polynomial for e^r,

@@ -1,4 +1,4 @@
-// The house rules for src/ imports, checked without dependencies (tests/architecture.test.ts runs it):
+// The house rules for src/ imports, checked without dependencies (tests/project/architecture.test.ts runs it):
 //  1. no import cycle (type-only imports excluded: they vanish at run time);
 //  2. only src/ops/, src/runtime/, src/tensor.ts with src/storage.ts (a tensor's memory) and
 //     src/index.ts import runtime/backend — the one door to the kernels.

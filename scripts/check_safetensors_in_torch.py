@@ -3,7 +3,7 @@
 
 Used both ways of the PyTorch <-> wasmgrad interop proof:
   - scripts/fixtures/io.py imports the model builders and the safetensors reader/writer from here;
-  - tests/io.test.ts runs it once on all the files it saved (one torch start-up):
+  - tests/io/io.test.ts runs it once on all the files it saved (one torch start-up):
       /usr/bin/python3 scripts/check_safetensors_in_torch.py  < jobs.json
     where jobs.json is [{"model": "mlp", "file": "x.safetensors", "input": {"shape": [...], "data": [...]}}, ...];
     it prints [{"outputs": [{"shape", "data"}, ...]}, ...], one entry per job.
@@ -82,7 +82,7 @@ class GRUModel(nn.Module):
         return self.gru(x)
 
 
-# name -> (builder, input shape). tests/io.test.ts builds the same architectures with wasmgrad.
+# name -> (builder, input shape). tests/io/io.test.ts builds the same architectures with wasmgrad.
 MODELS = {
     'mlp': (lambda: nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3)), [5, 4]),
     'cnn': (lambda: nn.Sequential(nn.Conv2d(2, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(), nn.MaxPool2d(2),

@@ -4,7 +4,7 @@
 // Fields are written in field-number order with protobufjs's presence rules (proto3: a scalar unless
 // it is null or its default, a oneof member or sub-message unless null, a repeated field when
 // non-empty), so the bytes equal protobufjs's own encoding
-// (tests/onnx.test.ts checks that, and that this file is up to date).
+// (tests/io/onnx.test.ts checks that, and that this file is up to date).
 //   node scripts/gen-onnx-proto.mjs            (rewrites src/io/onnx-proto.ts)
 import protobuf from 'protobufjs';
 import { readFileSync, writeFileSync } from 'node:fs';

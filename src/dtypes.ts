@@ -2,7 +2,7 @@
 // "dtype rules"). Kernels read raw 4-byte words, so an op that reads float32 must never be handed
 // int32 bits: it either refuses them at its boundary (expectFloat, PyTorch's kind of message) or
 // converts them first. The table is the one list of decisions; every 'float' op calls expectFloat
-// with its own name, and tests/mistakes-dtype-inplace.ts feeds int32 to each entry.
+// with its own name, and tests/api/mistakes-dtype-inplace.ts feeds int32 to each entry.
 import type { Tensor } from './tensor.js';
 
 /**

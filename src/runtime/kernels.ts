@@ -1,6 +1,6 @@
 // The typed surface of the wasm module's exports (assembly/index.ts): every export has a signature
 // here and nothing else does (KERNEL_ARITY below ties the interface to a runtime list, and
-// tests/protocol.test.ts compares that list with each build's exports and parameter counts).
+// tests/kernels/protocol.test.ts compares that list with each build's exports and parameter counts).
 // Pointers are byte offsets; codes and flag bits are the tables of src/runtime/protocol.ts.
 type Ptr = number;
 /** An AssemblyScript bool parameter (JS true / false become 1 / 0). */

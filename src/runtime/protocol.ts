@@ -1,7 +1,7 @@
 // The kernel protocol: every number that means something on both sides of the wasm boundary.
 // This file is the one source. scripts/build-wasm.mjs writes the AssemblyScript constants
 // (assembly/protocol.generated.ts) from ASSEMBLY_CONSTANTS below before compiling, and
-// tests/protocol.test.ts fails when the committed generated file differs from a regeneration.
+// tests/kernels/protocol.test.ts fails when the committed generated file differs from a regeneration.
 // Add a code here, rebuild, then handle it in the kernel: never type a bare code in assembly/.
 import type { Kernels } from './kernels.js';
 
@@ -19,7 +19,7 @@ export type UnaryName = keyof typeof Unary;
 export type BackwardReads = 'none' | 'x' | 'y' | 'both';
 /**
  * Keyed by every unary op (a new op without an entry does not compile). The op saves exactly these
- * for its backward and passes 0 for the other pointer; tests/protocol.test.ts checks each entry
+ * for its backward and passes 0 for the other pointer; tests/kernels/protocol.test.ts checks each entry
  * against the kernel by giving it NaN where the table says the value is not read.
  */
 export const UNARY_BACKWARD_READS: { readonly [P in UnaryName]: BackwardReads } = {

@@ -52,7 +52,7 @@ async function start(port, { module, memory, control, index, slot: slotIndex, na
   }
 }
 
-// Test-only (tests/thread-stress.test.ts): HOOK = index stalls this worker inside its job until
+// Test-only (tests/memory/thread-stress.test.ts): HOOK = index stalls this worker inside its job until
 // HOOK changes (or the pool stops it); HOOK = -index makes its job fail.
 function testHook(ctl, index) {
   const h = Atomics.load(ctl, HOOK);

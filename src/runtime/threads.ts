@@ -6,7 +6,7 @@ import { THREADED_KERNELS, type ThreadedKernel } from './protocol.js';
 
 // Control block (int32 words): SEQ (the call number, bumped per call; -1 stops the workers), DONE
 // (bumped by a worker after every job it finishes: the caller sleeps on it), HOOK (word 2, test-only:
-// only thread-worker.js and tests/thread-stress.test.ts read it), a pad, then one slot per thread: [kernel index, argc, STATE, message length,
+// only thread-worker.js and tests/memory/thread-stress.test.ts read it), a pad, then one slot per thread: [kernel index, argc, STATE, message length,
 // argc float64s]. A slot's STATE goes CLAIMABLE -> RUNNING (claimed by its worker or, if the
 // caller gets there first, by the caller) -> FINISHED or FAILED (the error message then fills the
 // argument words); EMPTY: no job this call. Completion is per slot, not one shared count, so a

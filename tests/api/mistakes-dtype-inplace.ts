@@ -3,12 +3,12 @@
 // slices and transposes. Each program is written as a PyTorch user writes it; every one of them
 // returned wrong numbers (or a misleading error) before, with no error.
 //
-// Shared by tests/mistakes.test.ts (relaxed SIMD, all threads) and tests/mistakes-plain.test.ts
+// Shared by tests/api/mistakes.test.ts (relaxed SIMD, all threads) and tests/api/mistakes-plain.test.ts
 // (plain SIMD, one thread).
 import { describe, expect, it } from 'vitest';
-import * as wg from '../src/index.js';
-import { DTYPE_RULES, type DTypeRule } from '../src/dtypes.js';
-import { rnnLayer } from '../src/ops/rnn.js';
+import * as wg from '../../src/index.js';
+import { DTYPE_RULES, type DTypeRule } from '../../src/dtypes.js';
+import { rnnLayer } from '../../src/ops/rnn.js';
 
 type Tensor = wg.Tensor;
 const { nn, optim } = wg;

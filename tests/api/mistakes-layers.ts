@@ -1,9 +1,9 @@
 // Issue 15, "Names a PyTorch user reaches for" (nn.Embedding, nn.LayerNorm, F.layerNorm,
 // nn.utils.clipGradNorm_) and "Errors that should be clear" (loadStateDict given bytes): each test
 // is the program a PyTorch user writes, using only the public API. Run on both builds by
-// tests/mistakes.test.ts (relaxed SIMD, all threads) and tests/mistakes-plain.test.ts (plain, 1 thread).
+// tests/api/mistakes.test.ts (relaxed SIMD, all threads) and tests/api/mistakes-plain.test.ts (plain, 1 thread).
 import { describe, expect, it } from 'vitest';
-import * as wg from '../src/index.js';
+import * as wg from '../../src/index.js';
 
 const { nn, optim } = wg;
 const F = nn.functional;

@@ -3,12 +3,12 @@
 // clear" (destructuring max(dim), x.size()). Each test is the program a PyTorch user writes, using
 // only the public API; before this change each one threw "is not a function" / "is not iterable"
 // or computed something else. The ops' values and gradients against PyTorch are in
-// tests/fixtures/ops-extra.json (tests/ops.test.ts, tests/gradcheck.test.ts).
+// tests/fixtures/ops-extra.json (tests/ops/ops.test.ts, tests/ops/gradcheck.test.ts).
 //
-// Shared by tests/mistakes.test.ts (relaxed SIMD, all threads) and tests/mistakes-plain.test.ts
+// Shared by tests/api/mistakes.test.ts (relaxed SIMD, all threads) and tests/api/mistakes-plain.test.ts
 // (plain SIMD, one thread).
 import { describe, expect, it } from 'vitest';
-import * as wg from '../src/index.js';
+import * as wg from '../../src/index.js';
 
 type Tensor = wg.Tensor;
 const { nn, optim } = wg;

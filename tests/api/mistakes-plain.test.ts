@@ -1,7 +1,7 @@
 // Hidden mistakes (issue 15) on the plain-SIMD build, one thread. The suites are in
-// tests/mistakes-*.ts, shared with tests/mistakes.test.ts.
+// tests/api/mistakes-*.ts, shared with tests/api/mistakes.test.ts.
 import { beforeAll, expect, it } from 'vitest';
-import * as wg from '../src/index.js';
+import * as wg from '../../src/index.js';
 import { layersMistakes } from './mistakes-layers.js';
 import { dtypeInplaceMistakes } from './mistakes-dtype-inplace.js';
 import { namesMistakes } from './mistakes-names.js';

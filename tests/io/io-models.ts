@@ -1,6 +1,6 @@
 // The model architectures of scripts/check_safetensors_in_torch.py (MODELS), built with wasmgrad,
 // with their example input shapes. Shared by the save/load interop tests.
-import { nn, type Tensor } from '../src/index.js';
+import { nn, type Tensor } from '../../src/index.js';
 
 /** A 2-layer bidirectional LSTM (batchFirst) and a Linear head on the last time step. */
 export class LSTMHead extends nn.Module {

@@ -10,19 +10,19 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { backendInfo, init, load, loadMetadata, manualSeed, nn, noGrad, optim, randn, save, type Tensor } from '../src/index.js';
-import { expectClose, fromSpec, type TensorSpec } from './helpers.js';
+import { backendInfo, init, load, loadMetadata, manualSeed, nn, noGrad, optim, randn, save, type Tensor } from '../../src/index.js';
+import { expectClose, fromSpec, type TensorSpec } from '../helpers.js';
 import { MODELS, outputsOf } from './io-models.js';
-import { PYTHON, describeRequiring, torchMissing } from './requirements.js';
+import { PYTHON, describeRequiring, torchMissing } from '../requirements.js';
 
 beforeAll(async () => { await init(); });
 
-const FIXTURES = new URL('./fixtures/io/', import.meta.url);
+const FIXTURES = new URL('../fixtures/io/', import.meta.url);
 const expected: Record<string, { input: TensorSpec; outputs: TensorSpec[] }> =
   JSON.parse(readFileSync(new URL('expected.json', FIXTURES), 'utf8'));
 const fixtureBytes = (name: string) => new Uint8Array(readFileSync(new URL(`${name}.safetensors`, FIXTURES)));
 
-const CHECK_SCRIPT = new URL('../scripts/check_safetensors_in_torch.py', import.meta.url).pathname;
+const CHECK_SCRIPT = new URL('../../scripts/check_safetensors_in_torch.py', import.meta.url).pathname;
 
 const evalOutputs = (model: nn.Module, x: Tensor) => noGrad(() => outputsOf(model.eval(), x));
 

@@ -5,15 +5,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import protobuf from 'protobufjs';
-import { exportOnnx, init, manualSeed, nn, noGrad, optim, randn, type Tensor } from '../src/index.js';
-import { encodeModel, type ModelProto } from '../src/io/onnx-proto.js';
+import { exportOnnx, init, manualSeed, nn, noGrad, optim, randn, type Tensor } from '../../src/index.js';
+import { encodeModel, type ModelProto } from '../../src/io/onnx-proto.js';
 // @ts-expect-error -- a plain .mjs build script without type declarations
-import { generate } from '../scripts/gen-onnx-proto.mjs';
-import { expectClose } from './helpers.js';
+import { generate } from '../../scripts/gen-onnx-proto.mjs';
+import { expectClose } from '../helpers.js';
 
 beforeAll(async () => { await init(); });
 
-const PROTO = new URL('../src/io/onnx.proto', import.meta.url).pathname;
+const PROTO = new URL('../../src/io/onnx.proto', import.meta.url).pathname;
 const root = protobuf.loadSync(PROTO);
 const ModelType = root.lookupType('onnx.ModelProto');
 
@@ -205,7 +205,7 @@ describe('exportOnnx errors name the module and the reason', () => {
 
 describe('the generated protobuf encoder (src/io/onnx-proto.ts)', () => {
   it('is up to date with src/io/onnx.proto (regenerate: node scripts/gen-onnx-proto.mjs)', () => {
-    expect(readFileSync(new URL('../src/io/onnx-proto.ts', import.meta.url), 'utf8')).toBe(generate());
+    expect(readFileSync(new URL('../../src/io/onnx-proto.ts', import.meta.url), 'utf8')).toBe(generate());
   });
 
   it('writes exactly the bytes protobufjs writes for the same message', () => {

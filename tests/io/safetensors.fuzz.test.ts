@@ -7,7 +7,7 @@ import {
   decodeSafetensors,
   encodeSafetensors,
   readSafetensorsHeader,
-} from '../src/io/safetensors.js';
+} from '../../src/io/safetensors.js';
 
 const RUNS = 5000;
 const DTYPES = Object.keys(DTYPE_SIZES) as DType[];

@@ -11,8 +11,8 @@ import {
   readSafetensorsHeader,
   toFloat32,
   toInt32,
-} from '../src/io/safetensors.js';
-import { loadFile, saveFile } from '../src/io/node-files.js';
+} from '../../src/io/safetensors.js';
+import { loadFile, saveFile } from '../../src/io/node-files.js';
 
 const enc = new TextEncoder();
 

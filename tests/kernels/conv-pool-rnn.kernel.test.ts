@@ -43,7 +43,7 @@ let dir = '';
 async function build(name: string, relaxed = false): Promise<Kernels> {
   const out = join(dir, `${name}${relaxed ? '-relaxed' : ''}.wasm`);
   const { error, stderr } = await asc.main([
-    resolve(__dirname, `../assembly/${name}.ts`), '--config', join(dir, 'asconfig.json'),
+    resolve(__dirname, `../../assembly/${name}.ts`), '--config', join(dir, 'asconfig.json'),
     '--runtime', 'stub', '--importMemory', '--noExportMemory', '-O3', '--noAssert', '--enable', relaxed ? 'simd,relaxed-simd' : 'simd', '-o', out,
   ]);
   if (error) throw new Error(`asc ${name}: ${error.message}\n${stderr.toString()}`);

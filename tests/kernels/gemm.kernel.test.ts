@@ -29,7 +29,7 @@ let dir = '';
 async function build(relaxed: boolean): Promise<Build> {
   const out = join(dir, relaxed ? 'relaxed.wasm' : 'simd.wasm');
   const { error, stderr } = await asc.main([
-    resolve(__dirname, '../assembly/gemm.ts'), '--config', join(dir, 'asconfig.json'),
+    resolve(__dirname, '../../assembly/gemm.ts'), '--config', join(dir, 'asconfig.json'),
     '--runtime', 'stub', '--importMemory', '--noExportMemory', '-O3', '--noAssert',
     '--enable', 'simd', ...(relaxed ? ['--enable', 'relaxed-simd'] : []), '-o', out,
   ]);

@@ -6,11 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { KERNEL_ARITY, type Kernels } from '../src/runtime/kernels.js';
-import { THREADED_KERNELS, UNARY_BACKWARD_READS, Unary, type UnaryName } from '../src/runtime/protocol.js';
-import { generateProtocol, OUTPUT } from '../scripts/protocol.mjs';
+import { KERNEL_ARITY, type Kernels } from '../../src/runtime/kernels.js';
+import { THREADED_KERNELS, UNARY_BACKWARD_READS, Unary, type UnaryName } from '../../src/runtime/protocol.js';
+import { generateProtocol, OUTPUT } from '../../scripts/protocol.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
 const BUILDS = ['simd', 'relaxed', 'threads'] as const;
 
 // Function exports of a wasm binary and their parameter counts, read from the type, function and

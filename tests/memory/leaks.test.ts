@@ -4,9 +4,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   init, backendInfo, manualSeed, randn, rand, randint, tensor, tidy, nn, optim, data, rbm, type Tensor,
-} from '../src/index.js';
-import { sizeClass } from '../src/runtime/allocator.js';
-import { scopes } from '../src/lifetime.js';
+} from '../../src/index.js';
+import { sizeClass } from '../../src/runtime/allocator.js';
+import { scopes } from '../../src/lifetime.js';
 
 beforeAll(async () => { await init(); });
 

@@ -1,7 +1,7 @@
 // Tensor lifetimes (issue 14) on the plain-SIMD build, one thread. init() runs once per process;
-// vitest's forks pool gives this file its own. The patterns are in tests/lifetime-suite.ts.
+// vitest's forks pool gives this file its own. The patterns are in tests/memory/lifetime-suite.ts.
 import { beforeAll, expect, it } from 'vitest';
-import * as wg from '../src/index.js';
+import * as wg from '../../src/index.js';
 import { lifetimeSuite } from './lifetime-suite.js';
 
 beforeAll(async () => { await wg.init({ simd: 'plain', threads: 1 }); });

@@ -2,7 +2,7 @@
 // RangeError naming the bytes requested, in use and the limit) and leaves the library usable.
 // The limit is fixed at init, hence a file (and process) of its own.
 import { beforeAll, expect, it } from 'vitest';
-import { init, backendInfo, zeros, ones, tidy, OutOfMemoryError, type Tensor } from '../src/index.js';
+import { init, backendInfo, zeros, ones, tidy, OutOfMemoryError, type Tensor } from '../../src/index.js';
 
 const LIMIT = 64 * 1024 * 1024;
 

@@ -1,8 +1,8 @@
 // Memory stays flat: explicit dispose, tidy scopes, and the step generations that let a training
 // loop with no dispose calls at all run in constant memory (src/lifetime.ts).
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { gens } from '../src/lifetime.js';
-import { init, backendInfo, zeros, ones, randn, rand, tidy, noGrad, linear, type Tensor } from '../src/index.js';
+import { gens } from '../../src/lifetime.js';
+import { init, backendInfo, zeros, ones, randn, rand, tidy, noGrad, linear, type Tensor } from '../../src/index.js';
 
 beforeAll(async () => { await init(); });
 // These tests compare bytes in use exactly: start each with the generations settled (whatever earlier
@@ -148,7 +148,7 @@ describe('training loop without dispose calls', () => {
 
 describe('moving out of wasm memory and back', () => {
   it('keeps every bit, small (JS-heap array) and large (typed array), float32 and int32', async () => {
-    const { tensor } = await import('../src/index.js');
+    const { tensor } = await import('../../src/index.js');
     const specials = [NaN, -0, Infinity, -Infinity, 1.4e-45, -3.4028234663852886e38, 0.1];
     const bitsOf = (t: Tensor) => Array.from(new Int32Array(t.data().buffer));
     const make = (n: number) => {

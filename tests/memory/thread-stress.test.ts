@@ -7,9 +7,9 @@
 // bit (the threaded kernels are deterministic). Then: a worker that stalls or fails mid-job must
 // make the call throw an error naming the worker and the kernel, and the pool must keep working.
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as wg from '../src/index.js';
-import { backend } from '../src/runtime/backend.js';
-import { WATCHDOG_MS } from '../src/runtime/threads.js';
+import * as wg from '../../src/index.js';
+import { backend } from '../../src/runtime/backend.js';
+import { WATCHDOG_MS } from '../../src/runtime/threads.js';
 
 const { nn, optim } = wg;
 const F = nn.functional;

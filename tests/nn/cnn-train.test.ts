@@ -2,8 +2,8 @@
 // trains on real MNIST digits: the loss falls, and memory stays flat over 300 steps written like a
 // PyTorch loop with no dispose() or tidy() calls.
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as wg from '../src/index.js';
-import { loadMnist } from '../examples/mnist.js';
+import * as wg from '../../src/index.js';
+import { loadMnist } from '../../examples/mnist.js';
 
 beforeAll(async () => { await wg.init(); });
 

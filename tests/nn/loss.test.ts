@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { init, nn, tensor, randn, rand, manualSeed, gradcheck, type Tensor } from '../src/index.js';
+import { init, nn, tensor, randn, rand, manualSeed, gradcheck, type Tensor } from '../../src/index.js';
 import { fx, expectClose, type Fix } from './nn-helpers.js';
 
 const F = nn.functional;
-const fixtures = JSON.parse(readFileSync(new URL('./fixtures/nn.json', import.meta.url), 'utf8'));
+const fixtures = JSON.parse(readFileSync(new URL('../fixtures/nn.json', import.meta.url), 'utf8'));
 
 interface LossCase {
   name: string; opts: Record<string, unknown>; input: Fix; target: Fix; g: Fix; out: Fix; gradInput: Fix;

@@ -3,10 +3,10 @@
 // written by scripts/fixtures/mnist_reference.py), and reach the demo's >= 94% bar.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { readFileSync } from 'node:fs';
-import * as wg from '../src/index.js';
-import { trainMnistMlp } from '../examples/mnist-mlp.js';
+import * as wg from '../../src/index.js';
+import { trainMnistMlp } from '../../examples/mnist-mlp.js';
 
-const reference = JSON.parse(readFileSync(new URL('./fixtures/mnist_reference.json', import.meta.url), 'utf8'));
+const reference = JSON.parse(readFileSync(new URL('../fixtures/mnist_reference.json', import.meta.url), 'utf8'));
 
 beforeAll(async () => { await wg.init(); });
 

@@ -7,16 +7,16 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as wg from '../src/index.js';
+import * as wg from '../../src/index.js';
 import { fx, expectClose, type Fix } from './nn-helpers.js';
-import { loadFixture } from './helpers.js';
-import { PYTHON, itRequiring, torchMissing } from './requirements.js';
+import { loadFixture } from '../helpers.js';
+import { PYTHON, itRequiring, torchMissing } from '../requirements.js';
 
 const { nn } = wg;
 const F = nn.functional;
 type Tensor = wg.Tensor;
 const fixtures = loadFixture('nn-extra');
-const SCRIPTS = new URL('../scripts/', import.meta.url).pathname;
+const SCRIPTS = new URL('../../scripts/', import.meta.url).pathname;
 
 beforeAll(async () => { await wg.init(); });
 

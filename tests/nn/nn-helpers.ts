@@ -1,6 +1,6 @@
 // Shared by the nn and loss tests: fixture tensors in, closeness checks out.
 import { expect } from 'vitest';
-import { tensor, type Tensor } from '../src/index.js';
+import { tensor, type Tensor } from '../../src/index.js';
 
 export interface Fix { shape: number[]; data: (number | string)[]; dtype?: 'int32' }
 

@@ -1,8 +1,8 @@
 // Optimizers, LR schedulers and gradient clipping against PyTorch 1.13 (tests/fixtures/optim.json,
 // from scripts/fixtures/optim.py), plus the API's state handling and errors.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { init, tensor, zeros, ones, backendInfo, clipGradNorm, clipGradValue, noGrad, optim, type Tensor } from '../src/index.js';
-import { expectClose, fromSpec, loadFixture, type TensorSpec } from './helpers.js';
+import { init, tensor, zeros, ones, backendInfo, clipGradNorm, clipGradValue, noGrad, optim, type Tensor } from '../../src/index.js';
+import { expectClose, fromSpec, loadFixture, type TensorSpec } from '../helpers.js';
 
 beforeAll(async () => { await init(); });
 

@@ -1,8 +1,8 @@
 // Autograd behaviour beyond single-op gradients: accumulation, retained graphs, seeds, detach,
 // grad modes, non-leaf grads, shared subgraphs, aliasing of leaf grads, anomaly detection.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { init, tensor, noGrad, enableGrad, isGradEnabled, detectAnomaly } from '../src/index.js';
-import { expectClose } from './helpers.js';
+import { init, tensor, noGrad, enableGrad, isGradEnabled, detectAnomaly } from '../../src/index.js';
+import { expectClose } from '../helpers.js';
 
 beforeAll(async () => { await init(); });
 

@@ -1,14 +1,14 @@
 // conv2d / conv1d (ops and modules) against PyTorch 1.13 fixtures (scripts/fixtures/conv.py),
 // finite-difference gradient checks, bad-input errors, initialisation and printing.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { init, manualSeed, randn, tensor, zeros, gradcheck, backendInfo, type Tensor } from '../src/index.js';
-import { conv1d, conv2d, _setConvAlgo } from '../src/ops/conv.js';
-import { Conv1d, Conv2d } from '../src/nn/conv.js';
-import { Sequential } from '../src/nn/container.js';
-import { LeakyReLU, ReLU, Sigmoid, Tanh } from '../src/nn/activation.js';
-import { BatchNorm2d } from '../src/nn/batchnorm2d.js';
-import { Dropout2d, dropout2d } from '../src/nn/dropout2d.js';
-import { expectClose, fromSpec, loadFixture, type TensorSpec } from './helpers.js';
+import { init, manualSeed, randn, tensor, zeros, gradcheck, backendInfo, type Tensor } from '../../src/index.js';
+import { conv1d, conv2d, _setConvAlgo } from '../../src/ops/conv.js';
+import { Conv1d, Conv2d } from '../../src/nn/conv.js';
+import { Sequential } from '../../src/nn/container.js';
+import { LeakyReLU, ReLU, Sigmoid, Tanh } from '../../src/nn/activation.js';
+import { BatchNorm2d } from '../../src/nn/batchnorm2d.js';
+import { Dropout2d, dropout2d } from '../../src/nn/dropout2d.js';
+import { expectClose, fromSpec, loadFixture, type TensorSpec } from '../helpers.js';
 
 beforeAll(async () => { await init(); });
 

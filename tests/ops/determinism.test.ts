@@ -1,10 +1,10 @@
 // Determinism in one process: the same seed gives bit-identical training losses (MLP, CNN, LSTM),
 // DataLoader shuffles reproduce, and GEMMs split across worker threads give exactly the losses of
-// one thread. (Across runtimes: tests/runtimes.test.ts.)
+// one thread. (Across runtimes: tests/runtimes/runtimes.test.ts.)
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   init, backendInfo, getNumThreads, setNumThreads, manualSeed, arange, randn, randint, nn, optim, data, type Tensor,
-} from '../src/index.js';
+} from '../../src/index.js';
 
 beforeAll(async () => { await init(); });
 

@@ -1,8 +1,8 @@
 // Finite-difference gradcheck on every differentiable op, reusing the PyTorch fixture cases the
 // generator marked as smooth (no kink or tie within the step) and small.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { init, gradcheck, concat, Tensor } from '../src/index.js';
-import { fromSpec, loadFixture } from './helpers.js';
+import { init, gradcheck, concat, Tensor } from '../../src/index.js';
+import { fromSpec, loadFixture } from '../helpers.js';
 import { OP_FAMILIES, applyView, runOp, type OpCase, type OpFixture } from './op-table.js';
 
 beforeAll(async () => { await init(); });

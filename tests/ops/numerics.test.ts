@@ -3,8 +3,8 @@
 // Expected values below are PyTorch 1.13's (torch.autograd.set_detect_anomaly, F.cross_entropy,
 // F.binary_cross_entropy on the same inputs).
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { init, tensor, detectAnomaly, nn, type Tensor } from '../src/index.js';
-import { expectClose } from './helpers.js';
+import { init, tensor, detectAnomaly, nn, type Tensor } from '../../src/index.js';
+import { expectClose } from '../helpers.js';
 
 beforeAll(async () => { await init(); });
 afterEach(() => { detectAnomaly(false); });

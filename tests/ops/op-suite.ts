@@ -1,8 +1,8 @@
 // The PyTorch op fixture suite: values, dtypes, requiresGrad and leaf gradients of every case in
 // tests/fixtures/ops-*.json. Shared by the test files that run it under each SIMD build.
 import { describe, expect, it } from 'vitest';
-import { Tensor, tensor, backendInfo, type SimdBuild } from '../src/index.js';
-import { expectClose, loadFixture } from './helpers.js';
+import { Tensor, tensor, backendInfo, type SimdBuild } from '../../src/index.js';
+import { expectClose, loadFixture } from '../helpers.js';
 import { OP_FAMILIES, buildInputs, gradWeights, runOp, type OpCase, type OpFixture } from './op-table.js';
 
 const RTOL = 1e-4, ATOL = 1e-5;

@@ -1,7 +1,7 @@
 // The ops named in the PyTorch op fixtures (scripts/fixtures/ops.py keeps the torch side of this
 // table): each maps fixture inputs + keyword args to a call on our API.
-import { Tensor, concat, stack, where, matmul, linear, cat, nn } from '../src/index.js';
-import { decodeNumbers, fromSpec, type FixtureNumber, type TensorSpec } from './helpers.js';
+import { Tensor, concat, stack, where, matmul, linear, cat, nn } from '../../src/index.js';
+import { decodeNumbers, fromSpec, type FixtureNumber, type TensorSpec } from '../helpers.js';
 
 export type ViewStep = ['transpose', number, number] | ['permute', number[]] | ['slice', number, number | null, number | null, number] | ['expand', number[]];
 

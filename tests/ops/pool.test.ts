@@ -1,10 +1,10 @@
 // Pooling ops and modules against PyTorch 1.13 fixtures (scripts/fixtures/conv.py), gradient
 // checks, bad-input errors and printing.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { init, manualSeed, randn, tensor, gradcheck, type Tensor } from '../src/index.js';
-import { adaptiveAvgPool1d, adaptiveAvgPool2d, avgPool1d, avgPool2d, maxPool1d, maxPool2d } from '../src/ops/pool.js';
-import { AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d } from '../src/nn/pooling.js';
-import { expectClose, fromSpec, loadFixture, type TensorSpec } from './helpers.js';
+import { init, manualSeed, randn, tensor, gradcheck, type Tensor } from '../../src/index.js';
+import { adaptiveAvgPool1d, adaptiveAvgPool2d, avgPool1d, avgPool2d, maxPool1d, maxPool2d } from '../../src/ops/pool.js';
+import { AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d } from '../../src/nn/pooling.js';
+import { expectClose, fromSpec, loadFixture, type TensorSpec } from '../helpers.js';
 
 beforeAll(async () => { await init(); });
 

@@ -1,9 +1,9 @@
 // RNN / LSTM / GRU and their cells against PyTorch 1.13 (scripts/fixtures/rnn.py): outputs, final
 // states and every gradient; state_dict round trips; gradcheck; errors; flat memory in training.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { init, backendInfo, concat, gradcheck, manualSeed, randn, stack, tensor, noGrad, nn, optim, type Tensor } from '../src/index.js';
-import { rnnLayer, type RnnMode } from '../src/ops/rnn.js';
-import { expectClose, fromSpec, loadFixture, type TensorSpec } from './helpers.js';
+import { init, backendInfo, concat, gradcheck, manualSeed, randn, stack, tensor, noGrad, nn, optim, type Tensor } from '../../src/index.js';
+import { rnnLayer, type RnnMode } from '../../src/ops/rnn.js';
+import { expectClose, fromSpec, loadFixture, type TensorSpec } from '../helpers.js';
 
 beforeAll(async () => { await init(); });
 

@@ -4,8 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   init, tensor, zeros, ones, full, arange, linspace, eye, rand, randn, randint, randperm,
   manualSeed, getRngState, setRngState, matmul, mm, dot, concat, Tensor,
-} from '../src/index.js';
-import { expectClose, fromSpec, loadFixture, type TensorSpec } from './helpers.js';
+} from '../../src/index.js';
+import { expectClose, fromSpec, loadFixture, type TensorSpec } from '../helpers.js';
 
 beforeAll(async () => { await init(); });
 

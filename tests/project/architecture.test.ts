@@ -5,7 +5,7 @@ import { expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
 
 it('src/ has no import cycle and reaches the kernels only through src/ops and src/runtime', () => {
   const out = execFileSync(process.execPath, ['scripts/check-imports.mjs', '--json'], { cwd: root, encoding: 'utf8' });

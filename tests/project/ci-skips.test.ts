@@ -2,10 +2,10 @@
 // a newcomer's run skips the suites that need it, and a run with CI=true fails instead.
 import { expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { REPO } from './runtimes/binaries.js';
+import { REPO } from '../runtimes/binaries.js';
 
 function vitest(env: Record<string, string>) {
-  const r = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', 'tests/browser.test.ts', 'tests/io.test.ts',
+  const r = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', 'tests/runtimes/browser.test.ts', 'tests/io/io.test.ts',
     '-t', 'Chromium|wasmgrad -> PyTorch', '--reporter=verbose'], {
     cwd: REPO, encoding: 'utf8', timeout: 170_000,
     env: { ...process.env, CI: '', CHROMIUM_PATH: '/nonexistent/chromium', WASMGRAD_TEST_PYTHON: '/nonexistent/python3', NO_COLOR: '1', ...env },

@@ -1,8 +1,8 @@
 // The small dense examples do what their comments claim.
 import { describe, it, expect, beforeAll } from 'vitest';
-import * as wg from '../src/index.js';
-import { trainXor } from '../examples/xor.js';
-import { fitRegression } from '../examples/regression.js';
+import * as wg from '../../src/index.js';
+import { trainXor } from '../../examples/xor.js';
+import { fitRegression } from '../../examples/regression.js';
 
 beforeAll(async () => { await wg.init(); });
 const quiet = () => {};

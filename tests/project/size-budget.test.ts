@@ -10,7 +10,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { REPO } from './runtimes/binaries.js';
+import { REPO } from '../runtimes/binaries.js';
 
 const DIST = join(REPO, 'dist');
 const KB = 1024;

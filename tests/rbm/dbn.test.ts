@@ -2,9 +2,9 @@
 // the MNIST quality bar for an RBM (784 x 256, CD-1, 10 epochs: reconstruction error falls every
 // epoch; a linear classifier on its features reaches >= 92% on the test part of the standard split).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { init, manualSeed, noGrad, tensor, zeros, rand, rbm, nn, type Tensor } from '../src/index.js';
-import { accuracy, mnistTensors, trainClassifier, type MnistTensors } from '../examples/rbm-common.js';
-import { expectClose } from './helpers.js';
+import { init, manualSeed, noGrad, tensor, zeros, rand, rbm, nn, type Tensor } from '../../src/index.js';
+import { accuracy, mnistTensors, trainClassifier, type MnistTensors } from '../../examples/rbm-common.js';
+import { expectClose } from '../helpers.js';
 
 let m: MnistTensors;
 beforeAll(async () => { await init(); m = mnistTensors(); });

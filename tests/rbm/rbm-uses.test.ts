@@ -5,8 +5,8 @@
 // gradchecks, the property that an absent rating never changes a gradient, and bad-input errors.
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as wg from '../src/index.js';
-import { expectClose, fromSpec, loadFixture, type TensorSpec } from './helpers.js';
+import * as wg from '../../src/index.js';
+import { expectClose, fromSpec, loadFixture, type TensorSpec } from '../helpers.js';
 
 beforeAll(async () => { await wg.init(); });
 
@@ -139,7 +139,7 @@ describe('an absent rating has no visible unit and no gradient (property, 25 ran
 
 describe('SoftmaxRBM training', () => {
   it('fit lowers the held-out RMSE below the per-item mean on a small seeded set', () => {
-    const all = wg.data.loadRatings(readFileSync(new URL('../examples/data/synthetic-u.data', import.meta.url), 'utf8'));
+    const all = wg.data.loadRatings(readFileSync(new URL('../../examples/data/synthetic-u.data', import.meta.url), 'utf8'));
     const [train, test] = wg.data.splitRatings(all, { testFraction: 0.2, seed: 0 });
     wg.manualSeed(0);
     const m = new wg.rbm.SoftmaxRBM(all.nItems, 20);
@@ -216,7 +216,7 @@ describe('data.loadRatings / splitRatings', () => {
     expect(() => wg.data.loadRatings('1\t2\t3\n', { format: 'netflix' } as any)).toThrow(/unknown format "netflix"/);
   });
   it('the committed fixture, and a seeded per-user split', () => {
-    const all = wg.data.loadRatings(readFileSync(new URL('../examples/data/synthetic-u.data', import.meta.url), 'utf8'));
+    const all = wg.data.loadRatings(readFileSync(new URL('../../examples/data/synthetic-u.data', import.meta.url), 'utf8'));
     expect([all.nUsers, all.nItems, all.length]).toEqual([120, 300, 6742]);
     const [a, b] = wg.data.splitRatings(all, { testFraction: 0.2, seed: 5 });
     const [a2] = wg.data.splitRatings(all, { testFraction: 0.2, seed: 5 });
@@ -303,7 +303,7 @@ describe('ClassRBM training and bad input', () => {
 
 describe('memory stays flat across repeated fit calls (no event-loop turn)', () => {
   it('SoftmaxRBM.fit / predict and ClassRBM.fit', () => {
-    const all = wg.data.loadRatings(readFileSync(new URL('../examples/data/synthetic-u.data', import.meta.url), 'utf8'));
+    const all = wg.data.loadRatings(readFileSync(new URL('../../examples/data/synthetic-u.data', import.meta.url), 'utf8'));
     const [train, test] = wg.data.splitRatings(all, { testFraction: 0.2 });
     wg.manualSeed(0);
     const m = new wg.rbm.SoftmaxRBM(all.nItems, 20);

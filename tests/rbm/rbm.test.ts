@@ -2,9 +2,9 @@
 // scripts/fixtures/rbm.py), sampling statistics of the seeded generator, training behaviour, state
 // dicts, completion, and bad-input errors.
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as wg from '../src/index.js';
-import { init, manualSeed, tensor, zeros, ones, rand, rbm, type Tensor } from '../src/index.js';
-import { expectClose, fromSpec, loadFixture, type TensorSpec } from './helpers.js';
+import * as wg from '../../src/index.js';
+import { init, manualSeed, tensor, zeros, ones, rand, rbm, type Tensor } from '../../src/index.js';
+import { expectClose, fromSpec, loadFixture, type TensorSpec } from '../helpers.js';
 
 beforeAll(async () => { await init(); });
 
@@ -164,7 +164,7 @@ describe('training', () => {
   });
 
   it('trains through a user DataLoader, and Gaussian visible units on real data', async () => {
-    const { data: d } = await import('../src/index.js');
+    const { data: d } = await import('../../src/index.js');
     manualSeed(4);
     const x = patterns(256);
     const m = new rbm.RBM(24, 8);

@@ -3,9 +3,9 @@
 // (binary RBM and Replicated Softmax, within 0.5 nats); the seeded word sampler; training on a
 // two-topic corpus; bad input; and the text toolkit's tokeniser and vocabulary.
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as wg from '../src/index.js';
-import { init, manualSeed, noGrad, rbm, tensor, zeros } from '../src/index.js';
-import { expectClose, fromSpec, loadFixture, type TensorSpec } from './helpers.js';
+import * as wg from '../../src/index.js';
+import { init, manualSeed, noGrad, rbm, tensor, zeros } from '../../src/index.js';
+import { expectClose, fromSpec, loadFixture, type TensorSpec } from '../helpers.js';
 
 beforeAll(async () => { await init(); });
 

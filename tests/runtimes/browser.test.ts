@@ -8,12 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Page } from 'playwright-core';
-import { REPO } from './runtimes/binaries.js';
-import { chromiumUnavailable, launchChromium, type Chromium } from './runtimes/chromium.js';
-import { chromiumPage } from './runtimes/drivers.js';
-import { describeRequiring } from './requirements.js';
-import { startServer, type RunningServer } from '../examples/browser/server.js';
-import { loadMnist } from '../examples/mnist.js';
+import { REPO } from './binaries.js';
+import { chromiumUnavailable, launchChromium, type Chromium } from './chromium.js';
+import { chromiumPage } from './drivers.js';
+import { describeRequiring } from '../requirements.js';
+import { startServer, type RunningServer } from '../../examples/browser/server.js';
+import { loadMnist } from '../../examples/mnist.js';
 
 const CSP = "script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'";
 const SCREENSHOT = join(REPO, 'docs/images/browser-demo.png');

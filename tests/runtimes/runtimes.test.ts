@@ -7,11 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { NODE_TOOLS, REPO, findBinary, type Tool } from './runtimes/binaries.js';
-import { describeRequiring } from './requirements.js';
-import { chromiumUnavailable, launchChromium, type Chromium } from './runtimes/chromium.js';
-import { Workerd, bun, chromiumPage, deno, nodeCjs, nodeEsm, type SmokeResult } from './runtimes/drivers.js';
-import { startServer, type RunningServer } from '../examples/browser/server.js';
+import { NODE_TOOLS, REPO, findBinary, type Tool } from './binaries.js';
+import { describeRequiring } from '../requirements.js';
+import { chromiumUnavailable, launchChromium, type Chromium } from './chromium.js';
+import { Workerd, bun, chromiumPage, deno, nodeCjs, nodeEsm, type SmokeResult } from './drivers.js';
+import { startServer, type RunningServer } from '../../examples/browser/server.js';
 
 type Build = 'plain' | 'relaxed';
 const reference = {} as Record<Build, SmokeResult>;

@@ -6,7 +6,7 @@
 // |Δ| <= (taps + 2)·u·Σ|terms| + taps·2^-149, the float32 dot-product bound (see matmul.suite.ts).
 import fc from 'fast-check';
 import { describe } from 'vitest';
-import { nn } from '../../src/index.js';
+import { nn } from '../../../src/index.js';
 import { DENORM_MIN, U, build, describeLayout, expectMatches, float32Values, moderateValues, propertySuite, tensorCase, tensorProperty } from './harness.js';
 import { conv2d as conv2dRef, convOut } from './reference.js';
 

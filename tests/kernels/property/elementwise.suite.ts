@@ -12,7 +12,7 @@
 // results, which keep only absolute accuracy (a few roundings of 2^-150 each, e.g. x·σ(x) at a subnormal x).
 import fc from 'fast-check';
 import { describe } from 'vitest';
-import type { Tensor } from '../../src/index.js';
+import type { Tensor } from '../../../src/index.js';
 import {
   DENORM_MIN, U, broadcastPair, build, describeLayout, expectMatches, float32Values, propertySuite, shapes, tensorCase, tensorProperty,
   type TensorCase,

@@ -3,7 +3,7 @@
 // comparison with float64 references, and the runner that counts and prints the cases tried.
 import fc from 'fast-check';
 import { it } from 'vitest';
-import { backendInfo, tensor, tidy, type Tensor } from '../../src/index.js';
+import { backendInfo, tensor, tidy, type Tensor } from '../../../src/index.js';
 import { broadcastIndex, contiguousStrides, size, unravel } from './reference.js';
 
 /** Unit roundoff of float32 (half an ulp of 1). */

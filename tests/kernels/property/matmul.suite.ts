@@ -8,7 +8,7 @@
 // finite in float32; overflow is the elementwise family's concern) and go down to subnormals.
 import fc from 'fast-check';
 import { describe } from 'vitest';
-import { matmul } from '../../src/index.js';
+import { matmul } from '../../../src/index.js';
 import { DENORM_MIN, U, build, describeLayout, expectMatches, float32Values, propertySuite, tensorCase, tensorProperty } from './harness.js';
 import { matmul as matmulRef } from './reference.js';
 

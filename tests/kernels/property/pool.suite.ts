@@ -8,7 +8,7 @@
 // |Δ| <= (n + 2)·u·mean|x| + 2·2^-149.
 import fc from 'fast-check';
 import { describe } from 'vitest';
-import { nn } from '../../src/index.js';
+import { nn } from '../../../src/index.js';
 import { DENORM_MIN, U, build, describeLayout, expectMatches, float32Values, propertySuite, tensorCase, tensorProperty } from './harness.js';
 import { adaptiveAvgPool2d, avgPool2d, maxPool2d, poolOut } from './reference.js';
 

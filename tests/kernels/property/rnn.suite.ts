@@ -8,7 +8,7 @@
 // so we allow (E·(2 + S) + 8u)·(2 + |h| + |c|) on h' and c' (E·S covers GRU's r·(W_hn h + b_hn)).
 import fc from 'fast-check';
 import { describe } from 'vitest';
-import { nn, type Tensor } from '../../src/index.js';
+import { nn, type Tensor } from '../../../src/index.js';
 import { U, build, describeLayout, expectMatches, float32Values, moderateValues, propertySuite, tensorCase, tensorProperty, type TensorCase } from './harness.js';
 import { cellStep, type CellMode } from './reference.js';
 
