@@ -99,7 +99,7 @@ const FIT_ARGS: ArgSpec = {
   keywords: ['epochs', 'batchSize', 'lr', 'momentum', 'weightDecay', 'k', 'shuffle', 'initVisibleBias', 'rated', 'verbose', 'onEpoch'],
   types: { k: ['number', 'function'], lr: ['number', 'object'], rated: 'object', shuffle: 'boolean', initVisibleBias: 'boolean', verbose: 'boolean', onEpoch: 'function' },
 };
-const GRAD_ARGS: ArgSpec = { op: 'SoftmaxRBM.gradient', keywords: ['k', 'meanField', 'rated'], types: { k: 'number', meanField: 'boolean', rated: 'object' } };
+const GRAD_ARGS: ArgSpec = { op: 'SoftmaxRBM.gradient', keywords: ['k', 'meanField', 'rated'], types: { k: 'number', meanField: 'boolean', rated: 'tensor' } };
 const LR_KEYS = ['weight', 'visibleBias', 'hiddenBias', 'conditionWeight'] as const;
 
 /** Per-user item lists (CSR) of which items each user rated. */

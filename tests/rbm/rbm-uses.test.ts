@@ -1,4 +1,4 @@
-// Issue 16: the collaborative-filtering RBM (SoftmaxRBM), MovieLens ratings (data.loadRatings /
+// Issue 16: the collaborative-filtering RBM (SoftmaxRBM, plain and conditional), MovieLens ratings (data.loadRatings /
 // splitRatings) and the classification RBM (ClassRBM). Against PyTorch (scripts/fixtures/rbm_uses.py):
 // softmax-visible free energy and its gradients with missing ratings, mean-field CD statistics,
 // expected ratings, ClassRBM p(y|x), -log p(y|x) gradients and free energy. Finite-difference
@@ -13,7 +13,9 @@ beforeAll(async () => { await wg.init(); });
 type Grads = Record<string, TensorSpec>;
 const fx = loadFixture<{
   softmax: { I: number; K: number; H: number; ratings: TensorSpec; W: TensorSpec; b: TensorSpec; c: TensorSpec; freeEnergy: TensorSpec; freeEnergyGrad: Grads;
-    meanFieldCD1: Grads; meanFieldCD2: Grads; expected: TensorSpec };
+    meanFieldCD1: Grads; meanFieldCD2: Grads; expected: TensorSpec;
+    conditional: { rated: TensorSpec; W: TensorSpec; b: TensorSpec; c: TensorSpec; D: TensorSpec; freeEnergy: TensorSpec; freeEnergyGrad: Grads;
+      meanFieldCD1: Grads; meanFieldCD2: Grads; expected: TensorSpec } };
   classRBM: { D: number; H: number; C: number; x: TensorSpec; y: TensorSpec; W: TensorSpec; U: TensorSpec; b: TensorSpec; c: TensorSpec; d: TensorSpec;
     scores: TensorSpec; proba: TensorSpec; nll: number; nllGrad: Grads; freeEnergy: TensorSpec; freeEnergyGrad: Grads };
 }>('rbm-uses');
@@ -72,6 +74,59 @@ describe('SoftmaxRBM matches PyTorch', () => {
     const R = fromSpec(fx.softmax.ratings);
     const r = wg.gradcheck(() => m.freeEnergy(R), [m.weight, m.visibleBias, m.hiddenBias]);
     expect(r.ok).toBe(true);
+  });
+});
+
+function conditionalModel(): wg.rbm.SoftmaxRBM {
+  const s = fx.softmax, q = s.conditional;
+  const m = new wg.rbm.SoftmaxRBM(s.I, s.H, { ratings: s.K, conditional: true });
+  m.loadStateDict({ weight: fromSpec(q.W), visibleBias: fromSpec(q.b), hiddenBias: fromSpec(q.c), conditionWeight: fromSpec(q.D) });
+  return m;
+}
+
+describe('conditional SoftmaxRBM (which items a user rated feeds the hidden units through D) matches PyTorch', () => {
+  const q = fx.softmax.conditional;
+  it('free energy F(v | r), and its gradients in W, b, c and D', () => {
+    const m = conditionalModel();
+    const fe = m.freeEnergy(fromSpec(fx.softmax.ratings), fromSpec(q.rated));
+    expectClose(fe, q.freeEnergy);
+    fe.sum().backward();
+    expectClose(m.weight.grad!, q.freeEnergyGrad.W, 1e-4, 1e-5, 'dF/dW');
+    expectClose(m.visibleBias.grad!, q.freeEnergyGrad.b, 1e-4, 1e-5, 'dF/db');
+    expectClose(m.hiddenBias.grad!, q.freeEnergyGrad.c, 1e-4, 1e-5, 'dF/dc');
+    expectClose(m.conditionWeight!.grad!, q.freeEnergyGrad.D, 1e-4, 1e-5, 'dF/dD');
+  });
+
+  it('mean-field CD-1 and CD-2 statistics, D included', () => {
+    const m = conditionalModel();
+    for (const k of [1, 2] as const) {
+      const g = m.gradient(fromSpec(fx.softmax.ratings), { k, meanField: true, rated: fromSpec(q.rated) });
+      const want = k === 1 ? q.meanFieldCD1 : q.meanFieldCD2;
+      expectClose(g.weight, want.W, 1e-4, 1e-6, `CD-${k} weight`);
+      expectClose(g.visibleBias, want.b, 1e-4, 1e-6, `CD-${k} visibleBias`);
+      expectClose(g.hiddenBias, want.c, 1e-4, 1e-6, `CD-${k} hiddenBias`);
+      expectClose(g.conditionWeight!, want.D, 1e-4, 1e-6, `CD-${k} conditionWeight`);
+    }
+  });
+
+  it('expected ratings; predict() with rated pairs builds the same r', () => {
+    const m = conditionalModel();
+    const R = fromSpec(fx.softmax.ratings);
+    expectClose(m.expectedRatings(R, fromSpec(q.rated)), q.expected);
+    const history = (R.tolist() as number[][]).map((r) => r.flatMap((v, i) => (v ? [[i, v] as [number, number]] : [])));
+    // The fixture's r: the rated items plus user 1's items 0 and 3 and user 3's item 6, ratings unknown.
+    const rated = { users: [1, 1, 3], items: [0, 3, 6] };
+    const want = fromSpec(q.expected).data();
+    const users = [1, 3, 1, 2, 0], items = [0, 6, 5, 5, 1];
+    const got = m.predict(history, { users, items }, { rated }).data();
+    users.forEach((u, j) => expect(got[j]).toBeCloseTo(want[u * fx.softmax.I + items[j]], 5));
+  });
+
+  it('finite-difference gradcheck of F(v | r) in W, b, c and D', () => {
+    const m = conditionalModel();
+    const R = fromSpec(fx.softmax.ratings), r = fromSpec(q.rated);
+    const res = wg.gradcheck(() => m.freeEnergy(R, r), [m.weight, m.visibleBias, m.hiddenBias, m.conditionWeight!]);
+    expect(res.ok).toBe(true);
   });
 });
 
@@ -137,6 +192,59 @@ describe('an absent rating has no visible unit and no gradient (property, 25 ran
   });
 });
 
+describe('conditional SoftmaxRBM: r is observed, never reconstructed (property, 25 random batches)', () => {
+  it('items outside r get zero D gradient; an item in r without a rating gets D gradient but no W or b gradient', () => {
+    for (let trial = 0; trial < 25; trial++) {
+      const I = 6 + (trial % 5), K = 2 + (trial % 4), H = 3 + (trial % 3), B = 1 + (trial % 4), k = 1 + (trial % 3);
+      const rows = randomBatch(B, I, K, 3000 + trial);
+      // Item `heldOut`: in every user's r but never rated (a held-out rating); item `free`: in nobody's r.
+      const heldOut = (trial * 5) % I, free = (heldOut + 1 + (trial % (I - 1))) % I;
+      rows.forEach((r) => { r[heldOut] = 0; r[free] = 0; if (r.every((v) => v === 0)) r[(free + 1) % I === heldOut ? (free + 2) % I : (free + 1) % I] = 1; });
+      const R = wg.tensor(Int32Array.from(rows.flat()), { shape: [B, I] });
+      const r = wg.tensor(Float32Array.from(rows.flat().map((v, j) => (v > 0 || j % I === heldOut ? 1 : 0))), { shape: [B, I] });
+      wg.manualSeed(trial);
+      const m = new wg.rbm.SoftmaxRBM(I, H, { ratings: K, initStd: 0.5, conditional: true });
+      wg.noGrad(() => m.conditionWeight!.normal_(0, 0.5));
+      wg.manualSeed(70 + trial);
+      const g1 = m.gradient(R, { k, rated: r });
+      // Scramble the free item's D column: nobody's r holds it, so the same seed gives the same statistics.
+      const D = m.conditionWeight!.data().slice();
+      for (let j = 0; j < H; j++) D[j * I + free] = 4 * Math.cos(3 * j + trial);
+      m.loadStateDict({ weight: m.weight.clone(), visibleBias: m.visibleBias.clone(), hiddenBias: m.hiddenBias.clone(), conditionWeight: wg.tensor(D, { shape: [H, I] }) });
+      wg.manualSeed(70 + trial);
+      const g2 = m.gradient(R, { k, rated: r });
+      const cols = (i: number) => wg.arange(i * K, (i + 1) * K);
+      const col = (i: number) => wg.tensor(Int32Array.from([i]));
+      expect(g1.conditionWeight!.indexSelect(1, col(free)).abs().max().item()).toBe(0);
+      for (const i of [free, heldOut]) {
+        expect(g1.weight.indexSelect(1, cols(i)).abs().max().item()).toBe(0);
+        expect(g1.visibleBias.indexSelect(0, cols(i)).abs().max().item()).toBe(0);
+      }
+      // D's column of an item in every r carries the hidden units' whole CD statistic: Σ_users (p0 - pk).
+      expectClose(g1.conditionWeight!.indexSelect(1, col(heldOut)).reshape([H]), g1.hiddenBias, 1e-5, 1e-7, `trial ${trial} held-out D column`);
+      for (const key of ['weight', 'visibleBias', 'hiddenBias', 'conditionWeight'] as const) {
+        expect(Array.from(g2[key]!.data())).toEqual(Array.from(g1[key]!.data()));
+      }
+    }
+  });
+
+  it('with D = 0 the conditional RBM is the plain one (same statistics, same predictions)', () => {
+    for (let trial = 0; trial < 10; trial++) {
+      const I = 5 + (trial % 4), K = 2 + (trial % 3), H = 2 + (trial % 3), B = 1 + (trial % 3);
+      const R = wg.tensor(Int32Array.from(randomBatch(B, I, K, 500 + trial).flat()), { shape: [B, I] });
+      const r = wg.rand([B, I]).gt(0.3).float();
+      wg.manualSeed(trial);
+      const plain = new wg.rbm.SoftmaxRBM(I, H, { ratings: K, initStd: 0.5 });
+      const cond = new wg.rbm.SoftmaxRBM(I, H, { ratings: K, conditional: true });
+      cond.loadStateDict({ weight: plain.weight.clone(), visibleBias: plain.visibleBias.clone(), hiddenBias: plain.hiddenBias.clone(), conditionWeight: wg.zeros([H, I]) });
+      const a = plain.gradient(R, { k: 2, meanField: true }), b = cond.gradient(R, { k: 2, meanField: true, rated: r });
+      expectClose(b.weight, a.weight, 1e-6, 1e-7, `trial ${trial} weight`);
+      expectClose(b.hiddenBias, a.hiddenBias, 1e-6, 1e-7, `trial ${trial} hiddenBias`);
+      expectClose(cond.expectedRatings(R, r), plain.expectedRatings(R), 1e-6, 1e-7, `trial ${trial} expected ratings`);
+    }
+  });
+});
+
 describe('SoftmaxRBM training', () => {
   it('fit lowers the held-out RMSE below the per-item mean on a small seeded set', () => {
     const all = wg.data.loadRatings(readFileSync(new URL('../../examples/data/synthetic-u.data', import.meta.url), 'utf8'));
@@ -157,6 +265,24 @@ describe('SoftmaxRBM training', () => {
     let e = 0;
     for (let i = 0; i < test.length; i++) e += ((n[test.item[i]] ? sum[test.item[i]] / n[test.item[i]] : mu) - test.rating[i]) ** 2;
     expect(rmse()).toBeLessThan(Math.sqrt(e / test.length));
+  });
+
+  it('the conditional RBM, told which held-out items each user rated, fits below the per-item mean too', () => {
+    const all = wg.data.loadRatings(readFileSync(new URL('../../examples/data/synthetic-u.data', import.meta.url), 'utf8'));
+    const [train, test] = wg.data.splitRatings(all, { testFraction: 0.2, seed: 0 });
+    wg.manualSeed(0);
+    const m = new wg.rbm.SoftmaxRBM(all.nItems, 20, { conditional: true });
+    // Which test items each user rated is known; their ratings are not.
+    m.fit(train, { epochs: 15, lr: 0.02, batchSize: 10, k: (e) => (e < 10 ? 1 : 3), rated: test });
+    expect(m.conditionWeight!.abs().max().item()).toBeGreaterThan(0);
+    const p = m.predict(train, test, { rated: test }).data();
+    let e = 0;
+    for (let i = 0; i < test.length; i++) e += (p[i] - test.rating[i]) ** 2;
+    const sum = new Float64Array(all.nItems), n = new Float64Array(all.nItems), mu = train.mean();
+    for (let i = 0; i < train.length; i++) { sum[train.item[i]] += train.rating[i]; n[train.item[i]]++; }
+    let eItem = 0;
+    for (let i = 0; i < test.length; i++) eItem += ((n[test.item[i]] ? sum[test.item[i]] / n[test.item[i]] : mu) - test.rating[i]) ** 2;
+    expect(Math.sqrt(e / test.length)).toBeLessThan(Math.sqrt(eItem / test.length));
   });
 
   it('is reproducible under manualSeed', () => {
@@ -185,6 +311,19 @@ describe('SoftmaxRBM bad input', () => {
   it('empty users', () => {
     expect(() => m().fit([[[0, 3]], []])).toThrow(/SoftmaxRBM.fit: user 1 has no ratings/);
   });
+  it('rated: only for a conditional RBM, the right shape, users and items in range', () => {
+    expect(() => m().fit([[[0, 3]]], { rated: { users: [0], items: [1] } })).toThrow(/SoftmaxRBM.fit: rated is for a conditional SoftmaxRBM/);
+    const c = () => new wg.rbm.SoftmaxRBM(4, 3, { ratings: 5, conditional: true });
+    expect(() => c().fit([[[0, 3]]], { rated: { users: [0], items: [4] } })).toThrow(/SoftmaxRBM.fit: rated pair 0 has item 4, outside 0..3/);
+    expect(() => c().fit([[[0, 3]]], { rated: { users: [1], items: [2] } })).toThrow(/rated pair 0 has user 1, but the ratings hold users 0..0/);
+    expect(() => c().predict([[[0, 3]]], { users: [0], items: [1] }, { rated: { users: [0, 0], items: [1] } })).toThrow(/SoftmaxRBM.predict: rated must be a Ratings object or \{ users, items \} of one length/);
+    const R = wg.tensor(Int32Array.from([1, 0, 2, 0]), { shape: [1, 4] });
+    expect(() => c().gradient(R, { rated: wg.ones([2, 4]) })).toThrow(/SoftmaxRBM.gradient: rated must be a float32 Tensor \[1, 4\]/);
+    expect(() => m().freeEnergy(R, wg.ones([1, 4]))).toThrow(/SoftmaxRBM.freeEnergy: rated \(r\) is for a conditional SoftmaxRBM/);
+    expect(() => c().fit([[[0, 3]]], { lr: { weight: 0.1, bias: 0.1 } as any })).toThrow(/lr has no entry 'bias'; the learning rates are weight, visibleBias, hiddenBias, conditionWeight/);
+    expect(() => c().fit([[[0, 3]]], { lr: { hiddenBias: -1 } })).toThrow(/lr.hiddenBias must be a number in \[0, ∞\), got -1/);
+  });
+
   it('wrong batch dtype or shape, and unknown options', () => {
     expect(() => m().gradient(wg.zeros([2, 4]))).toThrow(/expected an int32 Tensor \[users, 4\].*got float32 \[2,4\]/);
     expect(() => m().fit([[[0, 3]]], { epoch: 3 } as any)).toThrow(/SoftmaxRBM.fit/);
