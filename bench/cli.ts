@@ -2,6 +2,7 @@
 // wasmgrad-bench: measures wasmgrad's kernels and training loops side by side with peers in the
 // same run (ratios, not absolute numbers, are what survive a noisy shared machine).
 //   npx wasmgrad-bench gemm mlp --compare tfjs,jaxjs,torch --json --svg chart.svg --threads 1 --simd relaxed
+//   npx wasmgrad-bench vs-torch mlp cnn lstm --threads 1,2 --rounds 15   (alternating with PyTorch: bench/vs-torch.ts)
 // Threads default to the library's default (all cores where the platform allows). The installed
 // package runs this file bundled (dist/bench/cli.js, built by rollup.config.mjs) over the package's
 // own dist/index.js; a clone runs it from source (`npm run bench -- ...`). Peers are optional and
@@ -12,6 +13,7 @@ import * as wg from '../src/index.js';
 import { PEERS, Progress, type BenchContext, type Peer, type Row, type Workload } from './harness.js';
 import { ratios, renderTable, renderRatios, renderSvg } from './report.js';
 import { peerLines } from './peers/resolve.js';
+import { vsTorchMain } from './vs-torch.js';
 
 // Static imports for the bundler; each workload module loads only when asked for.
 const WORKLOADS: Record<string, () => Promise<{ workload: Workload }>> = {
@@ -30,12 +32,18 @@ const PEER_WORKLOADS: Record<Peer, string[]> = {
   torch: NAMES,
 };
 const PEER_NAMES: Record<Peer, string> = { tfjs: 'tfjs', jaxjs: 'jax-js', torch: 'PyTorch' };
+// The workloads with blocks that take turns with PyTorch's (Workload.pairWithTorch).
+const PAIRED_WITH_TORCH = ['mlp', 'cnn', 'lstm'];
 
 function usage(): never {
   console.log(`usage: wasmgrad-bench [${NAMES.join('|')}|all ...] [--compare ${PEERS.join(',')}] [--threads N] [--simd plain|relaxed] [--json] [--svg FILE] [--quick]
   --compare  peers to measure beside wasmgrad, comma-separated: tfjs (@tensorflow/tfjs-* installed),
              jaxjs (@jax-js/jax installed), torch (PyTorch in /usr/bin/python3 or $WASMGRAD_BENCH_PYTHON)
-  --quick    fewer sizes and runs (a functional check, not a measurement)`);
+  --quick    fewer sizes and runs (a functional check, not a measurement)
+usage: wasmgrad-bench vs-torch [${PAIRED_WITH_TORCH.join('|')} ...] [--threads 1,N] [--rounds R] [--simd plain|relaxed] [--json] [--quick]
+  wasmgrad and PyTorch take turns, block by block, for R rounds (default 15) per case and thread
+  count (default 1 and all cores); prints each side's median and the median and quartiles of the
+  per-round speed ratio`);
   process.exit(0);
 }
 
@@ -65,6 +73,13 @@ function parseArgs(argv: string[]) {
 }
 
 async function main() {
+  if (process.argv[2] === 'vs-torch') {
+    return vsTorchMain(process.argv.slice(3), PAIRED_WITH_TORCH, async (name) => {
+      const { workload } = await WORKLOADS[name]();
+      if (!workload.pairWithTorch) throw new Error(`vs-torch: the ${name} workload has no blocks to pair with PyTorch`);
+      return workload;
+    });
+  }
   const opts = parseArgs(process.argv.slice(2));
   await wg.init({ simd: opts.simd === 'auto' ? undefined : opts.simd, threads: opts.threads });
   const info = wg.backendInfo();

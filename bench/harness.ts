@@ -41,10 +41,10 @@ export async function timeIt(fn: () => unknown | Promise<unknown>, opts: { warmu
 // MNIST MLP went from ~60k to ~105k samples/s over its first 1,500 steps here.
 const WARM_SECONDS = 1.5;
 
-/** Calls fn until WARM_SECONDS have passed (at least once), untimed. */
-async function warmUp(fn: () => number | Promise<number>): Promise<void> {
+/** Calls fn until `seconds` (default WARM_SECONDS) have passed (at least once), untimed. */
+export async function warmUp(fn: () => unknown | Promise<unknown>, seconds = WARM_SECONDS): Promise<void> {
   const t0 = performance.now();
-  do await fn(); while (performance.now() - t0 < WARM_SECONDS * 1000);
+  do await fn(); while (performance.now() - t0 < seconds * 1000);
 }
 
 /** Calls fn (which reports its own throughput) to warm up, then `runs` times. */
@@ -65,6 +65,27 @@ export async function interleavedRuns(fns: (() => number | Promise<number>)[], r
   const out: number[][] = fns.map(() => []);
   for (let i = 0; i < runs; i++) for (let j = 0; j < fns.length; j++) out[j].push(await fns[j]());
   return out;
+}
+
+/**
+ * A block of `calls` timed calls of fn after `warmCalls` untimed ones, returning ms per call: the
+ * unit of turn-taking for per-call workloads (the first call after the other side's turn meets cold
+ * caches). pytorch_peer.py's ms_per_call is the same.
+ */
+export function msPerCall(fn: () => unknown, calls: number, warmCalls = 1): () => number {
+  return () => {
+    for (let i = 0; i < warmCalls; i++) fn();
+    const t0 = performance.now();
+    for (let i = 0; i < calls; i++) fn();
+    return (performance.now() - t0) / calls;
+  };
+}
+
+/** The q-quantile (0..1) of samples, interpolating between order statistics (numpy's default). */
+export function quantile(samples: number[], q: number): number {
+  const s = samples.slice().sort((a, b) => a - b);
+  const at = (s.length - 1) * q, lo = Math.floor(at), hi = Math.ceil(at);
+  return s[lo] + (s[hi] - s[lo]) * (at - lo);
 }
 
 /** Converts per-call seconds into a throughput: work units per second. */
@@ -104,8 +125,27 @@ export function notRun(workload: string, c: string, impl: string, note: string, 
   return { workload, case: c, impl, metric: '', higherIsBetter, stats: { median: 0, min: 0, max: 0, runs: 0 }, note };
 }
 
+/** One case of a workload as a block of work that wasmgrad and PyTorch run in turn (`wasmgrad-bench vs-torch`). */
+export interface PairedCase {
+  /** The case's name, also the name pytorch_peer.py gives the same block on its side. */
+  case: string;
+  metric: string;
+  higherIsBetter: boolean;
+  /** One block of wasmgrad's side; it times itself (after its own untimed steps) and returns its figure in `metric`. */
+  wasmgrad: () => number;
+}
+
+/** A workload's cases for the PyTorch comparison: wasmgrad's blocks, and what pytorch_peer.py's `setup` needs to build PyTorch's. */
+export interface TorchPairing {
+  cases: PairedCase[];
+  /** pytorch_peer.py's workload name and parameters (the same shapes, model, loss, optimizer and block size). */
+  torch: { workload: string; params: Record<string, unknown> };
+}
+
 export interface Workload {
   name: string;
   description: string;
   run(ctx: BenchContext): Promise<Row[]>;
+  /** Its cases as alternating blocks against PyTorch (vs-torch mode), for the workloads that have them. */
+  pairWithTorch?(ctx: Pick<BenchContext, 'quick' | 'note'>): TorchPairing;
 }

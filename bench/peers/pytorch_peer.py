@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""The PyTorch side of `wasmgrad-bench --compare torch`.
+"""The PyTorch side of `wasmgrad-bench --compare torch` and `wasmgrad-bench vs-torch`.
 
     python3 pytorch_peer.py WORKLOAD PARAMS_JSON
+    python3 pytorch_peer.py serve
 
 Runs one workload (gemm, conv, mlp, cnn, lstm, rbm) with the shapes and timing options the CLI
 passes, the same models, optimizers and batch sizes as bench/workloads/*.ts, and prints one JSON
@@ -11,6 +12,14 @@ bench/harness.ts's: warm-up by count and by time, then runs until both a minimum
 minimum time are met (time_it), or a fixed warm-up time and a fixed number of runs
 (throughput_runs). The caller sets OPENBLAS_NUM_THREADS / OMP_NUM_THREADS; PARAMS_JSON's "threads"
 goes to torch.set_num_threads.
+
+`serve` (the vs-torch mode) stays up and takes one JSON request per line on stdin, answering each
+with one JSON line on stdout, so PyTorch's blocks take turns with wasmgrad's without a restart:
+    {"op": "setup", "workload": "mlp", "params": {...}}  -> {"cases": [names]}   (builds the cases' blocks)
+    {"op": "warm", "case": NAME, "threads": N, "seconds": S} -> {"blocks": count}
+    {"op": "block", "case": NAME, "threads": N}          -> {"value": figure}
+A block is one call of the case's runner: samples/s for the training loops, ms per call for the
+LSTM. A request that fails answers {"error": "..."}; the process starts by printing {"version"}.
 """
 import json
 import os
@@ -133,23 +142,25 @@ def conv(p):
     return out
 
 
-def mlp(p):
+def mlp_runners(p):
+    """{case: runner}: the MLP's training loop, one call a block of p['steps'] steps (samples/s)."""
     x, y = mnist_train(p)
     model = nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 64), nn.ReLU(), nn.Linear(64, 10))
-    run = training_runner(model, torch.optim.SGD(model.parameters(), lr=p['lr']), x, y, p['batch'], p['steps'])
-    return {p['case']: throughput_runs(run, p['runs'])}
+    return {p['case']: training_runner(model, torch.optim.SGD(model.parameters(), lr=p['lr']), x, y, p['batch'], p['steps'])}
 
 
-def cnn(p):
+def mlp(p):
+    return {case: throughput_runs(run, p['runs']) for case, run in mlp_runners(p).items()}
+
+
+def cnn_runners(p):
+    """{case: runner}: the small CNN (SGD) and the example CNN (Adam), samples/s per call."""
     x, y = mnist_train(p)
     x = x.view(-1, 1, 28, 28)
-    out = {}
     small = nn.Sequential(
         nn.Conv2d(1, 8, 3), nn.ReLU(), nn.MaxPool2d(2),
         nn.Conv2d(8, 16, 3), nn.ReLU(), nn.MaxPool2d(2),
         nn.Flatten(), nn.Linear(16 * 5 * 5, 10))
-    run = training_runner(small, torch.optim.SGD(small.parameters(), lr=p['sgdLr']), x, y, p['batch'], p['smallSteps'])
-    out[p['smallCase']] = throughput_runs(run, p['runs'])
     # examples/mnist-cnn.ts
     example = nn.Sequential(
         nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
@@ -157,12 +168,18 @@ def cnn(p):
         nn.Flatten(),
         nn.Linear(32 * 7 * 7, 128), nn.ReLU(), nn.Dropout(0.25),
         nn.Linear(128, 10))
-    run = training_runner(example, torch.optim.Adam(example.parameters(), lr=1e-3), x, y, p['batch'], p['exampleSteps'])
-    out[p['exampleCase']] = throughput_runs(run, p['runs'])
-    return out
+    return {
+        p['smallCase']: training_runner(small, torch.optim.SGD(small.parameters(), lr=p['sgdLr']), x, y, p['batch'], p['smallSteps']),
+        p['exampleCase']: training_runner(example, torch.optim.Adam(example.parameters(), lr=1e-3), x, y, p['batch'], p['exampleSteps']),
+    }
 
 
-def lstm(p):
+def cnn(p):
+    return {case: throughput_runs(run, p['runs']) for case, run in cnn_runners(p).items()}
+
+
+def lstm_calls(p):
+    """The LSTM's training step and inference forward, one call each."""
     torch.manual_seed(0)
     seq, batch, inp, hidden = p['seq'], p['batch'], p['input'], p['hidden']
     model = nn.LSTM(inp, hidden)
@@ -180,7 +197,30 @@ def lstm(p):
         with torch.no_grad():
             model(x)
 
+    return train, infer
+
+
+def lstm(p):
+    train, infer = lstm_calls(p)
     return {p['trainCase']: time_it(train, **p['opts']), p['inferCase']: time_it(infer, **p['opts'])}
+
+
+def ms_per_call(fn, calls, warm_calls=1):
+    """A runner: `calls` timed calls of fn after `warm_calls` untimed ones (bench/harness.ts msPerCall)."""
+    def run():
+        for _ in range(warm_calls):
+            fn()
+        t0 = time.perf_counter()
+        for _ in range(calls):
+            fn()
+        return (time.perf_counter() - t0) * 1000 / calls
+    return run
+
+
+def lstm_runners(p):
+    """{case: runner}: the LSTM's training step and inference, ms per call over a block of calls."""
+    train, infer = lstm_calls(p)
+    return {p['trainCase']: ms_per_call(train, p['trainCalls']), p['inferCase']: ms_per_call(infer, p['inferCalls'])}
 
 
 def rbm(p):
@@ -223,11 +263,52 @@ def rbm(p):
 
 
 WORKLOADS = {'gemm': gemm, 'conv': conv, 'mlp': mlp, 'cnn': cnn, 'lstm': lstm, 'rbm': rbm}
+# The workloads `serve` can run block by block.
+RUNNERS = {'mlp': mlp_runners, 'cnn': cnn_runners, 'lstm': lstm_runners}
+
+
+def answer(runners, msg):
+    op = msg.get('op')
+    if op == 'setup':
+        if msg.get('workload') not in RUNNERS:
+            raise ValueError(f"setup: unknown workload {msg.get('workload')!r} (expected one of {', '.join(RUNNERS)})")
+        torch.manual_seed(0)
+        built = RUNNERS[msg['workload']](msg['params'])
+        runners.update(built)
+        return {'cases': list(built)}
+    if op not in ('warm', 'block'):
+        raise ValueError(f'unknown op {op!r} (expected setup, warm or block)')
+    if msg.get('case') not in runners:
+        raise ValueError(f"{op}: no case {msg.get('case')!r} set up (have: {', '.join(runners) or 'none'})")
+    run = runners[msg['case']]
+    torch.set_num_threads(int(msg['threads']))
+    if op == 'block':
+        return {'value': run()}
+    t0, blocks = time.perf_counter(), 0
+    while blocks == 0 or time.perf_counter() - t0 < msg['seconds']:
+        run()
+        blocks += 1
+    return {'blocks': blocks}
+
+
+def serve():
+    runners = {}
+    print(json.dumps({'version': torch.__version__}), flush=True)
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        try:
+            reply = answer(runners, json.loads(line))
+        except Exception as e:  # the caller reports it, naming the request
+            reply = {'error': f'{type(e).__name__}: {e}'}
+        print(json.dumps(reply), flush=True)
 
 
 def main():
+    if sys.argv[1:] == ['serve']:
+        return serve()
     if len(sys.argv) != 3 or sys.argv[1] not in WORKLOADS:
-        sys.exit(f'usage: pytorch_peer.py {{{",".join(WORKLOADS)}}} PARAMS_JSON')
+        sys.exit(f'usage: pytorch_peer.py {{{",".join(WORKLOADS)}}} PARAMS_JSON | pytorch_peer.py serve')
     params = json.loads(sys.argv[2])
     torch.set_num_threads(int(params.get('threads', 1)))
     torch.manual_seed(0)

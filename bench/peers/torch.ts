@@ -9,14 +9,19 @@ import { fileURLToPath } from 'node:url';
 import { peerLines } from './resolve.js';
 
 // Written as `new URL('./…', import.meta.url)` so the CLI bundle can point it at its shipped copy.
-const SCRIPT = fileURLToPath(new URL('./pytorch_peer.py', import.meta.url));
+export const SCRIPT = fileURLToPath(new URL('./pytorch_peer.py', import.meta.url));
 
 export function pythonPath(): string {
   return process.env.WASMGRAD_BENCH_PYTHON || (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
 }
 
+/** The environment of a python running PyTorch on `threads` threads (OpenBLAS reads its count once, at load). */
+export function threadEnv(threads: number): NodeJS.ProcessEnv {
+  return { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
+}
+
 function run(args: string[], threads: number, timeoutMs: number): Promise<string> {
-  const env = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
+  const env = threadEnv(threads);
   return new Promise((resolve, reject) => {
     execFile(pythonPath(), args, { env, timeout: timeoutMs, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
       if (err) reject(new Error(`${stderr.trim().split('\n').slice(-3).join(' / ') || err.message}`));

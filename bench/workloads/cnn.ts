@@ -7,7 +7,7 @@ import * as wg from '../../src/index.js';
 import { benchMnist } from '../mnist-data.js';
 import { trainingRunner } from '../train-loop.js';
 import { buildCnn } from '../../examples/mnist-cnn.js';
-import { notRun, summarize, type BenchContext, type Row, type Workload, throughputRuns } from '../harness.js';
+import { notRun, summarize, type BenchContext, type Row, type TorchPairing, type Workload, throughputRuns } from '../harness.js';
 import { loadTfjs, tfjsAvailable, tfjsFitRunner } from '../peers/tfjs.js';
 import { runTorch, torchAvailable, torchLabel } from '../peers/torch.js';
 
@@ -32,6 +32,10 @@ function wasmgradRun(model: InstanceType<typeof wg.nn.Sequential>, optimizer: 's
   const opt = optimizer === 'sgd' ? new wg.optim.SGD(model.parameters(), { lr: SGD_LR }) : new wg.optim.Adam(model.parameters(), { lr: 1e-3 });
   return trainingRunner(model, opt, x, y, BATCH, steps);
 }
+
+// pytorch_peer.py's cnn: both models with the same data, batch, optimizers and steps per call.
+const torchParams = (smallSteps: number, exampleSteps: number) =>
+  ({ digitsDir: benchMnist().digitsDir, batch: BATCH, sgdLr: SGD_LR, smallCase: SMALL, exampleCase: EXAMPLE, smallSteps, exampleSteps });
 
 async function tfjsRun(backend: 'wasm' | 'cpu', threads: number, steps: number): Promise<() => Promise<number>> {
   const { tf, layers } = await loadTfjs(backend, threads);
@@ -72,8 +76,7 @@ export const workload: Workload = {
       if (missing) rows.push(noteRow(SMALL, 'PyTorch', missing));
       else {
         ctx.progress.update('cnn: PyTorch', 0.45);
-        const r = await runTorch('cnn', { digitsDir: data.digitsDir, batch: BATCH, sgdLr: SGD_LR, runs, smallCase: SMALL, exampleCase: EXAMPLE,
-          smallSteps: ctx.quick ? 20 : 40, exampleSteps: ctx.quick ? 8 : 16 }, ctx.threads);
+        const r = await runTorch('cnn', { ...torchParams(ctx.quick ? 20 : 40, ctx.quick ? 8 : 16), runs }, ctx.threads);
         for (const c of [SMALL, EXAMPLE]) {
           rows.push({ workload: 'cnn', case: c, impl: torchLabel(ctx.threads), metric: 'samples/s', higherIsBetter: true, stats: summarize(r.cases[c]) });
         }
@@ -95,6 +98,20 @@ export const workload: Workload = {
       }
     }
     return rows;
+  },
+  pairWithTorch(ctx): TorchPairing {
+    const [smallSteps, exampleSteps] = ctx.quick ? [4, 2] : [40, 16];
+    const note = benchMnist().syntheticNote;
+    if (note) ctx.note(note);
+    wg.manualSeed(0);
+    const perSecond = { metric: 'samples/s', higherIsBetter: true };
+    return {
+      cases: [
+        { case: SMALL, ...perSecond, wasmgrad: wasmgradRun(buildSmallCnn(), 'sgd', smallSteps) },
+        { case: EXAMPLE, ...perSecond, wasmgrad: wasmgradRun(buildCnn(), 'adam', exampleSteps) },
+      ],
+      torch: { workload: 'cnn', params: torchParams(smallSteps, exampleSteps) },
+    };
   },
 };
 export default workload;

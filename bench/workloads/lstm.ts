@@ -3,7 +3,7 @@
 // backend (model.fit / model.predict) with the same shapes, loss and optimizer, same run; with
 // --compare torch, nn.LSTM in PyTorch likewise.
 import * as wg from '../../src/index.js';
-import { notRun, summarize, timeIt, type BenchContext, type Row, type Workload } from '../harness.js';
+import { msPerCall, notRun, summarize, timeIt, type BenchContext, type Row, type TorchPairing, type Workload } from '../harness.js';
 import { loadTfjs, tfjsAvailable } from '../peers/tfjs.js';
 import { runTorch, torchAvailable, torchLabel } from '../peers/torch.js';
 
@@ -29,6 +29,10 @@ function wasmgradSetup() {
   const infer = () => wg.tidy(() => wg.noGrad(() => lstm.forward(x)[0].data()));
   return { train, infer };
 }
+
+// pytorch_peer.py's lstm: the same shapes, loss and optimizer (trainCalls/inferCalls: the vs-torch block sizes).
+const torchParams = (extra: Record<string, unknown>) =>
+  ({ seq: SEQ, batch: BATCH, input: INPUT, hidden: HIDDEN, lr: LR, trainCase: `train ${CASE}`, inferCase: `inference ${CASE}`, ...extra });
 
 async function tfjsSetup(threads: number) {
   const { tf, layers } = await loadTfjs('wasm', threads);
@@ -69,8 +73,7 @@ export const workload: Workload = {
       if (missing) rows.push(notRun('lstm', `train ${CASE}`, 'PyTorch', missing, false));
       else {
         ctx.progress.update('lstm: PyTorch', 0.3);
-        const r = await runTorch('lstm', { seq: SEQ, batch: BATCH, input: INPUT, hidden: HIDDEN, lr: LR, opts,
-          trainCase: `train ${CASE}`, inferCase: `inference ${CASE}` }, ctx.threads);
+        const r = await runTorch('lstm', torchParams({ opts }), ctx.threads);
         for (const c of [`train ${CASE}`, `inference ${CASE}`]) rows.push(row(c, torchLabel(ctx.threads), r.cases[c]));
       }
     }
@@ -86,6 +89,19 @@ export const workload: Workload = {
       peer.dispose();
     }
     return rows;
+  },
+  pairWithTorch(ctx): TorchPairing {
+    // About 0.2 s of wasmgrad per block (a training step ~19 ms, an inference ~9 ms here).
+    const [trainCalls, inferCalls] = ctx.quick ? [2, 4] : [10, 25];
+    const ours = wasmgradSetup();
+    const perCall = { metric: 'ms/step', higherIsBetter: false };
+    return {
+      cases: [
+        { case: `train ${CASE}`, ...perCall, wasmgrad: msPerCall(ours.train, trainCalls) },
+        { case: `inference ${CASE}`, ...perCall, wasmgrad: msPerCall(ours.infer, inferCalls) },
+      ],
+      torch: { workload: 'lstm', params: torchParams({ trainCalls, inferCalls }) },
+    };
   },
 };
 export default workload;

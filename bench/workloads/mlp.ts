@@ -4,7 +4,7 @@
 import * as wg from '../../src/index.js';
 import { benchMnist } from '../mnist-data.js';
 import { trainingRunner } from '../train-loop.js';
-import { interleavedRuns, notRun, summarize, type BenchContext, type Row, type Workload, throughputRuns } from '../harness.js';
+import { interleavedRuns, notRun, summarize, type BenchContext, type Row, type TorchPairing, type Workload, throughputRuns } from '../harness.js';
 import { loadTfjs, tfjsAvailable, tfjsFitRunner } from '../peers/tfjs.js';
 import { jaxjsAvailable, jaxjsMlpRunner, loadJaxjs } from '../peers/jaxjs.js';
 import { runTorch, torchAvailable, torchLabel } from '../peers/torch.js';
@@ -20,6 +20,9 @@ function wasmgradRun(steps: number): () => number {
   const model = new nn.Sequential(new nn.Linear(784, 128), new nn.ReLU(), new nn.Linear(128, 64), new nn.ReLU(), new nn.Linear(64, 10));
   return trainingRunner(model, new wg.optim.SGD(model.parameters(), { lr: LR }), x, y, BATCH, steps);
 }
+
+// pytorch_peer.py's mlp: the same model, data, batch, learning rate and steps per call.
+const torchParams = (steps: number) => ({ case: CASE, digitsDir: benchMnist().digitsDir, batch: BATCH, lr: LR, steps });
 
 async function tfjsRun(backend: 'wasm' | 'cpu', threads: number, steps: number): Promise<() => Promise<number>> {
   const { tf, layers } = await loadTfjs(backend, threads);
@@ -64,13 +67,22 @@ export const workload: Workload = {
     const torchMissing = ctx.peers.has('torch') ? await torchAvailable() : null;
     if (ctx.peers.has('torch') && !torchMissing) {
       ctx.progress.update('mlp: PyTorch', 0.85);
-      const r = await runTorch('mlp', { case: CASE, digitsDir: data.digitsDir, batch: BATCH, lr: LR, steps: ctx.quick ? 60 : 150, runs }, ctx.threads);
+      const r = await runTorch('mlp', { ...torchParams(ctx.quick ? 60 : 150), runs }, ctx.threads);
       rows.push(row(torchLabel(ctx.threads), r.cases[CASE]));
     }
     if (tfMissing) rows.push(notRun('mlp', CASE, 'tfjs-layers', tfMissing));
     if (jaxMissing) rows.push(notRun('mlp', CASE, 'jax-js', jaxMissing));
     if (torchMissing) rows.push(notRun('mlp', CASE, 'PyTorch', torchMissing));
     return rows;
+  },
+  pairWithTorch(ctx): TorchPairing {
+    const steps = ctx.quick ? 20 : 150;
+    const note = benchMnist().syntheticNote;
+    if (note) ctx.note(note);
+    return {
+      cases: [{ case: CASE, metric: 'samples/s', higherIsBetter: true, wasmgrad: wasmgradRun(steps) }],
+      torch: { workload: 'mlp', params: torchParams(steps) },
+    };
   },
 };
 export default workload;

@@ -1,9 +1,0 @@
-// Conv2d property tests under the plain SIMD build (init runs once per process; vitest's forks pool
-// gives each file its own, so this twin of conv.test.ts sees the other build).
-import { beforeAll } from 'vitest';
-import { init } from '../../../src/index.js';
-import { conv2dProperties } from './conv.suite.js';
-
-beforeAll(async () => { await init({ simd: 'plain' }); });
-
-conv2dProperties('plain');

@@ -1,9 +1,0 @@
-// Pooling property tests under the plain SIMD build (init runs once per process; vitest's forks pool
-// gives each file its own, so this twin of pool.test.ts sees the other build).
-import { beforeAll } from 'vitest';
-import { init } from '../../../src/index.js';
-import { poolProperties } from './pool.suite.js';
-
-beforeAll(async () => { await init({ simd: 'plain' }); });
-
-poolProperties('plain');

@@ -1,9 +1,0 @@
-// Softmax property tests under the plain SIMD build (init runs once per process; vitest's forks pool
-// gives each file its own, so this twin of softmax.test.ts sees the other build).
-import { beforeAll } from 'vitest';
-import { init } from '../../../src/index.js';
-import { softmaxProperties } from './softmax.suite.js';
-
-beforeAll(async () => { await init({ simd: 'plain' }); });
-
-softmaxProperties('plain');
