@@ -213,3 +213,190 @@ export function rnn_gru_bwd(dh: usize, saved: usize, hPrev: usize, B: i32, H: i3
     }
   }
 }
+
+// ---- LSTM over a whole sequence (one wasm call per direction, per thread) ----
+//
+// The time loop runs here, so JS is not entered per step: each step multiplies h_prev by W_hhᵀ and
+// applies the cell in the same pass. Rows of the batch never interact, so a call takes a slice of
+// rows [r0, r0+rows) through every step: two threads run two slices with no per-step barrier, and
+// every element sees the same operations in the same order whatever the slicing (bit-identical).
+// The products use a 2-row × 16-column register tile (8 accumulators), A read in place (h_prev rows
+// are short and stay in L1) and B packed in 16-wide strips so one strip (K × 64 bytes) stays in L1
+// while every row pair of the slice passes over it.
+
+const STRIP: i32 = 16; // columns per packed strip: 4 vectors
+
+@inline function madd4(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+
+// tile[0..3] (row a0) and, when two, tile[4..7] (row a1) = Σ_k a[k] · strip[k][0..15] for k < kc.
+// a0, a1: row starts (k contiguous); pb: kc × 16 floats. Each output element is the same sequence
+// of multiply-adds in k order with one row or two.
+function tile2x16(a0: usize, a1: usize, two: bool, pb: usize, kc: i32, tile: usize): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
+  if (two) {
+    let c10 = f32x4.splat(0), c11 = f32x4.splat(0), c12 = f32x4.splat(0), c13 = f32x4.splat(0);
+    for (let k = 0; k < kc; k++) {
+      const o = <usize>k << 2;
+      const b0 = v128.load(pb), b1 = v128.load(pb, 16), b2 = v128.load(pb, 32), b3 = v128.load(pb, 48);
+      let a = v128.load32_splat(a1 + o);
+      c10 = madd4(a, b0, c10); c11 = madd4(a, b1, c11); c12 = madd4(a, b2, c12); c13 = madd4(a, b3, c13);
+      a = v128.load32_splat(a0 + o);
+      c00 = madd4(a, b0, c00); c01 = madd4(a, b1, c01); c02 = madd4(a, b2, c02); c03 = madd4(a, b3, c03);
+      pb += <usize>(STRIP << 2);
+    }
+    v128.store(tile, c10, 64); v128.store(tile, c11, 80); v128.store(tile, c12, 96); v128.store(tile, c13, 112);
+  } else {
+    for (let k = 0; k < kc; k++) {
+      const a = v128.load32_splat(a0 + (<usize>k << 2));
+      c00 = madd4(a, v128.load(pb), c00); c01 = madd4(a, v128.load(pb, 16), c01);
+      c02 = madd4(a, v128.load(pb, 32), c02); c03 = madd4(a, v128.load(pb, 48), c03);
+      pb += <usize>(STRIP << 2);
+    }
+  }
+  v128.store(tile, c00); v128.store(tile, c01, 16); v128.store(tile, c02, 32); v128.store(tile, c03, 48);
+}
+
+// Bytes of rnn_lstm_pack_fwd's or rnn_lstm_pack_bwd's output for hidden size H (the larger of the
+// two: the forward pads H to a multiple of 4 units, the backward to a multiple of 16 columns).
+export function rnn_lstm_packed_bytes(H: i32): i32 {
+  const fwd = ((H + 3) >> 2) * STRIP * H, bwd = ((H + STRIP - 1) / STRIP) * 4 * H * STRIP;
+  return 4 * max(fwd, bwd);
+}
+
+// rnn_lstm_pack_fwd(whh, H, dst): W_hh [4H, H] (PyTorch layout, rows i,f,g,o) as the forward's
+// B = W_hhᵀ in strips of 4 hidden units × 4 gates: dst[(u4·H + k)·16 + g·4 + l] = W_hh[g·H + 4·u4 + l][k]
+// (zero past H). One strip then yields all four gates of 4 hidden units.
+export function rnn_lstm_pack_fwd(whh: usize, H: i32, dst: usize): void {
+  const units = (H + 3) >> 2;
+  for (let u4 = 0; u4 < units; u4++) {
+    for (let k = 0; k < H; k++) {
+      const d = f32p(dst, (u4 * H + k) * STRIP);
+      for (let g = 0; g < 4; g++) {
+        for (let l = 0; l < 4; l++) {
+          const j = 4 * u4 + l;
+          sts(d, g * 4 + l, j < H ? lds(whh, (g * H + j) * H + k) : 0);
+        }
+      }
+    }
+  }
+}
+
+// rnn_lstm_pack_bwd(whh, H, dst): W_hh [4H, H] as the backward's B (dh_prev = dgates · W_hh, K = 4H)
+// in 16-column strips: dst[(s·4H + k)·16 + l] = W_hh[k][16·s + l] (zero past H).
+export function rnn_lstm_pack_bwd(whh: usize, H: i32, dst: usize): void {
+  const strips = (H + STRIP - 1) / STRIP, K = 4 * H;
+  for (let s = 0; s < strips; s++) {
+    for (let k = 0; k < K; k++) {
+      const d = f32p(dst, (s * K + k) * STRIP);
+      for (let l = 0; l < STRIP; l++) {
+        const j = STRIP * s + l;
+        sts(d, l, j < H ? lds(whh, k * H + j) : 0);
+      }
+    }
+  }
+}
+
+// One row's cell for hidden units j..j+n (n <= 4) of one strip: acc = that row's 4 gate vectors of
+// h_prev·W_hhᵀ (tile). pre = gi + (acc + b_hh); gates written over gi; c, h written.
+@inline function lstmCellStrip(acc: usize, git: usize, bhh: usize, cp: usize, cc: usize, hh: usize, H: i32, j: i32, n: i32): void {
+  if (n == 4) {
+    let pi = f32x4.add(ld(acc, 0), bhh ? ld(bhh, j) : f32x4.splat(0));
+    let pf = f32x4.add(ld(acc, 4), bhh ? ld(bhh, H + j) : f32x4.splat(0));
+    let pg = f32x4.add(ld(acc, 8), bhh ? ld(bhh, 2 * H + j) : f32x4.splat(0));
+    let po = f32x4.add(ld(acc, 12), bhh ? ld(bhh, 3 * H + j) : f32x4.splat(0));
+    const ig = vsigmoid(f32x4.add(ld(git, j), pi));
+    const fg = vsigmoid(f32x4.add(ld(git, H + j), pf));
+    const gg = vtanh(f32x4.add(ld(git, 2 * H + j), pg));
+    const og = vsigmoid(f32x4.add(ld(git, 3 * H + j), po));
+    const cn = f32x4.add(f32x4.mul(fg, ld(cp, j)), f32x4.mul(ig, gg));
+    st(git, j, ig); st(git, H + j, fg); st(git, 2 * H + j, gg); st(git, 3 * H + j, og);
+    st(cc, j, cn);
+    st(hh, j, f32x4.mul(og, vtanh(cn)));
+  } else {
+    for (let l = 0; l < n; l++) {
+      const q = j + l;
+      const ig = sigmoid1(lds(git, q) + (lds(acc, l) + (bhh ? lds(bhh, q) : 0)));
+      const fg = sigmoid1(lds(git, H + q) + (lds(acc, 4 + l) + (bhh ? lds(bhh, H + q) : 0)));
+      const gg = tanh1(lds(git, 2 * H + q) + (lds(acc, 8 + l) + (bhh ? lds(bhh, 2 * H + q) : 0)));
+      const og = sigmoid1(lds(git, 3 * H + q) + (lds(acc, 12 + l) + (bhh ? lds(bhh, 3 * H + q) : 0)));
+      const cn = fg * lds(cp, q) + ig * gg;
+      sts(git, q, ig); sts(git, H + q, fg); sts(git, 2 * H + q, gg); sts(git, 3 * H + q, og);
+      sts(cc, q, cn);
+      sts(hh, q, og * tanh1(cn));
+    }
+  }
+}
+
+// rnn_lstm_seq_fwd(T, B, r0, rows, H, reverse, gi, whhPacked, bhh, states, work)
+//   gi f32 [T, B, 4H]: x·W_ihᵀ + b_ih for every step, OVERWRITTEN with the activated gates
+//   (σ(i), σ(f), tanh(g), σ(o)) that rnn_lstm_seq_bwd reads. whhPacked from rnn_lstm_pack_fwd;
+//   bhh [4H] or 0. states f32: h slots [T+1, B, H] then c slots [T+1, B, H]; forward reads slot t
+//   and writes slot t+1 at step t, reverse (t from T-1 down) reads slot t+1 and writes slot t, so the
+//   initial state must be in slot 0 (forward) or T (reverse). Only rows [r0, r0+rows) are touched.
+//   work: 128 bytes, 16-byte aligned, private to the calling thread.
+export function rnn_lstm_seq_fwd(T: i32, B: i32, r0: i32, rows: i32, H: i32, reverse: bool,
+                                 gi: usize, whhPacked: usize, bhh: usize, states: usize, work: usize): void {
+  const G = 4 * H, BH = B * H, units = (H + 3) >> 2;
+  for (let s = 0; s < T; s++) {
+    const t = reverse ? T - 1 - s : s;
+    const prev = reverse ? t + 1 : t, out = reverse ? t : t + 1;
+    const hPrev = f32p(states, prev * BH), hOut = f32p(states, out * BH);
+    const cPrev = f32p(states, (T + 1 + prev) * BH), cOut = f32p(states, (T + 1 + out) * BH);
+    const giT = f32p(gi, t * B * G);
+    for (let u4 = 0; u4 < units; u4++) {
+      const pb = f32p(whhPacked, u4 * H * STRIP), j = u4 * 4, n = min(4, H - j);
+      for (let r = r0; r < r0 + rows; r += 2) {
+        const two = r + 1 < r0 + rows;
+        tile2x16(f32p(hPrev, r * H), f32p(hPrev, (r + 1) * H), two, pb, H, work);
+        lstmCellStrip(work, f32p(giT, r * G), bhh, f32p(cPrev, r * H), f32p(cOut, r * H), f32p(hOut, r * H), H, j, n);
+        if (two) lstmCellStrip(work + 64, f32p(giT, (r + 1) * G), bhh, f32p(cPrev, (r + 1) * H), f32p(cOut, (r + 1) * H), f32p(hOut, (r + 1) * H), H, j, n);
+      }
+    }
+  }
+}
+
+// rnn_lstm_seq_bwd(T, B, r0, rows, H, reverse, gates, states, gStates, whhPacked, dgates, dh, dc, work)
+//   Backward through time over rows [r0, r0+rows). gates [T, B, 4H] and states as left by
+//   rnn_lstm_seq_fwd; gStates: the gradient of the states block (same layout; its h slots give
+//   dL/dh_t directly, the c slots are not read); whhPacked from rnn_lstm_pack_bwd.
+//   OVERWRITES dgates [T, B, 4H] with d(pre-activations) of every step. dh [B, H]: in, 0 or the
+//   gradient already reaching the last state from outside (ignored: pass zeros), out: grad wrt h0.
+//   dc [B, H]: in, grad wrt the final c; out, grad wrt c0. work as for the forward.
+export function rnn_lstm_seq_bwd(T: i32, B: i32, r0: i32, rows: i32, H: i32, reverse: bool, gates: usize, states: usize,
+                                 gStates: usize, whhPacked: usize, dgates: usize, dh: usize, dc: usize, work: usize): void {
+  const G = 4 * H, BH = B * H, strips = (H + STRIP - 1) / STRIP;
+  const sliceH = f32p(dh, r0 * H), sliceC = f32p(dc, r0 * H), n = rows * H;
+  for (let s = T - 1; s >= 0; s--) {
+    const t = reverse ? T - 1 - s : s;
+    const prev = reverse ? t + 1 : t, out = reverse ? t : t + 1;
+    // dh_t = dL/dh_t (direct) + what step t+1 sent back
+    const gh = f32p(gStates, out * BH + r0 * H);
+    let i = 0;
+    for (; i + 4 <= n; i += 4) st(sliceH, i, f32x4.add(ld(sliceH, i), ld(gh, i)));
+    for (; i < n; i++) sts(sliceH, i, lds(sliceH, i) + lds(gh, i));
+    const dgT = f32p(dgates, t * B * G);
+    rnn_lstm_bwd(sliceH, sliceC, f32p(gates, (t * B + r0) * G), f32p(states, (T + 1 + prev) * BH + r0 * H),
+                 f32p(states, (T + 1 + out) * BH + r0 * H), rows, H, f32p(dgT, r0 * G), sliceC);
+    // dh_prev = dgates_t · W_hh, one 16-column strip at a time
+    for (let sc = 0; sc < strips; sc++) {
+      const pb = f32p(whhPacked, sc * G * STRIP), j = sc * STRIP, w = min(STRIP, H - j);
+      for (let r = r0; r < r0 + rows; r += 2) {
+        const two = r + 1 < r0 + rows;
+        tile2x16(f32p(dgT, r * G), f32p(dgT, (r + 1) * G), two, pb, G, work);
+        const nRows: i32 = two ? 2 : 1;
+        for (let q = 0; q < nRows; q++) {
+          const d = f32p(dh, (r + q) * H + j), tl = work + <usize>(q * 64);
+          if (w == STRIP) {
+            v128.store(d, v128.load(tl)); v128.store(d, v128.load(tl, 16), 16);
+            v128.store(d, v128.load(tl, 32), 32); v128.store(d, v128.load(tl, 48), 48);
+          } else {
+            for (let l = 0; l < w; l++) sts(d, l, lds(tl, l));
+          }
+        }
+      }
+    }
+  }
+}

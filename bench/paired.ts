@@ -1,6 +1,6 @@
 // Two source trees of wasmgrad in one process, taking turns block by block: the speed ratio of a
 // change that no single timing on a noisy machine can show. Each tree has its own wasm instance.
-//   npx tsx bench/paired.ts <base tree> <new tree> [mlp|cnn|lstm] [threads] [rounds]
+//   npx tsx bench/paired.ts <base tree> <new tree> [mlp|cnn|lstm|lstm-infer] [threads] [rounds]
 // e.g. `git worktree add /tmp/base <commit> && (cd /tmp/base && ln -s $PWD/node_modules && node
 // scripts/build-wasm.mjs)`, then `npx tsx bench/paired.ts /tmp/base . mlp 1 80`. Prints the median
 // and the quartiles of the per-round ratio new/base (speed: above 1, the new tree is faster), by CPU
@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 
 type Lib = typeof import('../src/index.js');
 const [baseTree, newTree, which = 'mlp', threadsArg = '1', roundsArg = '24'] = process.argv.slice(2);
-if (!baseTree || !newTree) throw new Error('usage: npx tsx bench/paired.ts <base tree> <new tree> [mlp|cnn|lstm] [threads] [rounds]');
+if (!baseTree || !newTree) throw new Error('usage: npx tsx bench/paired.ts <base tree> <new tree> [mlp|cnn|lstm|lstm-infer] [threads] [rounds]');
 const threads = Number(threadsArg), rounds = Number(roundsArg);
 const load = async (tree: string): Promise<Lib> => import(pathToFileURL(resolve(tree, 'src/index.ts')).href);
 
@@ -40,7 +40,12 @@ function setup(wg: Lib): { steps: number; step: () => void } {
       step: () => { opt.zeroGrad(); const [, [hN]] = lstm.forward(x); hN.select(0, 0).sub(y).square().mean().backward(); opt.step(); },
     };
   }
-  throw new Error(`paired: unknown workload '${which}' (mlp, cnn or lstm)`);
+  if (which === 'lstm-infer') { // the benchmark's inference forward: outputs freed at once, as there
+    const lstm = new nn.LSTM(32, 128);
+    const x = wg.randn([32, 32, 32]);
+    return { steps: 8, step: () => wg.tidy(() => wg.noGrad(() => lstm.forward(x)[0].data())) };
+  }
+  throw new Error(`paired: unknown workload '${which}' (mlp, cnn, lstm or lstm-infer)`);
 }
 
 const libs = [await load(baseTree), await load(newTree)];

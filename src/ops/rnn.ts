@@ -1,10 +1,14 @@
 // Whole-sequence recurrent layers (Elman RNN, LSTM, GRU): one direction of one layer over all
-// time steps is ONE autograd node. Forward: one GEMM projects the input of every step at once,
-// then per step one GEMM (h_prev·W_hhᵀ + b_hh) and one fused cell kernel (assembly/rnn.ts).
-// Backward through time: per step the fused cell backward and one GEMM for dh_prev; after the
-// loop one GEMM each for dW_ih, dW_hh and dX, and column sums for the biases.
+// time steps is ONE autograd node. Forward: one GEMM projects the input of every step at once.
+// LSTM then runs the whole time loop in one kernel call per thread (assembly/rnn.ts
+// rnn_lstm_seq_fwd / _bwd: per step the recurrent product and the cell in one pass, the batch
+// split across threads); Elman RNN and GRU run per step one GEMM (h_prev·W_hhᵀ + b_hh) and one
+// fused cell kernel. Backward through time likewise; after the loop one GEMM each for dW_ih,
+// dW_hh and dX, and column sums for the biases.
 import { Tensor } from '../tensor.js';
 import { backend } from '../runtime/backend.js';
+import { scratch } from '../runtime/scratch.js';
+import { partition, threadsFor } from '../runtime/parallel.js';
 import { BiasKind } from '../runtime/protocol.js';
 import { needsGrad, record } from '../autograd/node.js';
 import { noGrad } from '../autograd/grad-mode.js';
@@ -63,6 +67,37 @@ function raw(t: Tensor): Tensor {
   return t.isContiguous() ? t : noGrad(() => views.contiguous(t));
 }
 
+// Below this many multiply-adds a whole-sequence LSTM call stays on one thread (a pool round trip
+// costs tens of microseconds; the benchmark layer does 67M).
+const LSTM_PARALLEL_MIN_MACS = 1 << 20;
+
+/**
+ * Runs an LSTM sequence kernel over the batch rows: rows never interact, so each thread takes a
+ * slice of rows through every time step, with no barrier per step. Slices hold whole row pairs
+ * (the kernel's register tile); the result does not depend on the slicing.
+ */
+function lstmOverRows(kernel: 'rnn_lstm_seq_fwd' | 'rnn_lstm_seq_bwd', B: number, macs: number,
+                      args: (r0: number, rows: number, work: number) => number[]): void {
+  const fn = backend.k[kernel] as (...a: number[]) => void;
+  const threads = B >= 4 ? threadsFor(macs, LSTM_PARALLEL_MIN_MACS) : 1;
+  const bounds = partition(B, threads, 2);
+  if (bounds.length <= 2) { fn(...args(0, B, scratch('rnn0', 128))); return; }
+  const jobs: number[][] = [];
+  for (let t = 0; t + 1 < bounds.length; t++) jobs.push(args(bounds[t], bounds[t + 1] - bounds[t], scratch(`rnn${t}`, 128)));
+  backend.pool!.run(kernel, fn, jobs);
+}
+
+/** W_hh packed for rnn_lstm_seq_fwd (which = 'fwd') or rnn_lstm_seq_bwd ('bwd'). */
+function packLstmWhh(wHh: Tensor, H: number, which: 'fwd' | 'bwd', op: string): Tensor {
+  const k = backend.k;
+  const packed = Tensor._empty([k.rnn_lstm_packed_bytes(H) / 4]);
+  const src = raw(wHh);
+  if (which === 'fwd') k.rnn_lstm_pack_fwd(src.ptr(op), H, packed.ptr(op));
+  else k.rnn_lstm_pack_bwd(src.ptr(op), H, packed.ptr(op));
+  if (src !== wHh) src._release();
+  return packed;
+}
+
 /**
  * One layer, one direction of a recurrent network over a whole sequence.
  * x [T, B, I]; h0, c0 [B, H] or null for zeros (c0 only for LSTM); weights in PyTorch layout.
@@ -110,22 +145,29 @@ export function rnnLayer(mode: RnnMode, x: Tensor, h0: Tensor | null, c0: Tensor
   const gi = Tensor._empty([N, G]);
   const GI = gi.ptr(op);
   gemm(rowsOf(xc.ptr(op), 0, N, I), transposed(Wih), GI, G, 0, epi(biasIh));
-  const gh = Tensor._empty([B, G]);
-  const GH = gh.ptr(op);
   const gruSaved = isGru ? Tensor._empty([N, 4 * H]) : null; // (r, z, n, W_hn h + b_hn) per step
   const SV = gruSaved ? gruSaved.ptr(op) : 0;
 
-  const WhhT = PackedB.of(transposed(Whh)); // packed once for all T steps
-  for (let s = 0; s < T; s++) {
-    const t = reverse ? T - 1 - s : s;
-    const hPrev = hAt(prevSlot(t)), hOut = hAt(hSlot(t)), git = GI + t * B * G * 4;
-    gemmPacked(rowsOf(hPrev, 0, B, H), WhhT, GH, G, 0, epi(biasHh));
-    if (isLstm) k.rnn_lstm_fwd(git, GH, cAt(prevSlot(t)), B, H, git, cAt(hSlot(t)), hOut);
-    else if (isGru) k.rnn_gru_fwd(git, GH, hPrev, B, H, SV + t * B * 4 * H * 4, hOut);
-    else k.rnn_elman_fwd(git, GH, B, H, relu, hOut);
+  if (isLstm) {
+    const whhP = packLstmWhh(w.wHh, H, 'fwd', op);
+    const WP = whhP.ptr(op);
+    lstmOverRows('rnn_lstm_seq_fwd', B, T * B * H * G, (r0, rows, work) =>
+      [T, B, r0, rows, H, reverse ? 1 : 0, GI, WP, biasHh, P, work]);
+    whhP._release();
+  } else {
+    const gh = Tensor._empty([B, G]);
+    const GH = gh.ptr(op);
+    const WhhT = PackedB.of(transposed(Whh)); // packed once for all T steps
+    for (let s = 0; s < T; s++) {
+      const t = reverse ? T - 1 - s : s;
+      const hPrev = hAt(prevSlot(t)), hOut = hAt(hSlot(t)), git = GI + t * B * G * 4;
+      gemmPacked(rowsOf(hPrev, 0, B, H), WhhT, GH, G, 0, epi(biasHh));
+      if (isGru) k.rnn_gru_fwd(git, GH, hPrev, B, H, SV + t * B * 4 * H * 4, hOut);
+      else k.rnn_elman_fwd(git, GH, B, H, relu, hOut);
+    }
+    WhhT.release();
+    gh._release();
   }
-  WhhT.release();
-  gh._release();
 
   const lastT = reverse ? 0 : T - 1;
   const grad = needsGrad(x, h0, c0, w.wIh, w.wHh, w.bIh, w.bHh);
@@ -138,31 +180,35 @@ export function rnnLayer(mode: RnnMode, x: Tensor, h0: Tensor | null, c0: Tensor
       // Addresses are read again here: saved tensors may have moved since the forward pass.
       const GP = gp.ptr(name), P2 = packed.ptr(name), GI = isLstm ? gi.ptr(name) : 0, SV = gruSaved ? gruSaved.ptr(name) : 0;
       const hAt2 = (slot: number) => P2 + slot * BH * 4;
-      const cAt2 = (slot: number) => P2 + (T + 1 + slot) * BH * 4;
       const dG = Tensor._empty([N, G]);           // d(pre-activations) wrt gi, every step
       const dGh = isGru ? Tensor._empty([N, G]) : dG; // wrt gh (differs from dG in GRU's n block)
       const DG = dG.ptr(name), DGH = dGh.ptr(name);
       const dh = Tensor._empty([B, H]), dc = isLstm ? Tensor._empty([B, H]) : null;
       const DH = dh.ptr(name), DC = dc ? dc.ptr(name) : 0;
-      const WhhP = PackedB.of(asMat(w.wHh, name));
       k.ew_fill(DH, BH, 0);
       if (dc) k.ew_copy_2d(GP + (T + 1 + hSlot(lastT)) * BH * 4, BH, DC, BH, 1, BH); // grad of cN
-      for (let s = T - 1; s >= 0; s--) {
-        const t = reverse ? T - 1 - s : s;
-        k.ew_axpy(DH, GP + hSlot(t) * BH * 4, BH, 1); // dh_t = dL/dh_t (direct) + from step t+1
-        const dgt = DG + t * B * G * 4, dght = DGH + t * B * G * 4;
-        if (isLstm) {
-          k.rnn_lstm_bwd(DH, DC, GI + t * B * G * 4, cAt2(prevSlot(t)), cAt2(hSlot(t)), B, H, dgt, DC);
-          gemmPacked(rowsOf(dgt, 0, B, G), WhhP, DH, H, 0);
-        } else if (isGru) {
-          k.rnn_gru_bwd(DH, SV + t * B * 4 * H * 4, hAt2(prevSlot(t)), B, H, dgt, dght, DH);
-          gemmPacked(rowsOf(dght, 0, B, G), WhhP, DH, H, 1); // dh_prev = z*dh + dgh·W_hh
-        } else {
-          k.rnn_elman_bwd(DH, hAt2(hSlot(t)), B, H, relu, dgt);
-          gemmPacked(rowsOf(dgt, 0, B, G), WhhP, DH, H, 0);
+      if (isLstm) {
+        const whhP = packLstmWhh(w.wHh, H, 'bwd', name);
+        const WP = whhP.ptr(name);
+        lstmOverRows('rnn_lstm_seq_bwd', B, T * B * H * G, (r0, rows, work) =>
+          [T, B, r0, rows, H, reverse ? 1 : 0, GI, P2, GP, WP, DG, DH, DC, work]);
+        whhP._release();
+      } else {
+        const WhhP = PackedB.of(asMat(w.wHh, name));
+        for (let s = T - 1; s >= 0; s--) {
+          const t = reverse ? T - 1 - s : s;
+          k.ew_axpy(DH, GP + hSlot(t) * BH * 4, BH, 1); // dh_t = dL/dh_t (direct) + from step t+1
+          const dgt = DG + t * B * G * 4, dght = DGH + t * B * G * 4;
+          if (isGru) {
+            k.rnn_gru_bwd(DH, SV + t * B * 4 * H * 4, hAt2(prevSlot(t)), B, H, dgt, dght, DH);
+            gemmPacked(rowsOf(dght, 0, B, G), WhhP, DH, H, 1); // dh_prev = z*dh + dgh·W_hh
+          } else {
+            k.rnn_elman_bwd(DH, hAt2(hSlot(t)), B, H, relu, dgt);
+            gemmPacked(rowsOf(dgt, 0, B, G), WhhP, DH, H, 0);
+          }
         }
+        WhhP.release();
       }
-      WhhP.release();
       const colSum = (src: number) => { const b = Tensor._empty([G]); k.red_sum(src, b.ptr(), 1, N, G, 1); return b; };
       const X = rowsOf(xc.ptr(name), 0, N, I);
       let gx: Tensor | null = null, gwIh: Tensor | null = null, gwHh: Tensor | null = null;

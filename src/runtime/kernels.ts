@@ -132,6 +132,14 @@ export interface Kernels {
   rnn_lstm_bwd(dh: Ptr, dc: Ptr, gates: Ptr, cPrev: Ptr, c: Ptr, B: number, H: number, dpre: Ptr, dcPrev: Ptr): void;
   rnn_gru_fwd(gi: Ptr, gh: Ptr, hPrev: Ptr, B: number, H: number, saved: Ptr, h: Ptr): void;
   rnn_gru_bwd(dh: Ptr, saved: Ptr, hPrev: Ptr, B: number, H: number, dgi: Ptr, dgh: Ptr, dhPrev: Ptr): void;
+  // rnn.ts, LSTM over a whole sequence (rows [r0, r0+rows) of the batch through every step)
+  rnn_lstm_packed_bytes(H: number): number;
+  rnn_lstm_pack_fwd(whh: Ptr, H: number, dst: Ptr): void;
+  rnn_lstm_pack_bwd(whh: Ptr, H: number, dst: Ptr): void;
+  rnn_lstm_seq_fwd(T: number, B: number, r0: number, rows: number, H: number, reverse: Bool,
+                   gi: Ptr, whhPacked: Ptr, bhh: Ptr, states: Ptr, work: Ptr): void;
+  rnn_lstm_seq_bwd(T: number, B: number, r0: number, rows: number, H: number, reverse: Bool, gates: Ptr, states: Ptr,
+                   gStates: Ptr, whhPacked: Ptr, dgates: Ptr, dh: Ptr, dc: Ptr, work: Ptr): void;
 }
 
 /**
@@ -160,4 +168,5 @@ export const KERNEL_ARITY: { readonly [K in keyof Kernels]: Parameters<Kernels[K
   pool_out_size: 6, pool_max2d_fwd: 16, pool_max2d_bwd: 8, pool_avg2d_fwd: 15, pool_avg2d_bwd: 15,
   pool_adaptive_avg2d_fwd: 7, pool_adaptive_avg2d_bwd: 7,
   rnn_elman_fwd: 6, rnn_elman_bwd: 6, rnn_lstm_fwd: 8, rnn_lstm_bwd: 9, rnn_gru_fwd: 7, rnn_gru_bwd: 8,
+  rnn_lstm_packed_bytes: 1, rnn_lstm_pack_fwd: 3, rnn_lstm_pack_bwd: 3, rnn_lstm_seq_fwd: 11, rnn_lstm_seq_bwd: 14,
 };

@@ -67,6 +67,7 @@ export type SoftmaxVisibleModeName = keyof typeof SoftmaxVisibleMode;
  * instead of names, so the order is part of the protocol between threads.ts and thread-worker.js).
  */
 export const THREADED_KERNELS = ['gemm', 'gemm_prepacked', 'ew_index_select', 'opt_sgd', 'opt_adam', 'opt_rmsprop', 'opt_adagrad', 'ew_unary', 'ew_unary_backward',
+  'rnn_lstm_seq_fwd', 'rnn_lstm_seq_bwd',
   'red_sum', 'red_softmax', 'red_softmax_backward', 'conv_im2col_images', 'conv_col2im_images',
   'conv_depthwise_fwd_images', 'conv_depthwise_bwd_input_images', 'conv_depthwise_bwd_weight_images',
   'pool_max2d_fwd', 'pool_max2d_bwd', 'pool_avg2d_fwd', 'pool_avg2d_bwd', 'norm_layer_fwd', 'norm_layer_bwd',
