@@ -74,6 +74,7 @@ function parseArgs(argv: string[]) {
 
 async function main() {
   if (process.argv[2] === 'vs-torch') {
+    if (process.argv.includes('--help') || process.argv.includes('-h')) usage();
     return vsTorchMain(process.argv.slice(3), PAIRED_WITH_TORCH, async (name) => {
       const { workload } = await WORKLOADS[name]();
       if (!workload.pairWithTorch) throw new Error(`vs-torch: the ${name} workload has no blocks to pair with PyTorch`);
