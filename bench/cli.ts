@@ -103,7 +103,7 @@ async function main() {
     if (skipped.length) ctx.note(`${PEER_NAMES[p]} has no ${skipped.join(', ')} workload here (it is compared on ${PEER_WORKLOADS[p].join(', ')})`);
   }
   if (opts.peers.has('torch') && peerLines.has('torch')) {
-    ctx.note('PyTorch runs in its own process after wasmgrad (not taking turns), with the same thread count; in gemm its per-shape rows use one thread, like the raw kernels they sit beside');
+    ctx.note('PyTorch runs in its own process after wasmgrad (not taking turns), with the same thread count; in gemm its per-shape rows use one thread, like the raw kernels they sit beside; `wasmgrad-bench vs-torch` takes turns with PyTorch block by block for mlp, cnn and lstm');
   }
   const peers = [...opts.peers].map((p) => peerLines.get(p)).filter(Boolean);
   const header = `wasmgrad-bench — ${machine}\nwasmgrad build: ${info.simd} SIMD, ${info.threads} thread(s)` +
