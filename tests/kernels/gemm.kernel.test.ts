@@ -170,6 +170,14 @@ describe.each(['simd', 'relaxed'])('gemm (%s build)', (name) => {
     check({ tA: 1, tB: 0, M: 300, N: 9, K: 600 });
   });
 
+  it('the epilogue per C block (several M blocks) and per tile (blocks too large for one pass)', () => {
+    for (const [tA, tB] of TRANS) {
+      check({ tA, tB, M: 600, N: 40, K: 30, beta: 0.5, biasKind: 2, act: 2, actParam: 0.3 }); // 3 M blocks, block pass
+      check({ tA, tB, M: 300, N: 500, K: 40, beta: 0.5, biasKind: 2, act: 3 });               // 150×504 per block: per tile
+      check({ tA, tB, M: 301, N: 499, K: 20, biasKind: 1, act: 4, padC: 3 });
+    }
+  });
+
   it('workspace size is 0 for empty products and covers every other shape', () => {
     const x = builds[name].x;
     expect(x.gemm_workspace_bytes(0, 5, 5)).toBe(0);
