@@ -111,6 +111,35 @@ function kernel(pa: usize, pb: usize, kc: i32, C: usize, ldcB: usize, beta: f32)
   if (MR > 5) storeRow(C + 5 * ldcB, c50, c51, beta);
 }
 
+// The last row strip of an M that is not a multiple of MR (M = 64: 10 strips of 6 and one of 4) with
+// up to 4 valid rows, stored straight into C: the full kernel would compute MR rows into the edge
+// buffer and merge them element by element. Each element sees the same madds in the same order as
+// in `kernel`, so results do not depend on which kernel computed them.
+function kernel4(pa: usize, pb: usize, kc: i32, C: usize, ldcB: usize, beta: f32, mr: i32): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let a = v128.load32_splat(pa, 12);
+    c30 = madd(a, b0, c30); c31 = madd(a, b1, c31);
+    a = v128.load32_splat(pa, 8);
+    c20 = madd(a, b0, c20); c21 = madd(a, b1, c21);
+    a = v128.load32_splat(pa, 4);
+    c10 = madd(a, b0, c10); c11 = madd(a, b1, c11);
+    a = v128.load32_splat(pa);
+    c00 = madd(a, b0, c00); c01 = madd(a, b1, c01);
+    pa += <usize>(MR << 2);
+    pb += <usize>(NR << 2);
+  }
+  storeRow(C, c00, c01, beta);
+  if (mr > 1) storeRow(C + ldcB, c10, c11, beta);
+  if (mr > 2) storeRow(C + 2 * ldcB, c20, c21, beta);
+  if (mr > 3) storeRow(C + 3 * ldcB, c30, c31, beta);
+}
+
 // ---------------------------------------------------------------------------------------------
 // packing. Strips are zero-padded to full MR / NR so the kernel never needs a bounds check;
 // only the valid part of the source is ever read.
@@ -361,6 +390,8 @@ export function gemm(transA: i32, transB: i32, M: i32, N: i32, K: i32,
             const Cp = C + <usize>(ic + ir) * ldcB + (<usize>(jc + jr) << 2);
             if (mr == MR && nr == NR) {
               kernel(pa, pb, kc, Cp, ldcB, b);
+            } else if (nr == NR && mr <= 4) {
+              kernel4(pa, pb, kc, Cp, ldcB, b, mr);
             } else { // partial tile: compute into the edge buffer, merge the valid part
               kernel(pa, pb, kc, edge, <usize>(NR << 2), 0);
               mergeEdge(edge, Cp, ldcB, mr, nr, b);

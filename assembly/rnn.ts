@@ -109,6 +109,13 @@ export function rnn_lstm_fwd(gi: usize, gh: usize, cPrev: usize, B: i32, H: i32,
 export function rnn_lstm_bwd(
   dh: usize, dc: usize, gates: usize, cPrev: usize, c: usize, B: i32, H: i32, dpre: usize, dcPrev: usize,
 ): void {
+  lstmBwdRows(false, dh, dc, gates, cPrev, c, B, H, dpre, dcPrev);
+}
+
+// rnn_lstm_bwd's body; rational: tanh(c) by rtanh, as the sequence kernels' forward computed it.
+@inline function lstmBwdRows(
+  rational: bool, dh: usize, dc: usize, gates: usize, cPrev: usize, c: usize, B: i32, H: i32, dpre: usize, dcPrev: usize,
+): void {
   const G = 4 * H;
   const one = f32x4.splat(1.0);
   const hasDc = dc != 0;
@@ -120,7 +127,7 @@ export function rnn_lstm_bwd(
     for (; j + 4 <= H; j += 4) {
       const ig = ld(gt, j), fg = ld(gt, H + j), gg = ld(gt, 2 * H + j), og = ld(gt, 3 * H + j);
       const g = ld(dhb, j);
-      const tc = vtanh(ld(cc, j));
+      const tc = rational ? rtanh(ld(cc, j)) : vtanh(ld(cc, j));
       let dct = f32x4.mul(f32x4.mul(g, og), f32x4.sub(one, f32x4.mul(tc, tc)));
       if (hasDc) dct = f32x4.add(dct, ld(dcb, j));
       st(dp, j, f32x4.mul(f32x4.mul(dct, gg), f32x4.mul(ig, f32x4.sub(one, ig))));
@@ -132,7 +139,7 @@ export function rnn_lstm_bwd(
     for (; j < H; j++) {
       const ig = lds(gt, j), fg = lds(gt, H + j), gg = lds(gt, 2 * H + j), og = lds(gt, 3 * H + j);
       const g = lds(dhb, j);
-      const tc = tanh1(lds(cc, j));
+      const tc = rational ? rtanh1(lds(cc, j)) : tanh1(lds(cc, j));
       let dct = g * og * (1 - tc * tc);
       if (hasDc) dct += lds(dcb, j);
       sts(dp, j, dct * gg * ig * (1 - ig));
@@ -231,6 +238,35 @@ const STRIP: i32 = 16; // columns per packed strip: 4 vectors
   return f32x4.add(f32x4.mul(a, b), c);
 }
 
+// The sequence kernels' tanh: Eigen's / MLAS's odd rational p(x)/q(x) of degrees 13/6, clamped at
+// ±7.9053 where tanh rounds to ±1 in f32. |rel err| <= 4e-7 (fused or not), like vtanh's 3e-7, at
+// about a third of its work (no exp, one division); the cell evaluates five of these per element,
+// which made it nearly as slow as the recurrent product. NaN propagates (f32x4.min/max), -0 stays -0.
+@inline function rtanh(x: v128): v128 {
+  x = f32x4.max(f32x4.min(x, f32x4.splat(7.90531110763549805)), f32x4.splat(-7.90531110763549805));
+  const z = f32x4.mul(x, x);
+  let p = madd4(f32x4.splat(-2.76076847742355e-16), z, f32x4.splat(2.00018790482477e-13));
+  p = madd4(p, z, f32x4.splat(-8.60467152213735e-11));
+  p = madd4(p, z, f32x4.splat(5.12229709037114e-08));
+  p = madd4(p, z, f32x4.splat(1.48572235717979e-05));
+  p = madd4(p, z, f32x4.splat(6.37261928875436e-04));
+  p = madd4(p, z, f32x4.splat(4.89352455891786e-03));
+  let q = madd4(f32x4.splat(1.19825839466702e-06), z, f32x4.splat(1.18534705686654e-04));
+  q = madd4(q, z, f32x4.splat(2.26843463243900e-03));
+  q = madd4(q, z, f32x4.splat(4.89352518554385e-03));
+  return f32x4.div(f32x4.mul(p, x), q);
+}
+
+// σ(x) = (1 + tanh(x/2)) / 2: |abs err| <= 2e-7 (relative accuracy is lost only where σ < ~1e-6).
+@inline function rsigmoid(x: v128): v128 {
+  const half = f32x4.splat(0.5);
+  return madd4(half, rtanh(f32x4.mul(x, half)), half);
+}
+
+// One value through the vector code (tails get exactly what a full vector's lane would).
+@inline function rtanh1(x: f32): f32 { return f32x4.extract_lane(rtanh(f32x4.splat(x)), 0); }
+@inline function rsigmoid1(x: f32): f32 { return f32x4.extract_lane(rsigmoid(f32x4.splat(x)), 0); }
+
 // tile[0..3] (row a0) and, when two, tile[4..7] (row a1) = Σ_k a[k] · strip[k][0..15] for k < kc.
 // a0, a1: row starts (k contiguous); pb: kc × 16 floats. Each output element is the same sequence
 // of multiply-adds in k order with one row or two.
@@ -307,25 +343,25 @@ export function rnn_lstm_pack_bwd(whh: usize, H: i32, dst: usize): void {
     let pf = f32x4.add(ld(acc, 4), bhh ? ld(bhh, H + j) : f32x4.splat(0));
     let pg = f32x4.add(ld(acc, 8), bhh ? ld(bhh, 2 * H + j) : f32x4.splat(0));
     let po = f32x4.add(ld(acc, 12), bhh ? ld(bhh, 3 * H + j) : f32x4.splat(0));
-    const ig = vsigmoid(f32x4.add(ld(git, j), pi));
-    const fg = vsigmoid(f32x4.add(ld(git, H + j), pf));
-    const gg = vtanh(f32x4.add(ld(git, 2 * H + j), pg));
-    const og = vsigmoid(f32x4.add(ld(git, 3 * H + j), po));
+    const ig = rsigmoid(f32x4.add(ld(git, j), pi));
+    const fg = rsigmoid(f32x4.add(ld(git, H + j), pf));
+    const gg = rtanh(f32x4.add(ld(git, 2 * H + j), pg));
+    const og = rsigmoid(f32x4.add(ld(git, 3 * H + j), po));
     const cn = f32x4.add(f32x4.mul(fg, ld(cp, j)), f32x4.mul(ig, gg));
     st(git, j, ig); st(git, H + j, fg); st(git, 2 * H + j, gg); st(git, 3 * H + j, og);
     st(cc, j, cn);
-    st(hh, j, f32x4.mul(og, vtanh(cn)));
+    st(hh, j, f32x4.mul(og, rtanh(cn)));
   } else {
     for (let l = 0; l < n; l++) {
       const q = j + l;
-      const ig = sigmoid1(lds(git, q) + (lds(acc, l) + (bhh ? lds(bhh, q) : 0)));
-      const fg = sigmoid1(lds(git, H + q) + (lds(acc, 4 + l) + (bhh ? lds(bhh, H + q) : 0)));
-      const gg = tanh1(lds(git, 2 * H + q) + (lds(acc, 8 + l) + (bhh ? lds(bhh, 2 * H + q) : 0)));
-      const og = sigmoid1(lds(git, 3 * H + q) + (lds(acc, 12 + l) + (bhh ? lds(bhh, 3 * H + q) : 0)));
+      const ig = rsigmoid1(lds(git, q) + (lds(acc, l) + (bhh ? lds(bhh, q) : 0)));
+      const fg = rsigmoid1(lds(git, H + q) + (lds(acc, 4 + l) + (bhh ? lds(bhh, H + q) : 0)));
+      const gg = rtanh1(lds(git, 2 * H + q) + (lds(acc, 8 + l) + (bhh ? lds(bhh, 2 * H + q) : 0)));
+      const og = rsigmoid1(lds(git, 3 * H + q) + (lds(acc, 12 + l) + (bhh ? lds(bhh, 3 * H + q) : 0)));
       const cn = fg * lds(cp, q) + ig * gg;
       sts(git, q, ig); sts(git, H + q, fg); sts(git, 2 * H + q, gg); sts(git, 3 * H + q, og);
       sts(cc, q, cn);
-      sts(hh, q, og * tanh1(cn));
+      sts(hh, q, og * rtanh1(cn));
     }
   }
 }
@@ -378,7 +414,7 @@ export function rnn_lstm_seq_bwd(T: i32, B: i32, r0: i32, rows: i32, H: i32, rev
     for (; i + 4 <= n; i += 4) st(sliceH, i, f32x4.add(ld(sliceH, i), ld(gh, i)));
     for (; i < n; i++) sts(sliceH, i, lds(sliceH, i) + lds(gh, i));
     const dgT = f32p(dgates, t * B * G);
-    rnn_lstm_bwd(sliceH, sliceC, f32p(gates, (t * B + r0) * G), f32p(states, (T + 1 + prev) * BH + r0 * H),
+    lstmBwdRows(true, sliceH, sliceC, f32p(gates, (t * B + r0) * G), f32p(states, (T + 1 + prev) * BH + r0 * H),
                  f32p(states, (T + 1 + out) * BH + r0 * H), rows, H, f32p(dgT, r0 * G), sliceC);
     // dh_prev = dgates_t · W_hh, one 16-column strip at a time
     for (let sc = 0; sc < strips; sc++) {
