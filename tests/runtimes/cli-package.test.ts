@@ -8,6 +8,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO } from './binaries.js';
+import { itRequiring, torchMissing } from '../requirements.js';
 
 let work = '';
 let project = '';
@@ -17,9 +18,9 @@ const npm = (args: string[], cwd: string) =>
   execFileSync('npm', args, { cwd, encoding: 'utf8', timeout: 120_000, stdio: ['ignore', 'pipe', 'pipe'] });
 
 // Runs the installed CLI; returns its exit status and output (the progress bar is off: no TTY).
-function bench(args: string[], cwd = project): { status: number | null; out: string } {
+function bench(args: string[], cwd = project, timeout = 120_000): { status: number | null; out: string } {
   const r = spawnSync('npx', ['wasmgrad-bench', ...args], {
-    cwd, encoding: 'utf8', timeout: 120_000,
+    cwd, encoding: 'utf8', timeout,
     env: { ...process.env, npm_config_offline: 'true', npm_config_yes: 'false' },
   });
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
@@ -93,4 +94,47 @@ describe('wasmgrad-bench from the packed tarball', () => {
     if (torchImports) expect(torch, out).toMatch(/\| PyTorch 1\.\d+ x1 +\| \d/);
     else expect(torch, out).toContain('apt install python3-torch');
   }, 120_000);
+
+  // vs-torch: wasmgrad and a persistent PyTorch process take turns; a child process per thread count.
+  const VS_TORCH_TIMEOUT = 420_000;
+  itRequiring('`wasmgrad-bench vs-torch mlp lstm --quick --threads 1,2`: a row per case and thread count, each side\'s median and a positive per-round ratio', torchMissing(), () => {
+    const { status, out } = bench(['vs-torch', 'mlp', 'lstm', '--quick', '--threads', '1,2'], project, VS_TORCH_TIMEOUT);
+    expect(status, out).toBe(0);
+    expect(out).toMatch(/^wasmgrad-bench vs-torch — /m);
+    expect(out).toMatch(/^wasmgrad build: (relaxed|plain) SIMD; PyTorch 1\.\d+\S* on CPU/m);
+    const table = out.split('\n').filter((l) => l.startsWith('|')).map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
+    expect(table[0]).toEqual(['workload', 'case', 'threads', 'wasmgrad', expect.stringMatching(/^PyTorch 1\.\d+$/), 'unit', 'wasmgrad/PyTorch', 'quartiles']);
+    const rows = table.slice(2);
+    expect(rows.map((r) => `${r[0]} ${r[1].split(' ')[0]} x${r[2]}`)).toEqual(
+      ['mlp 784-128-64-10 x1', 'mlp 784-128-64-10 x2', 'lstm train x1', 'lstm train x2', 'lstm inference x1', 'lstm inference x2']);
+    for (const [workload, , , ours, theirs, unit, ratio, quartiles] of rows) {
+      expect(unit).toBe(workload === 'mlp' ? 'samples/s' : 'ms/step');
+      for (const figure of [ours, theirs]) expect(Number(figure.replaceAll(',', '')), out).toBeGreaterThan(0);
+      expect(ratio).toMatch(/^\d+\.\d\dx$/);
+      const median = parseFloat(ratio);
+      const [q1, q3] = quartiles.replace(/x$/, '').split('-').map(Number);
+      expect(Number.isFinite(median) && median > 0, out).toBe(true);
+      expect(q1).toBeGreaterThan(0);
+      expect(q1).toBeLessThanOrEqual(median);
+      expect(q3).toBeGreaterThanOrEqual(median);
+    }
+  }, VS_TORCH_TIMEOUT);
+
+  itRequiring('`wasmgrad-bench vs-torch mlp --quick --threads 1 --json`: every round\'s figures and ratio', torchMissing(), () => {
+    const { status, out } = bench(['vs-torch', 'mlp', '--quick', '--threads', '1', '--json'], project, VS_TORCH_TIMEOUT);
+    expect(status, out).toBe(0);
+    const report = JSON.parse(out);
+    expect(report.rounds).toBe(2);
+    expect(report.results).toHaveLength(1);
+    const [r] = report.results;
+    expect(r).toMatchObject({ workload: 'mlp', case: '784-128-64-10 b64 SGD', threads: 1, metric: 'samples/s', higherIsBetter: true });
+    expect(r.wasmgrad.samples).toHaveLength(2);
+    expect(r.torch.samples).toHaveLength(2);
+    // Each round's ratio is that round's wasmgrad figure over PyTorch's (samples/s: higher is better).
+    r.ratio.samples.forEach((ratio: number, k: number) => {
+      expect(Number.isFinite(ratio) && ratio > 0).toBe(true);
+      expect(ratio).toBeCloseTo(r.wasmgrad.samples[k] / r.torch.samples[k], 10);
+    });
+    expect(report.notes.join('\n')).toMatch(/synthetic data of the same shapes/);
+  }, VS_TORCH_TIMEOUT);
 });
