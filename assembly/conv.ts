@@ -6,6 +6,7 @@
 // All pointers are byte offsets into the imported memory; tensors are float32, row-major.
 import { ceilDiv, f32p, highOut, lowOut } from './windows';
 import { ACT_NONE, ACT_RELU, ACT_LEAKY_RELU, ACT_SIGMOID, ACT_TANH } from './protocol.generated';
+import { sigmoid1, tanh1, vsigmoid, vtanh } from './simd-math';
 
 // ---- small SIMD row primitives (contiguous f32 runs, scalar tails) ----
 
@@ -456,5 +457,204 @@ export function conv_depthwise_bwd_weight_images(
   for (let i = 0; i < count; i++) {
     conv_depthwise_bwd_weight(f32p(src, i * srcStride), f32p(dy, i * dyStride), C, H, W, kH, kW, padH, padW, strideH, strideW,
       dilH, dilW, outH, outW, dw);
+  }
+}
+
+// ---- one input channel (an image's first conv): direct kernels without im2col ----
+// With C = 1 the column matrix has only kH*kW rows, and the GEMM's packing, edge tiles and NCHW
+// scatter cost more than the arithmetic. Stride 1, dilation 1 only. The image is first copied into a
+// zero-bordered plane P [outH + kH - 1, roundUp(outW, 4) + kW - 1] (work memory), so that every
+// output row is whole 4-lane vectors with no border cases: P[r, c] = img[r - padT, c - padL] or 0.
+// Each output is 0 + w[t] * P[oh + ki, ow + kj] summed over taps t = ki*kW + kj in that order, then
+// + bias, then the activation: the order of the im2col + GEMM path (its K loop, then its epilogue).
+
+@inline function roundUp4(n: i32): i32 { return (n + 3) & ~3; }
+
+// Zero-bordered copy of one [H, W] image into P [Hp, Wp] (row stride Wp) at offset (padT, padL).
+function padPlane(img: usize, H: i32, W: i32, padT: i32, padL: i32, P: usize, Hp: i32, Wp: i32): void {
+  rowZero(P, Hp * Wp);
+  const r0 = max(padT, 0), r1 = min(H + padT, Hp), c0 = max(padL, 0), c1 = min(W + padL, Wp);
+  if (c0 >= c1) return;
+  for (let r = r0; r < r1; r++) rowCopy(f32p(P, r * Wp + c0), f32p(img, (r - padT) * W + c0 - padL), c1 - c0);
+}
+
+@inline function actVec(v: v128, act: i32, vslope: v128): v128 {
+  const zero = f32x4.splat(0);
+  if (act == ACT_RELU) return v128.bitselect(zero, v, f32x4.lt(v, zero));
+  if (act == ACT_LEAKY_RELU) return v128.bitselect(f32x4.mul(v, vslope), v, f32x4.lt(v, zero));
+  if (act == ACT_SIGMOID) return vsigmoid(v);
+  if (act == ACT_TANH) return vtanh(v);
+  return v;
+}
+
+// Floats of work memory conv_single_fwd_images and conv_single_bwd_weight need per call (per thread).
+export function conv_single_work_floats(O: i32, kH: i32, kW: i32, outH: i32, outW: i32): i32 {
+  const Wp = roundUp4(outW) + kW - 1, Hp = outH + kH - 1;
+  return Hp * Wp + outH * roundUp4(outW) + O * (kH * kW + 1) * 4;
+}
+
+// conv_single_fwd_images(src, weight, bias, O, H, W, kH, kW, padT, padL, outH, outW, act, slope, dst, count, srcStride, work)
+//   src: `count` images f32 [1, H, W], srcStride elements apart; weight f32 [O, 1, kH, kW]; bias f32 [O] or 0.
+//   dst f32 [count, O, outH, outW] (NCHW) is OVERWRITTEN with act(conv(src, weight[o]) + bias[o]), act an
+//   EpilogueAct code. Needs outW >= 4 (the last vector of a row overlaps the one before it and
+//   rewrites the same values). work: conv_single_work_floats floats.
+export function conv_single_fwd_images(
+  src: usize, weight: usize, bias: usize, O: i32, H: i32, W: i32, kH: i32, kW: i32, padT: i32, padL: i32,
+  outH: i32, outW: i32, act: i32, slope: f32, dst: usize, count: i32, srcStride: i32, work: usize,
+): void {
+  const L = outH * outW, kk = kH * kW;
+  const Wp = roundUp4(outW) + kW - 1, Hp = outH + kH - 1;
+  const vslope = f32x4.splat(slope), zero = f32x4.splat(0);
+  for (let i = 0; i < count; i++) {
+    padPlane(f32p(src, i * srcStride), H, W, padT, padL, work, Hp, Wp);
+    for (let o = 0; o < O; o++) {
+      const wo = f32p(weight, o * kk);
+      const vb = f32x4.splat(bias ? load<f32>(f32p(bias, o)) : 0);
+      const out = f32p(dst, (i * O + o) * L);
+      if (kH == 3 && kW == 3) {
+        // the 9 weights stay in registers
+        const w0 = v128.load32_splat(wo), w1 = v128.load32_splat(wo, 4), w2 = v128.load32_splat(wo, 8);
+        const w3 = v128.load32_splat(wo, 12), w4 = v128.load32_splat(wo, 16), w5 = v128.load32_splat(wo, 20);
+        const w6 = v128.load32_splat(wo, 24), w7 = v128.load32_splat(wo, 28), w8 = v128.load32_splat(wo, 32);
+        const rb = <usize>Wp << 2;
+        for (let oh = 0; oh < outH; oh++) {
+          const r0 = f32p(work, oh * Wp), r1 = r0 + rb, r2 = r1 + rb, orow = f32p(out, oh * outW);
+          for (let ow0 = 0; ow0 < outW; ow0 += 4) {
+            const o = <usize>min(ow0, outW - 4) << 2;
+            let acc = madd(w0, v128.load(r0 + o), zero);
+            acc = madd(w1, v128.load(r0 + o, 4), acc);
+            acc = madd(w2, v128.load(r0 + o, 8), acc);
+            acc = madd(w3, v128.load(r1 + o), acc);
+            acc = madd(w4, v128.load(r1 + o, 4), acc);
+            acc = madd(w5, v128.load(r1 + o, 8), acc);
+            acc = madd(w6, v128.load(r2 + o), acc);
+            acc = madd(w7, v128.load(r2 + o, 4), acc);
+            acc = madd(w8, v128.load(r2 + o, 8), acc);
+            v128.store(orow + o, actVec(f32x4.add(acc, vb), act, vslope));
+          }
+        }
+        continue;
+      }
+      for (let oh = 0; oh < outH; oh++) {
+        const prow = f32p(work, oh * Wp), orow = f32p(out, oh * outW);
+        for (let ow0 = 0; ow0 < outW; ow0 += 4) {
+          const ow = min(ow0, outW - 4);
+          let acc = zero;
+          for (let ki = 0; ki < kH; ki++) {
+            const wr = f32p(wo, ki * kW), ir = f32p(prow, ki * Wp + ow);
+            for (let kj = 0; kj < kW; kj++) acc = madd(v128.load32_splat(f32p(wr, kj)), v128.load(f32p(ir, kj)), acc);
+          }
+          v128.store(f32p(orow, ow), actVec(f32x4.add(acc, vb), act, vslope));
+        }
+      }
+    }
+  }
+}
+
+// conv_single_bwd_weight(src, dy, y, act, slope, N, O, o0, oCount, H, W, kH, kW, padT, padL, outH, outW, dw, db, work)
+//   The weight (and bias) gradient of conv_single_fwd_images for output channels [o0, o0 + oCount).
+//   src f32 [N, 1, H, W]; dy, y f32 [N, O, outH, outW] (y: the saved output act(z), not read for act none).
+//   dw f32 [O, 1, kH, kW] and db f32 [O] (or 0): the slice's entries are OVERWRITTEN. work:
+//   conv_single_work_floats floats. Every channel's sums run over the images in order 0..N-1 in the
+//   same lanes, so a split over channels keeps the one-thread result bit for bit.
+export function conv_single_bwd_weight(
+  src: usize, dy: usize, y: usize, act: i32, slope: f32, N: i32, O: i32, o0: i32, oCount: i32, H: i32, W: i32,
+  kH: i32, kW: i32, padT: i32, padL: i32, outH: i32, outW: i32, dw: usize, db: usize, work: usize,
+): void {
+  const L = outH * outW, kk = kH * kW, HW = H * W;
+  const W4 = roundUp4(outW), Wp = W4 + kW - 1, Hp = outH + kH - 1;
+  const P = work, G = f32p(work, Hp * Wp), accs = f32p(G, outH * W4); // accs: [oCount, kk + 1] vectors
+  const zero = f32x4.splat(0), one = f32x4.splat(1), sl = f32x4.splat(slope);
+  rowZero(accs, oCount * (kk + 1) * 4);
+  rowZero(G, outH * W4); // the columns past outW stay 0: whole vectors add nothing there
+  for (let n = 0; n < N; n++) {
+    padPlane(f32p(src, n * HW), H, W, padT, padL, P, Hp, Wp);
+    for (let oi = 0; oi < oCount; oi++) {
+      const plane = (n * O + o0 + oi) * L;
+      const gp = f32p(dy, plane), yp = f32p(y, plane);
+      const acc = accs + (<usize>(oi * (kk + 1)) << 4);
+      // G = dy * act'(z) from y, and its sum (the bias gradient) in the last accumulator.
+      const bp = acc + (<usize>kk << 4);
+      let bsum = v128.load(bp);
+      for (let oh = 0; oh < outH; oh++) {
+        const grow = f32p(G, oh * W4);
+        let l = 0;
+        for (; l + 4 <= outW; l += 4) {
+          const off = <usize>(oh * outW + l) << 2;
+          const gv = v128.load(gp + off);
+          let r = gv;
+          if (act == ACT_RELU) r = v128.and(gv, f32x4.gt(v128.load(yp + off), zero));
+          else if (act == ACT_LEAKY_RELU) r = v128.bitselect(gv, f32x4.mul(gv, sl), f32x4.gt(v128.load(yp + off), zero));
+          else if (act == ACT_SIGMOID) { const yv = v128.load(yp + off); r = f32x4.mul(gv, f32x4.mul(yv, f32x4.sub(one, yv))); }
+          else if (act == ACT_TANH) { const yv = v128.load(yp + off); r = f32x4.mul(gv, f32x4.sub(one, f32x4.mul(yv, yv))); }
+          v128.store(f32p(grow, l), r);
+          bsum = f32x4.add(bsum, r);
+        }
+        const tail = l < outW;
+        for (; l < outW; l++) {
+          const off = <usize>(oh * outW + l) << 2;
+          const gv = load<f32>(gp + off);
+          let r = gv;
+          if (act != ACT_NONE) {
+            const yv = load<f32>(yp + off);
+            if (act == ACT_RELU) r = yv > 0 ? gv : 0;
+            else if (act == ACT_LEAKY_RELU) r = yv > 0 ? gv : gv * slope;
+            else if (act == ACT_SIGMOID) r = gv * yv * (1.0 - yv);
+            else r = gv * (1.0 - yv * yv);
+          }
+          store<f32>(f32p(grow, l), r);
+        }
+        // the tail's lanes go into the bias sum as a vector too (zeros past outW)
+        if (tail) bsum = f32x4.add(bsum, v128.load(f32p(grow, outW & ~3)));
+      }
+      v128.store(bp, bsum);
+      // dW[t] += sum G[oh, ow] * P[oh + ki, ow + kj], one accumulator vector per tap
+      if (kH == 3 && kW == 3) {
+        // all 9 taps per G vector: 9 independent accumulator chains in registers
+        let a0 = v128.load(acc), a1 = v128.load(acc, 16), a2 = v128.load(acc, 32);
+        let a3 = v128.load(acc, 48), a4 = v128.load(acc, 64), a5 = v128.load(acc, 80);
+        let a6 = v128.load(acc, 96), a7 = v128.load(acc, 112), a8 = v128.load(acc, 128);
+        const rb = <usize>Wp << 2;
+        for (let oh = 0; oh < outH; oh++) {
+          const grow = f32p(G, oh * W4), r0 = f32p(P, oh * Wp), r1 = r0 + rb, r2 = r1 + rb;
+          for (let l = 0; l < W4; l += 4) {
+            const o = <usize>l << 2;
+            const gv = v128.load(grow + o);
+            a0 = madd(gv, v128.load(r0 + o), a0);
+            a1 = madd(gv, v128.load(r0 + o, 4), a1);
+            a2 = madd(gv, v128.load(r0 + o, 8), a2);
+            a3 = madd(gv, v128.load(r1 + o), a3);
+            a4 = madd(gv, v128.load(r1 + o, 4), a4);
+            a5 = madd(gv, v128.load(r1 + o, 8), a5);
+            a6 = madd(gv, v128.load(r2 + o), a6);
+            a7 = madd(gv, v128.load(r2 + o, 4), a7);
+            a8 = madd(gv, v128.load(r2 + o, 8), a8);
+          }
+        }
+        v128.store(acc, a0); v128.store(acc, a1, 16); v128.store(acc, a2, 32);
+        v128.store(acc, a3, 48); v128.store(acc, a4, 64); v128.store(acc, a5, 80);
+        v128.store(acc, a6, 96); v128.store(acc, a7, 112); v128.store(acc, a8, 128);
+        continue;
+      }
+      for (let t = 0; t < kk; t++) {
+        const ki = t / kW, kj = t - ki * kW;
+        const ap = acc + (<usize>t << 4);
+        let a = v128.load(ap);
+        for (let oh = 0; oh < outH; oh++) {
+          const grow = f32p(G, oh * W4), prow = f32p(P, (oh + ki) * Wp + kj);
+          for (let l = 0; l < W4; l += 4) a = madd(v128.load(f32p(grow, l)), v128.load(f32p(prow, l)), a);
+        }
+        v128.store(ap, a);
+      }
+    }
+  }
+  for (let oi = 0; oi < oCount; oi++) {
+    const acc = accs + (<usize>(oi * (kk + 1)) << 4);
+    for (let t = 0; t <= kk; t++) {
+      const v = v128.load(acc + (<usize>t << 4));
+      const sum = f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
+      if (t < kk) store<f32>(f32p(dw, (o0 + oi) * kk + t), sum);
+      else if (db) store<f32>(f32p(db, o0 + oi), sum);
+    }
   }
 }

@@ -4,7 +4,8 @@
 // COLS_BUDGET bytes of images sit side by side ([C*kH*kW, n*outH*outW]), the GEMM applies bias and
 // activation in its epilogue and writes [O, n*outH*outW], which is scattered to NCHW. 1x1 stride-1
 // unpadded convs skip im2col (a GEMM per image straight on the input); depthwise convs
-// (groups == C == O) use direct kernels (assembly/conv.ts).
+// (groups == C == O) and convs of one input channel (an image's first layer) use direct kernels
+// (assembly/conv.ts).
 import { Tensor } from '../tensor.js';
 import { backend } from '../runtime/backend.js';
 import { MIN_PARALLEL_ELEMENTS, parallelRows, sumRows } from '../runtime/parallel.js';
@@ -130,8 +131,8 @@ function geometry(x: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv2dOp
 
 /**
  * How a conv is computed: 'im2col' (+ GEMM) always works; 'direct' means the depthwise kernels for
- * depthwise convs and a GEMM straight on the input for 1x1 stride-1 unpadded convs. 'auto' picks
- * per shape class (chooseAlgo).
+ * depthwise convs and for one-input-channel convs, and a GEMM straight on the input for 1x1 stride-1
+ * unpadded convs. 'auto' picks per shape class (chooseAlgo).
  */
 export type ConvAlgo = 'auto' | 'im2col' | 'direct';
 let forcedAlgo: ConvAlgo = 'auto';
@@ -139,15 +140,21 @@ let forcedAlgo: ConvAlgo = 'auto';
 export function _setConvAlgo(a: ConvAlgo): ConvAlgo { const prev = forcedAlgo; forcedAlgo = a; return prev; }
 
 const isDepthwise = (g: Geometry) => g.groups === g.C && g.O === g.C;
+// One input channel, stride 1, undilated, rows of at least one vector: the column matrix would have
+// only kH*kW rows, too few for the GEMM to pay for its packing, edge tiles and NCHW scatter.
+const isSingleChannel = (g: Geometry) => g.C === 1 && g.groups === 1 && g.sH === 1 && g.sW === 1 && g.dH === 1 && g.dW === 1 && g.outW >= 4;
 const isPointwise = (g: Geometry) => g.kH === 1 && g.kW === 1 && g.sH === 1 && g.sW === 1 &&
   g.padT + g.padL + g.padB + g.padR === 0;
 
 // Measured with bench/workloads/conv.ts on this machine (see its 'algo' rows): the direct depthwise
 // kernels beat per-channel GEMMs (1-row matrices) several times over, and skipping the im2col copy
-// of a 1x1 conv is never slower; every other conv only has the im2col + GEMM path.
-function chooseAlgo(g: Geometry): { depthwise: boolean; pointwise: boolean } {
+// of a 1x1 conv is never slower. One-input-channel 3x3 convs (the MNIST CNNs' first layer): the
+// direct kernels measured faster than im2col + GEMM with bench/paired.ts (see src/ops/conv.ts history).
+// Every other conv only has the im2col + GEMM path.
+function chooseAlgo(g: Geometry): { depthwise: boolean; pointwise: boolean; single: boolean } {
   const direct = forcedAlgo !== 'im2col';
-  return { depthwise: direct && isDepthwise(g), pointwise: direct && isPointwise(g) };
+  const depthwise = direct && isDepthwise(g), pointwise = direct && !depthwise && isPointwise(g);
+  return { depthwise, pointwise, single: direct && !depthwise && !pointwise && isSingleChannel(g) };
 }
 
 // Byte offset helpers: all tensors here are contiguous float32.
@@ -292,6 +299,35 @@ function backwardPointwise(g: Geometry, x: Tensor, w: Tensor, dy: Tensor, dx: Te
   }
 }
 
+// One input channel: each output plane straight from the (zero-bordered) input plane, activation
+// applied before the store; threads take whole images. Work memory: one slot per thread slice.
+function singleWork(g: Geometry, slots: number): { ptr: number; bytes: number } {
+  const bytes = f4(backend.k.conv_single_work_floats(g.O, g.kH, g.kW, g.outH, g.outW));
+  return { ptr: scratch('conv-single-work', bytes * slots), bytes };
+}
+
+function forwardSingle(g: Geometry, x: Tensor, w: Tensor, b: Tensor | null, y: Tensor, act: Act): void {
+  const HW = g.H * g.W, OL = g.O * g.outH * g.outW;
+  const xp = x.ptr('conv2d'), wp = w.ptr('conv2d'), bp = b ? b.ptr('conv2d') : 0, yp = y.ptr();
+  const work = singleWork(g, backend.threads);
+  let slot = 0;
+  parallelRows('conv_single_fwd_images', g.N, g.N * OL * g.kH * g.kW, MIN_PARALLEL_ELEMENTS, (s, c) =>
+    [xp + f4(s * HW), wp, bp, g.O, g.H, g.W, g.kH, g.kW, g.padT, g.padL, g.outH, g.outW, act.code, act.slope,
+      yp + f4(s * OL), c, HW, work.ptr + work.bytes * slot++], 1);
+}
+
+// dW and db of a one-input-channel conv (its input needs no gradient: an image). Threads take
+// output channels, each summing over all images in order (bit-identical for any thread count).
+function backwardSingle(g: Geometry, x: Tensor, y: Tensor | null, dy: Tensor, act: Act, dw: Tensor, db: Tensor | null): void {
+  const L = g.outH * g.outW;
+  const xp = x.ptr('conv2d backward'), dyp = dy.ptr('conv2d backward'), yp = y ? y.ptr('conv2d backward') : 0;
+  const work = singleWork(g, backend.threads);
+  let slot = 0;
+  parallelRows('conv_single_bwd_weight', g.O, g.N * g.O * L * g.kH * g.kW, MIN_PARALLEL_ELEMENTS, (s, c) =>
+    [xp, dyp, yp, act.code, act.slope, g.N, g.O, s, c, g.H, g.W, g.kH, g.kW, g.padT, g.padL, g.outH, g.outW,
+      dw.ptr(), db ? db.ptr() : 0, work.ptr + work.bytes * slot++], 1);
+}
+
 // Depthwise convolution splits its channels across threads (the same channels in forward and backward).
 function depthwiseByChannels(kernel: 'conv_depthwise_fwd_images' | 'conv_depthwise_bwd_input_images' | 'conv_depthwise_bwd_weight_images',
                              g: Geometry, args: (c0: number, geometry: number[]) => number[]): void {
@@ -344,7 +380,8 @@ function convolution(x: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv2
   const algo = chooseAlgo(g);
   if (y.numel()) {
     // The GEMM paths apply the activation in their epilogue; the others apply it in place after.
-    if (g.C > 0 && !algo.depthwise) (algo.pointwise ? forwardPointwise : forwardGemm)(g, xc, wc, bc, y, act);
+    if (algo.single) forwardSingle(g, xc, wc, bc, y, act);
+    else if (g.C > 0 && !algo.depthwise) (algo.pointwise ? forwardPointwise : forwardGemm)(g, xc, wc, bc, y, act);
     else {
       if (g.C === 0) fillBias(y, bc, g);
       else forwardDepthwise(g, xc, wc, bc, y);
@@ -359,7 +396,9 @@ function convolution(x: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv2
       const dx = x.requiresGrad ? Tensor._empty(x.shape) : null;
       const dw = weight.requiresGrad ? Tensor._empty(weight.shape) : null;
       const db = bias && bias.requiresGrad ? Tensor._empty([g.O]) : null;
-      if (dy.numel() && g.C > 0 && !algo.depthwise && !algo.pointwise) {
+      if (algo.single && dw && !dx && dy.numel()) {
+        backwardSingle(g, xc, fused ? y : null, dy, act, dw, db);
+      } else if (dy.numel() && g.C > 0 && !algo.depthwise && !algo.pointwise) {
         backwardGemm(g, xc, wc, fused ? y : null, dy, act, dx, dw, db); // gathers d(pre-activation) itself
       } else {
         const dpre = preActivationGrad(g, dy, fused ? y : null, act, db);
