@@ -171,9 +171,9 @@ export function renderVsTorch(results: PairedResult[], torchLabel: string): stri
 
 export async function vsTorchMain(argv: string[], paired: string[], load: WorkloadLoader): Promise<void> {
   const opts = parseVsTorchArgs(argv, paired);
-  const reports = opts.threads.length === 1
-    ? [await measureHere(opts, opts.threads[0], load)]
-    : await opts.threads.reduce(async (acc, t) => [...await acc, await measureInChild(opts, t)], Promise.resolve([] as Report[]));
+  const reports: Report[] = [];
+  if (opts.threads.length === 1) reports.push(await measureHere(opts, opts.threads[0], load));
+  else for (const t of opts.threads) reports.push(await measureInChild(opts, t));   // one at a time: they share the cores
   // Rows grouped by case (workload order, then the case's order), thread counts side by side.
   const caseOrder = new Map<string, number>();
   for (const r of reports.flatMap((x) => x.results)) if (!caseOrder.has(`${r.workload}\u0000${r.case}`)) caseOrder.set(`${r.workload}\u0000${r.case}`, caseOrder.size);
