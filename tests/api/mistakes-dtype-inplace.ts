@@ -3,8 +3,7 @@
 // slices and transposes. Each program is written as a PyTorch user writes it; every one of them
 // returned wrong numbers (or a misleading error) before, with no error.
 //
-// Shared by tests/api/mistakes.test.ts (relaxed SIMD, all threads) and tests/api/mistakes-plain.test.ts
-// (plain SIMD, one thread).
+// Run once per wasm build (tests/builds.ts) by tests/api/mistakes.builds.test.ts.
 import { describe, expect, it } from 'vitest';
 import * as wg from '../../src/index.js';
 import { DTYPE_RULES, type DTypeRule } from '../../src/dtypes.js';

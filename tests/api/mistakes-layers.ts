@@ -1,7 +1,7 @@
 // Issue 15, "Names a PyTorch user reaches for" (nn.Embedding, nn.LayerNorm, F.layerNorm,
 // nn.utils.clipGradNorm_) and "Errors that should be clear" (loadStateDict given bytes): each test
-// is the program a PyTorch user writes, using only the public API. Run on both builds by
-// tests/api/mistakes.test.ts (relaxed SIMD, all threads) and tests/api/mistakes-plain.test.ts (plain, 1 thread).
+// is the program a PyTorch user writes, using only the public API. Run once per wasm
+// build (tests/builds.ts) by tests/api/mistakes.builds.test.ts.
 import { describe, expect, it } from 'vitest';
 import * as wg from '../../src/index.js';
 

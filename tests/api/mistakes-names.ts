@@ -3,10 +3,9 @@
 // clear" (destructuring max(dim), x.size()). Each test is the program a PyTorch user writes, using
 // only the public API; before this change each one threw "is not a function" / "is not iterable"
 // or computed something else. The ops' values and gradients against PyTorch are in
-// tests/fixtures/ops-extra.json (tests/ops/ops.test.ts, tests/ops/gradcheck.test.ts).
+// tests/fixtures/ops-extra.json (tests/ops/ops.builds.test.ts, tests/ops/gradcheck.test.ts).
 //
-// Shared by tests/api/mistakes.test.ts (relaxed SIMD, all threads) and tests/api/mistakes-plain.test.ts
-// (plain SIMD, one thread).
+// Run once per wasm build (tests/builds.ts) by tests/api/mistakes.builds.test.ts.
 import { describe, expect, it } from 'vitest';
 import * as wg from '../../src/index.js';
 

@@ -3,7 +3,7 @@
 // it must do now: mean what it means in PyTorch, or throw naming the camelCase spelling. The rule
 // (src/options.ts, README "Coming from PyTorch"): every options object is checked; PyTorch's
 // positional prefix is accepted, then an options object; PyTorch options we don't implement are
-// refused. Run on both builds by tests/api/mistakes.test.ts and tests/api/mistakes-plain.test.ts.
+// refused. Run once per wasm build (tests/builds.ts) by tests/api/mistakes.builds.test.ts.
 import { describe, expect, it } from 'vitest';
 import * as wg from '../../src/index.js';
 

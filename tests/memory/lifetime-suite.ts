@@ -3,8 +3,7 @@
 // disposed" may only follow the user's own dispose(), the end of a tidy() scope or of a `using`
 // declaration) and (b) still run training and inference loops in flat wasm memory.
 //
-// Shared by the test files that run it under each build (tests/memory/lifetimes.test.ts: relaxed SIMD,
-// 2 threads; tests/memory/lifetimes-plain.test.ts: plain SIMD, 1 thread). Only the public API is used.
+// Run once per wasm build (tests/builds.ts) by tests/memory/lifetimes.builds.test.ts. Only the public API is used.
 //
 // The patterns are the issue's "What must work" list, numbered the same way. Item 10 ("the
 // existing leak tests, per layer type, stay exactly as strict") has no test here: it is

@@ -1,5 +1,5 @@
 // The PyTorch op fixture suite: values, dtypes, requiresGrad and leaf gradients of every case in
-// tests/fixtures/ops-*.json. Shared by the test files that run it under each SIMD build.
+// tests/fixtures/ops-*.json. Run once per wasm build by ops.builds.test.ts.
 import { describe, expect, it } from 'vitest';
 import { Tensor, tensor, backendInfo, type SimdBuild } from '../../src/index.js';
 import { expectClose, loadFixture } from '../helpers.js';

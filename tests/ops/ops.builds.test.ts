@@ -1,8 +1,5 @@
-// Core ops against PyTorch fixtures under the default build (relaxed SIMD where the engine has it).
-import { beforeAll } from 'vitest';
-import { init } from '../../src/index.js';
+// Core ops against the PyTorch fixtures, once per wasm build (tests/builds.ts); the cases are in op-suite.ts.
+import { useBuild } from '../use-build.js';
 import { opFixtureSuite } from './op-suite.js';
 
-beforeAll(async () => { await init(); });
-
-opFixtureSuite('relaxed');
+opFixtureSuite(useBuild().simd);

@@ -1,8 +1,5 @@
-// Conv2d property tests under the relaxed SIMD build (conv-plain.test.ts: the same under plain SIMD).
-import { beforeAll } from 'vitest';
-import { init } from '../../../src/index.js';
+// Conv2d property tests, once per wasm build (tests/builds.ts); the properties are in conv.suite.ts.
+import { useBuild } from '../../use-build.js';
 import { conv2dProperties } from './conv.suite.js';
 
-beforeAll(async () => { await init({ simd: 'relaxed' }); });
-
-conv2dProperties('relaxed');
+conv2dProperties(useBuild().simd);

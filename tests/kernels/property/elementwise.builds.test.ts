@@ -1,8 +1,5 @@
-// Elementwise property tests under the relaxed SIMD build (elementwise-plain.test.ts: the same under plain SIMD).
-import { beforeAll } from 'vitest';
-import { init } from '../../../src/index.js';
+// Elementwise property tests, once per wasm build (tests/builds.ts); the properties are in elementwise.suite.ts.
+import { useBuild } from '../../use-build.js';
 import { elementwiseProperties } from './elementwise.suite.js';
 
-beforeAll(async () => { await init({ simd: 'relaxed' }); });
-
-elementwiseProperties('relaxed');
+elementwiseProperties(useBuild().simd);

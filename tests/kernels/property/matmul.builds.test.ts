@@ -1,8 +1,5 @@
-// Matmul property tests under the relaxed SIMD build (matmul-plain.test.ts: the same under plain SIMD).
-import { beforeAll } from 'vitest';
-import { init } from '../../../src/index.js';
+// Matmul property tests, once per wasm build (tests/builds.ts); the properties are in matmul.suite.ts.
+import { useBuild } from '../../use-build.js';
 import { matmulProperties } from './matmul.suite.js';
 
-beforeAll(async () => { await init({ simd: 'relaxed' }); });
-
-matmulProperties('relaxed');
+matmulProperties(useBuild().simd);

@@ -1,8 +1,5 @@
-// Pooling property tests under the relaxed SIMD build (pool-plain.test.ts: the same under plain SIMD).
-import { beforeAll } from 'vitest';
-import { init } from '../../../src/index.js';
+// Pooling property tests, once per wasm build (tests/builds.ts); the properties are in pool.suite.ts.
+import { useBuild } from '../../use-build.js';
 import { poolProperties } from './pool.suite.js';
 
-beforeAll(async () => { await init({ simd: 'relaxed' }); });
-
-poolProperties('relaxed');
+poolProperties(useBuild().simd);

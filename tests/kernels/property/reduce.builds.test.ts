@@ -1,8 +1,5 @@
-// Reduction property tests under the relaxed SIMD build (reduce-plain.test.ts: the same under plain SIMD).
-import { beforeAll } from 'vitest';
-import { init } from '../../../src/index.js';
+// Reduction property tests, once per wasm build (tests/builds.ts); the properties are in reduce.suite.ts.
+import { useBuild } from '../../use-build.js';
 import { reduceProperties } from './reduce.suite.js';
 
-beforeAll(async () => { await init({ simd: 'relaxed' }); });
-
-reduceProperties('relaxed');
+reduceProperties(useBuild().simd);

@@ -1,8 +1,5 @@
-// RNN cell property tests under the relaxed SIMD build (rnn-plain.test.ts: the same under plain SIMD).
-import { beforeAll } from 'vitest';
-import { init } from '../../../src/index.js';
+// RNN cell property tests, once per wasm build (tests/builds.ts); the properties are in rnn.suite.ts.
+import { useBuild } from '../../use-build.js';
 import { rnnCellProperties } from './rnn.suite.js';
 
-beforeAll(async () => { await init({ simd: 'relaxed' }); });
-
-rnnCellProperties('relaxed');
+rnnCellProperties(useBuild().simd);

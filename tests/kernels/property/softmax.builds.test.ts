@@ -1,8 +1,5 @@
-// Softmax property tests under the relaxed SIMD build (softmax-plain.test.ts: the same under plain SIMD).
-import { beforeAll } from 'vitest';
-import { init } from '../../../src/index.js';
+// Softmax property tests, once per wasm build (tests/builds.ts); the properties are in softmax.suite.ts.
+import { useBuild } from '../../use-build.js';
 import { softmaxProperties } from './softmax.suite.js';
 
-beforeAll(async () => { await init({ simd: 'relaxed' }); });
-
-softmaxProperties('relaxed');
+softmaxProperties(useBuild().simd);
