@@ -74,6 +74,45 @@ export function pool_out_size(inSize: i32, k: i32, pad: i32, stride: i32, dil: i
   v128.store(f32p(ind, o), mi);
 }
 
+// The common 2x2 window, stride 2, no padding or dilation, with outputs 2*outH <= H, 2*outW <= W and
+// outW >= 4: every window lies inside the plane, so each output row is whole 4-lane vectors (the
+// last one overlaps the one before and rewrites the same values). The four taps are the even and
+// odd lanes of two input rows, taken in maxBlock's order with its tie and NaN rules.
+function maxPool2x2(src: usize, NC: i32, H: i32, W: i32, outH: i32, outW: i32, dst: usize, idx: usize): void {
+  const HW = H * W, OL = outH * outW;
+  const even = i32x4(0, 2, 4, 6);
+  for (let p = 0; p < NC; p++) {
+    const plane = f32p(src, p * HW), out = f32p(dst, p * OL), ind = f32p(idx, p * OL);
+    for (let oh = 0; oh < outH; oh++) {
+      const r0 = 2 * oh * W, orow = oh * outW;
+      const top = f32p(plane, r0), bottom = f32p(plane, r0 + W);
+      for (let ow0 = 0; ow0 < outW; ow0 += 4) {
+        const ow = min(ow0, outW - 4);
+        const t0 = v128.load(f32p(top, 2 * ow)), t1 = v128.load(f32p(top, 2 * ow), 16);
+        const b0 = v128.load(f32p(bottom, 2 * ow)), b1 = v128.load(f32p(bottom, 2 * ow), 16);
+        let m = v128.shuffle<f32>(t0, t1, 0, 2, 4, 6);
+        let mi = i32x4.add(i32x4.splat(r0 + 2 * ow), even);
+        let v = v128.shuffle<f32>(t0, t1, 1, 3, 5, 7);
+        let take = v128.or(f32x4.gt(v, m), f32x4.ne(v, v));
+        m = v128.bitselect(v, m, take);
+        const i1 = i32x4.add(mi, i32x4.splat(1));
+        mi = v128.bitselect(i1, mi, take);
+        v = v128.shuffle<f32>(b0, b1, 0, 2, 4, 6);
+        take = v128.or(f32x4.gt(v, m), f32x4.ne(v, v));
+        m = v128.bitselect(v, m, take);
+        const i2 = i32x4.add(i1, i32x4.splat(W - 1));
+        mi = v128.bitselect(i2, mi, take);
+        v = v128.shuffle<f32>(b0, b1, 1, 3, 5, 7);
+        take = v128.or(f32x4.gt(v, m), f32x4.ne(v, v));
+        m = v128.bitselect(v, m, take);
+        mi = v128.bitselect(i32x4.add(i2, i32x4.splat(1)), mi, take);
+        v128.store(f32p(out, orow + ow), m);
+        v128.store(f32p(ind, orow + ow), mi);
+      }
+    }
+  }
+}
+
 // pool_max2d_fwd(src, NC, H, W, kH, kW, padH, padW, strideH, strideW, dilH, dilW, outH, outW, dst, idx)
 //   src f32 [NC, H, W]; dst f32 [NC, outH, outW] and idx i32 [NC, outH, outW] are OVERWRITTEN.
 //   Padding counts as -inf. idx is the flat h*W + w within the plane (PyTorch's return_indices);
@@ -84,6 +123,11 @@ export function pool_max2d_fwd(
   src: usize, NC: i32, H: i32, W: i32, kH: i32, kW: i32, padH: i32, padW: i32,
   strideH: i32, strideW: i32, dilH: i32, dilW: i32, outH: i32, outW: i32, dst: usize, idx: usize,
 ): void {
+  if (kH == 2 && kW == 2 && strideH == 2 && strideW == 2 && padH == 0 && padW == 0 && dilH == 1 && dilW == 1 &&
+      2 * outH <= H && 2 * outW <= W && outW >= 4) {
+    maxPool2x2(src, NC, H, W, outH, outW, dst, idx);
+    return;
+  }
   const HW = H * W;
   const OL = outH * outW;
   const lastOff = (kW - 1) * dilW - padW;

@@ -115,3 +115,28 @@ describe('pooling modules', () => {
     for (const [key, m] of Object.entries(built)) expect(m.toString()).toBe(fx.repr[key]);
   });
 });
+
+describe('maxPool2d 2x2 stride 2 (the vector path for rows of 4+ outputs)', () => {
+  it('propagates NaN, keeps the first of tied taps and indexes like PyTorch, on rows not a multiple of 4', () => {
+    // 2 x 2 planes of 4 x 14 (7 outputs per row: the last vector overlaps); taps with ties and NaNs.
+    const H = 4, W = 14;
+    const values = Array.from({ length: 2 * 2 * H * W }, (_, i) => ((i * 7) % 5) - 2);
+    values[3] = NaN; values[W + 8] = NaN; values[2 * W + 10] = NaN; values[2 * W + 11] = NaN; values[H * W + 5] = Infinity;
+    const [y, idx] = maxPool2d(tensor(values, { shape: [2, 2, H, W] }), 2, { returnIndices: true });
+    const want: number[] = [], wantIdx: number[] = [];
+    for (let p = 0; p < 4; p++) {
+      for (let oh = 0; oh < H / 2; oh++) {
+        for (let ow = 0; ow < W / 2; ow++) {
+          let m = -Infinity, mi = -1;
+          for (const [ki, kj] of [[0, 0], [0, 1], [1, 0], [1, 1]]) { // PyTorch: v > max or isnan(v) replaces
+            const i = (2 * oh + ki) * W + 2 * ow + kj, v = values[p * H * W + i];
+            if (mi < 0 || v > m || Number.isNaN(v)) { m = v; mi = i; }
+          }
+          want.push(m); wantIdx.push(mi);
+        }
+      }
+    }
+    expect(Array.from(y.data())).toEqual(want);
+    expect(Array.from(idx.data())).toEqual(wantIdx);
+  });
+});
