@@ -12,7 +12,7 @@
 //     groups as relevance, for RSM features P(h | v), LDA topic proportions and TF-IDF vectors;
 //  3. ham vs spam with logistic regression on RSM features vs on the bag of words (log(1 + count)).
 // Run: npx tsx examples/rbm-topics.ts            (40 epochs, perplexity on every held-out e-mail,
-//                                                  AIS 64 runs x 1000 steps; validation AIS 32 x 500)
+//                                                  AIS 64 runs x 1000 steps, also for validation)
 //      npx tsx examples/rbm-topics.ts --ais-steps 4000 --ais-runs 256   (the same model, longer annealing)
 //      npx tsx examples/rbm-topics.ts --full     (AIS 256 runs x 4000 steps, 60 epochs, LDA 100 iterations)
 import * as wg from '../src/index.js';
@@ -83,7 +83,7 @@ const rsm = new wg.rbm.ReplicatedSoftmax(VOCAB, HIDDEN, { initStd: 0.1 });
 // Visible biases start at the log unigram frequencies (the model then starts as the unigram model).
 wg.noGrad(() => rsm.visibleBias.copy_(logUnigram));
 console.log(`Replicated Softmax ${VOCAB}x${HIDDEN}, CD-k (k 1 -> 5 -> 10), ${rsmEpochs} epochs, lr ${lr}, weight decay ${weightDecay}, ` +
-  `weighting '${weighting}'; validation perplexity (${Xv.shape[0]} e-mails, AIS 32 x 500) every 10 epochs`);
+  `weighting '${weighting}'; validation perplexity (${Xv.shape[0]} e-mails, AIS 64 x 1000) every 10 epochs`);
 let best: { perplexity: number; epoch: number; state: Uint8Array | null } = { perplexity: Infinity, epoch: 0, state: null };
 for (let done = 0; done < rsmEpochs; done += 10) {
   const epochs = Math.min(10, rsmEpochs - done);
@@ -93,7 +93,7 @@ for (let done = 0; done < rsmEpochs; done += 10) {
     onEpoch: (s) => console.log(epochLine(done + s.epoch, rsmEpochs, { 'reconstruction perplexity': s.reconstructionPerplexity.toFixed(1), 'docs/s': Math.round(s.docsPerSecond) })),
   });
   wg.manualSeed(5);
-  const val = wg.rbm.perplexity(rsm, Xv, { runs: 32, steps: 500 }).perplexity;
+  const val = wg.rbm.perplexity(rsm, Xv, { runs: 64, steps: 1000 }).perplexity;
   console.log(`  validation perplexity ${val.toFixed(1)} [${elapsed()}]`);
   if (val < best.perplexity) best = { perplexity: val, epoch: done + epochs, state: wg.save(rsm) };
 }
