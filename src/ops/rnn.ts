@@ -219,7 +219,9 @@ export function rnnLayer(mode: RnnMode, x: Tensor, h0: Tensor | null, c0: Tensor
         gemm(transposed(rowsOf(DGH, 0, N, G)), rowsOf(hAt2(reverse ? 1 : 0), 0, N, H), gwHh.ptr(), H, 0);
       }
       const gbIh = w.bIh?.requiresGrad ? colSum(DG) : null;
-      const gbHh = w.bHh?.requiresGrad ? colSum(DGH) : null;
+      // Both biases are added to the same pre-activations except in GRU's n block: one sum serves both.
+      const copyOf = (b: Tensor) => { const c = Tensor._empty([G]); k.ew_copy_2d(b.ptr(), G, c.ptr(), G, 1, G); return c; };
+      const gbHh = w.bHh?.requiresGrad ? (gbIh && DGH === DG ? copyOf(gbIh) : colSum(DGH)) : null;
       if (dGh !== dG) dGh._release();
       dG._release();
       if (gp !== gPacked) gp._release();
