@@ -458,11 +458,14 @@ export class SoftmaxRBM extends Module {
   /**
    * Predicted ratings (the expected rating under the softmax) for (user, item) pairs, given every
    * user's known ratings `history`. `pairs` is a Ratings object (its user and item columns) or
-   * { users, items }. Returns a float32 Tensor [pairs].
+   * { users, items }. A conditional RBM's r holds the history's items plus `rated` (pass the pairs
+   * themselves when which items the user rated is known, as in the paper). `exact: true` uses the
+   * paper's exact p(r_q = k | V) ∝ exp(b_qk) Π_j (1 + exp(c_j + W_j·v + W_j,qk)) for each pair instead
+   * of one mean-field step (P(h | V), then the softmax); it assumes the history does not rate q. Returns a float32 Tensor [pairs].
    */
-  predict(history: RatingsInput, pairs: Ratings | { users: ArrayLike<number>; items: ArrayLike<number> }, opts: { batchSize?: number; rated?: RatedPairs } = {}): Tensor {
+  predict(history: RatingsInput, pairs: Ratings | { users: ArrayLike<number>; items: ArrayLike<number> }, opts: { batchSize?: number; rated?: RatedPairs; exact?: boolean } = {}): Tensor {
     const op = 'SoftmaxRBM.predict';
-    checkOptions({ op, keywords: ['batchSize', 'rated'], types: { batchSize: 'number', rated: 'object' } }, opts);
+    checkOptions({ op, keywords: ['batchSize', 'rated', 'exact'], types: { batchSize: 'number', rated: 'object', exact: 'boolean' } }, opts);
     const rows = this.userRows(history, op, false);
     const rated = this.ratedRows(rows, opts.rated, op);
     const users = pairs instanceof Ratings ? pairs.user : pairs?.users, items = pairs instanceof Ratings ? pairs.item : pairs?.items;
@@ -484,11 +487,33 @@ export class SoftmaxRBM extends Module {
     }
     for (const [b, idx] of byBatch) {
       const part = wanted.slice(b * bs, (b + 1) * bs);
+      const batch = () => this.batchOf(rows, part), r = () => (rated ? this.ratedBatch(rated, part) : undefined);
+      if (opts.exact) {
+        const got = frame(() => this.exactExpectation(batch(), r(), Int32Array.from(idx, (i) => slot.get(users[i])! - b * bs), Int32Array.from(idx, (i) => items[i])).data() as Float32Array);
+        idx.forEach((i, j) => { out[i] = got[j]; });
+        continue;
+      }
       // The whole [B, nItems] block of expectations is read once, then the pairs picked from it.
-      const expect = frame(() => this.expectedRatings(this.batchOf(rows, part), rated ? this.ratedBatch(rated, part) : undefined).data() as Float32Array);
+      const expect = frame(() => this.expectedRatings(batch(), r()).data() as Float32Array);
       for (const i of idx) out[i] = expect[(slot.get(users[i])! - b * bs) * this.nItems + items[i]];
     }
     return tensor(out);
+  }
+
+  // The exact expected rating of item q for user row u (q unrated in the row): the K scores
+  // b_qk + Σ_j softplus(x_uj + W_j,qk), x = the hidden input of the row, normalised over k.
+  // [P, K, H] at once: P pairs of one user batch.
+  private exactExpectation(ratings: Tensor, rated: Tensor | undefined, rowOf: Int32Array, itemOf: Int32Array): Tensor {
+    return noGrad(() => {
+      const K = this.nRatings, H = this.nHidden;
+      const x = this.hiddenInput(this.visible(ratings), this.userHiddenBias(this.ratedOf(ratings, rated, 'predict')));
+      const items = tensor(itemOf);
+      const wq = this.weight.t().reshape([this.nItems, K, H]).indexSelect(0, items);            // [P, K, H]
+      const scores = wq.add(x.indexSelect(0, tensor(rowOf)).unsqueeze(1)).softplus().sum(-1)
+        .add(this.visibleBias.reshape([this.nItems, K]).indexSelect(0, items));                  // [P, K]
+      const levels = tensor(Float32Array.from({ length: K }, (_, k) => k + 1));
+      return scores.softmax(-1).mul(levels).sum(-1);
+    });
   }
 
   override extraRepr(): string {

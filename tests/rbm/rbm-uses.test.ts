@@ -245,6 +245,30 @@ describe('conditional SoftmaxRBM: r is observed, never reconstructed (property, 
   });
 });
 
+describe('SoftmaxRBM.predict exact: p(r_q = k | V) ∝ exp(-F(V with q rated k)) (property, 15 random users)', () => {
+  it('plain and conditional models agree with the free energy of each completed rating vector', () => {
+    for (let trial = 0; trial < 15; trial++) {
+      const I = 5 + (trial % 4), K = 2 + (trial % 4), H = 2 + (trial % 3), conditional = trial % 2 === 1;
+      const row = randomBatch(1, I, K, 900 + trial)[0];
+      const q = row.findIndex((v) => v === 0);
+      if (q < 0) continue;
+      wg.manualSeed(trial);
+      const m = new wg.rbm.SoftmaxRBM(I, H, { ratings: K, initStd: 0.7, conditional });
+      wg.noGrad(() => { m.visibleBias.normal_(0, 0.5); m.conditionWeight?.normal_(0, 0.5); });
+      const history = [row.flatMap((v, i) => (v ? [[i, v] as [number, number]] : []))];
+      const opts = conditional ? { rated: { users: [0], items: [q] }, exact: true } : { exact: true };
+      const got = m.predict(history, { users: [0], items: [q] }, opts).item();
+      // Brute force: the K completions of the row, their free energies, softmax of -F, expectation.
+      const filled = Array.from({ length: K }, (_, k) => row.map((v, i) => (i === q ? k + 1 : v)));
+      const R = wg.tensor(Int32Array.from(filled.flat()), { shape: [K, I] });
+      const r = conditional ? R.gt(0).float() : undefined;
+      const p = m.freeEnergy(R, r).neg().softmax(0);
+      const want = p.mul(wg.arange(1, K + 1).float()).sum().item();
+      expect(got).toBeCloseTo(want, 5);
+    }
+  });
+});
+
 describe('SoftmaxRBM training', () => {
   it('fit lowers the held-out RMSE below the per-item mean on a small seeded set', () => {
     const all = wg.data.loadRatings(readFileSync(new URL('../../examples/data/synthetic-u.data', import.meta.url), 'utf8'));
