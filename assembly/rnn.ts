@@ -367,9 +367,9 @@ export function rnn_lstm_pack_bwd(whh: usize, H: i32, dst: usize): void {
 }
 
 // rnn_lstm_seq_fwd(T, B, r0, rows, H, reverse, gi, whhPacked, bhh, states, work)
-//   gi f32 [T, B, 4H]: x·W_ihᵀ + b_ih for every step, OVERWRITTEN with the activated gates
+//   gi f32 [T, B, 4H]: x·W_ihᵀ for every step, OVERWRITTEN with the activated gates
 //   (σ(i), σ(f), tanh(g), σ(o)) that rnn_lstm_seq_bwd reads. whhPacked from rnn_lstm_pack_fwd;
-//   bhh [4H] or 0. states f32: h slots [T+1, B, H] then c slots [T+1, B, H]; forward reads slot t
+//   bhh [4H] or 0: the bias added to h·W_hhᵀ (the op passes b_ih + b_hh). states f32: h slots [T+1, B, H] then c slots [T+1, B, H]; forward reads slot t
 //   and writes slot t+1 at step t, reverse (t from T-1 down) reads slot t+1 and writes slot t, so the
 //   initial state must be in slot 0 (forward) or T (reverse). Only rows [r0, r0+rows) are touched.
 //   work: 128 bytes, 16-byte aligned, private to the calling thread.

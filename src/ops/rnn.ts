@@ -144,16 +144,25 @@ export function rnnLayer(mode: RnnMode, x: Tensor, h0: Tensor | null, c0: Tensor
   // Input projection for all steps at once; LSTM overwrites it in place with its activated gates.
   const gi = Tensor._empty([N, G]);
   const GI = gi.ptr(op);
-  gemm(rowsOf(xc.ptr(op), 0, N, I), transposed(Wih), GI, G, 0, epi(biasIh));
+  // LSTM adds both biases in its cell (b_ih + b_hh summed once): a bias epilogue over the [T*B, G]
+  // product cost more than the short (K = input size) product itself.
+  gemm(rowsOf(xc.ptr(op), 0, N, I), transposed(Wih), GI, G, 0, epi(isLstm ? 0 : biasIh));
   const gruSaved = isGru ? Tensor._empty([N, 4 * H]) : null; // (r, z, n, W_hn h + b_hn) per step
   const SV = gruSaved ? gruSaved.ptr(op) : 0;
 
   if (isLstm) {
     const whhP = packLstmWhh(w.wHh, H, 'fwd', op);
-    const WP = whhP.ptr(op);
+    const bias = biasIh || biasHh ? Tensor._empty([G]) : null;
+    if (bias) {
+      k.ew_fill(bias.ptr(op), G, 0);
+      if (biasIh) k.ew_axpy(bias.ptr(op), biasIh, G, 1);
+      if (biasHh) k.ew_axpy(bias.ptr(op), biasHh, G, 1);
+    }
+    const WP = whhP.ptr(op), BIAS = bias ? bias.ptr(op) : 0;
     lstmOverRows('rnn_lstm_seq_fwd', B, T * B * H * G, (r0, rows, work) =>
-      [T, B, r0, rows, H, reverse ? 1 : 0, GI, WP, biasHh, P, work]);
+      [T, B, r0, rows, H, reverse ? 1 : 0, GI, WP, BIAS, P, work]);
     whhP._release();
+    bias?._release();
   } else {
     const gh = Tensor._empty([B, G]);
     const GH = gh.ptr(op);
