@@ -105,10 +105,12 @@ import { sigmoid1, tanh1, vsigmoid, vtanh } from './simd-math';
     }
     return;
   }
-  if (!adjoint && strideH == 1 && strideW == 1 && outW == W) {
+  if (strideH == 1 && strideW == 1 && outW == W) {
     // Each column row is the plane shifted by (offH, offW): one contiguous copy of all its valid
     // rows, then zeros where a row's shift wrapped around (ow < lo or ow >= hi) and in the rows
     // outside the image. Beats a short copy per output row (rows of 14 on MNIST's second conv).
+    // col2im adds the same span back after zeroing the wrapped entries of cols (they are padding
+    // taps, dropped anyway), so they add 0 to the image.
     let dRow = cols;
     for (let c = 0; c < C; c++) {
       const plane = f32p(img, c * H * W);
@@ -120,19 +122,31 @@ import { sigmoid1, tanh1, vsigmoid, vtanh } from './simd-math';
           const offW = kj * dilW - padW;
           const lo = lowOut(offW, 1, outW);
           const hi = highOut(offW, 1, W, lo, outW);
-          rowZero(dRow, ohLo * outW);
           const first = ohLo * outW + lo, last = (ohHi - 1) * outW + hi; // valid span [first, last)
-          if (ohLo < ohHi && lo < hi) {
-            rowCopy(f32p(dRow, first), f32p(plane, (ohLo + offH) * W + lo + offW), last - first);
-            for (let oh = ohLo; oh < ohHi; oh++) {
-              const r = f32p(dRow, oh * outW);
-              for (let ow = 0; ow < lo; ow++) store<f32>(f32p(r, ow), 0);
-              for (let ow = hi; ow < outW; ow++) store<f32>(f32p(r, ow), 0);
+          const src = f32p(plane, (ohLo + offH) * W + lo + offW);
+          if (adjoint) {
+            if (ohLo < ohHi && lo < hi) {
+              for (let oh = ohLo + 1; oh < ohHi; oh++) { // the wrapped entries inside the span
+                const r = f32p(dRow, oh * outW);
+                for (let ow = 0; ow < lo; ow++) store<f32>(f32p(r, ow), 0);
+                for (let ow = hi; ow < outW; ow++) store<f32>(f32p(r, ow - outW), 0);
+              }
+              rowAdd(src, f32p(dRow, first), last - first);
             }
           } else {
-            rowZero(f32p(dRow, ohLo * outW), (ohHi - ohLo) * outW);
+            rowZero(dRow, ohLo * outW);
+            if (ohLo < ohHi && lo < hi) {
+              rowCopy(f32p(dRow, first), src, last - first);
+              for (let oh = ohLo; oh < ohHi; oh++) {
+                const r = f32p(dRow, oh * outW);
+                for (let ow = 0; ow < lo; ow++) store<f32>(f32p(r, ow), 0);
+                for (let ow = hi; ow < outW; ow++) store<f32>(f32p(r, ow), 0);
+              }
+            } else {
+              rowZero(f32p(dRow, ohLo * outW), (ohHi - ohLo) * outW);
+            }
+            rowZero(f32p(dRow, ohHi * outW), (outH - ohHi) * outW);
           }
-          rowZero(f32p(dRow, ohHi * outW), (outH - ohHi) * outW);
           dRow += ldBytes;
         }
       }
@@ -213,7 +227,7 @@ export function conv_im2col_images(
 // conv_col2im(src, C, H, W, kH, kW, padH, padW, strideH, strideW, dilH, dilW, outH, outW, dst, ldSrc)
 //   Adjoint of conv_im2col: src f32 [C*kH*kW rows, outH*outW columns] (column gradients) with row
 //   stride ldSrc >= outH*outW (elements); dst f32 [C, H, W] is ACCUMULATED into (caller zeroes it);
-//   padding taps are dropped.
+//   padding taps are dropped (src's entries at some of them may be overwritten with 0).
 export function conv_col2im(
   src: usize, C: i32, H: i32, W: i32, kH: i32, kW: i32, padH: i32, padW: i32,
   strideH: i32, strideW: i32, dilH: i32, dilW: i32, outH: i32, outW: i32, dst: usize, ldSrc: i32,
