@@ -34,6 +34,19 @@ import { sigmoid1, tanh1, vsigmoid, vtanh } from './simd-math';
   for (; i < n; i++) store<f32>(d + (<usize>i << 2), load<f32>(s + (<usize>i << 2)));
 }
 
+// rowCopy for the short rows of im2col (d and s do not overlap): whole vectors, the last one
+// overlapping the one before it instead of a scalar tail.
+@inline function rowCopyShort(d: usize, s: usize, n: i32): void {
+  if (n < 4) {
+    for (let i = 0; i < n; i++) store<f32>(d + (<usize>i << 2), load<f32>(s + (<usize>i << 2)));
+    return;
+  }
+  let i = 0;
+  for (; i + 4 < n; i += 4) v128.store(d + (<usize>i << 2), v128.load(s + (<usize>i << 2)));
+  const o = <usize>(n - 4) << 2;
+  v128.store(d + o, v128.load(s + o));
+}
+
 // d[i] += s[i]
 @inline function rowAdd(d: usize, s: usize, n: i32): void {
   let i = 0;
@@ -182,7 +195,7 @@ import { sigmoid1, tanh1, vsigmoid, vtanh } from './simd-math';
           } else {
             rowZero(d, lo);
             if (strideW == 1) {
-              rowCopy(f32p(d, lo), f32p(row, lo + offW), hi - lo);
+              rowCopyShort(f32p(d, lo), f32p(row, lo + offW), hi - lo);
             } else {
               for (let ow = lo; ow < hi; ow++) store<f32>(f32p(d, ow), load<f32>(f32p(row, ow * strideW + offW)));
             }
