@@ -148,8 +148,8 @@ const isPointwise = (g: Geometry) => g.kH === 1 && g.kW === 1 && g.sH === 1 && g
 
 // Measured with bench/workloads/conv.ts on this machine (see its 'algo' rows): the direct depthwise
 // kernels beat per-channel GEMMs (1-row matrices) several times over, and skipping the im2col copy
-// of a 1x1 conv is never slower. One-input-channel 3x3 convs (the MNIST CNNs' first layer): the
-// direct kernels measured faster than im2col + GEMM with bench/paired.ts (see src/ops/conv.ts history).
+// of a 1x1 conv is never slower. One-input-channel convs (an image model's first layer): the
+// direct kernels made the whole small-CNN training step 1.09x faster (bench/paired.ts cnn, 1 thread).
 // Every other conv only has the im2col + GEMM path.
 function chooseAlgo(g: Geometry): { depthwise: boolean; pointwise: boolean; single: boolean } {
   const direct = forcedAlgo !== 'im2col';
