@@ -58,21 +58,23 @@ console.log(`global mean ${globalRmse.toFixed(4)}  per-item mean ${itemRmse.toFi
 // runs): the plain RBM at the paper's setting (lr 0.01, momentum 0.9) with a larger weight decay
 // (0.01 instead of 0.001: with 1,000 users rather than Netflix's 480,000 the RBM overfits sooner),
 // and the paper's conditional RBM, which also sees which items each user rated (the training,
-// validation and test items alike; the ratings of the last two stay unknown), at lr 0.03, weight
-// decay 0.02 and initial weights of std 0.1 (at 0.01 it spends its first 10-15 epochs on a plateau).
+// validation and test items alike; the ratings of the last two stay unknown), at lr 0.03 (0.003 for
+// D, the matrix from r to the hidden units), weight decay 0.02 and initial weights of std 0.1 (at
+// 0.01 it spends its first 10-15 epochs on a plateau).
 // The blend takes whichever of the two has the better validation RMSE.
 const heldOut = { users: Int32Array.from([...val.user, ...test.user]), items: Int32Array.from([...val.item, ...test.item]) };
 type Best = { val: number; test: number; epoch: number; predVal: Float32Array; predTest: Float32Array; curve: number[] };
-function trainRbm(conditional: boolean, lr: number, weightDecay: number, initStd: number): Best {
+function trainRbm(conditional: boolean, lr: number, weightDecay: number, initStd: number, lrD = lr): Best {
   wg.manualSeed(0);
   const rbm = new wg.rbm.SoftmaxRBM(all.nItems, HIDDEN, { conditional, initStd });
   const rated = conditional ? { rated: heldOut } : {};   // the held-out pairs: which items, not their ratings
   let best: Best = { val: Infinity, test: Infinity, epoch: 0, predVal: new Float32Array(0), predTest: new Float32Array(0), curve: [] };
   const curve: number[] = [];
-  console.log(`SoftmaxRBM ${all.nItems} items x 5 ratings, ${HIDDEN} hidden units${conditional ? ', conditional on which items each user rated' : ''}; lr ${lr}, weight decay ${weightDecay}, initial std ${initStd}`);
+  console.log(`SoftmaxRBM ${all.nItems} items x 5 ratings, ${HIDDEN} hidden units${conditional ? ', conditional on which items each user rated' : ''}; lr ${lr}${conditional ? ` (D ${lrD})` : ''}, weight decay ${weightDecay}, initial std ${initStd}`);
   rbm.fit(train, {
     ...rated,
-    epochs: EPOCHS, batchSize: Number(arg('batch', '20')), lr, momentum: 0.9, weightDecay,
+    epochs: EPOCHS, batchSize: Number(arg('batch', '20')), momentum: 0.9, weightDecay,
+    lr: { weight: lr, visibleBias: lr, hiddenBias: lr, conditionWeight: lrD },
     k: (epoch) => (epoch <= EPOCHS / 2 ? 1 : epoch <= (3 * EPOCHS) / 4 ? 3 : 5),
     onEpoch: (s) => {
       const p = rbm.predict(train, heldOut, rated).data() as Float32Array;
@@ -87,7 +89,7 @@ function trainRbm(conditional: boolean, lr: number, weightDecay: number, initStd
   return best;
 }
 const plainBest = trainRbm(false, Number(arg('lr', '0.01')), Number(arg('wd', '0.01')), 0.01);
-const condBest = trainRbm(true, Number(arg('cond-lr', '0.03')), Number(arg('cond-wd', '0.02')), Number(arg('cond-init-std', '0.1')));
+const condBest = trainRbm(true, Number(arg('cond-lr', '0.03')), Number(arg('cond-wd', '0.02')), Number(arg('cond-init-std', '0.1')), Number(arg('cond-lr-d', '0.003')));
 const rbmBest = condBest.val < plainBest.val ? condBest : plainBest;
 const rbmName = rbmBest === condBest ? 'conditional' : 'plain';
 
