@@ -167,14 +167,19 @@ export function pool_max2d_fwd(
 
 // pool_max2d_bwd(dy, idx, NC, H, W, outH, outW, dx)
 //   dy f32 [NC, outH, outW], idx i32 [NC, outH, outW] from pool_max2d_fwd;
-//   dx f32 [NC, H, W] is ACCUMULATED into: dx[p, idx] += dy. Indices outside [0, H*W) are skipped.
+//   dx f32 [NC, H, W] is OVERWRITTEN: each plane is zeroed, then dx[p, idx] += dy (while the plane
+//   is in L1: no separate fill pass over dx). Indices outside [0, H*W) are skipped.
 export function pool_max2d_bwd(dy: usize, idx: usize, NC: i32, H: i32, W: i32, outH: i32, outW: i32, dx: usize): void {
   const HW = H * W;
   const OL = outH * outW;
+  const zero = f32x4.splat(0);
   for (let p = 0; p < NC; p++) {
     const g = f32p(dy, p * OL);
     const ind = f32p(idx, p * OL);
     const plane = f32p(dx, p * HW);
+    let z = 0;
+    for (; z + 4 <= HW; z += 4) v128.store(f32p(plane, z), zero);
+    for (; z < HW; z++) store<f32>(f32p(plane, z), 0);
     for (let o = 0; o < OL; o++) {
       const i = load<i32>(f32p(ind, o));
       if (<u32>i < <u32>HW) {

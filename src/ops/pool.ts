@@ -121,9 +121,9 @@ function maxPoolCore(x: Tensor, w: Window, op: string): [Tensor, Tensor] {
       const gc = g.contiguous();
       const dx = Tensor._empty(x.shape);
       if (dx.numel()) {
-        backend.k.ew_fill(dx.ptr(), dx.numel(), 0);
         const gp = gc.ptr(op), ip = idx.ptr(op), dp = dx.ptr(), OL = w.outH * w.outW;
-        if (gc.numel()) byPlanes('pool_max2d_bwd', NC, w, (s, c) => [gp + s * OL * 4, ip + s * OL * 4, c, w.H, w.W, w.outH, w.outW, dp + s * w.H * w.W * 4]);
+        // The kernel zeroes each dx plane before its scatter (windowOf: every plane has outputs).
+        byPlanes('pool_max2d_bwd', NC, w, (s, c) => [gp + s * OL * 4, ip + s * OL * 4, c, w.H, w.W, w.outH, w.outW, dp + s * w.H * w.W * 4]);
       }
       return [dx];
     }, [idx]);
