@@ -206,17 +206,20 @@ function im2colChunk(g: Geometry, xp: number, gi: number, n0: number, nc: number
     [xp + f4(((n0 + s) * g.C + gi * Cg) * HW), g.C * HW, c, ...args, cols + f4(s * L), nc * L], 1);
 }
 
-function forwardGemm(g: Geometry, x: Tensor, w: Tensor, b: Tensor | null, y: Tensor, act: Act): void {
+// kept: when given (groups == 1), the column matrices of all sub-batches stay there for backward's
+// weight gradient (sub-batch n0's block [Kg, nc*L] at element n0*Kg*L) instead of the scratch.
+function forwardGemm(g: Geometry, x: Tensor, w: Tensor, b: Tensor | null, y: Tensor, act: Act, kept: Tensor | null): void {
   const k = backend.k;
   const Cg = g.C / g.groups, Og = g.O / g.groups, Kg = Cg * g.kH * g.kW, L = g.outH * g.outW;
   const xp = x.ptr('conv2d'), wp = w.ptr('conv2d'), yp = y.ptr(), bp = b ? b.ptr('conv2d') : 0;
   const nMax = chunkImages(g, Kg);
-  const cols = scratch('conv-cols', f4(Kg * nMax * L));
+  const scratchCols = kept ? 0 : scratch('conv-cols', f4(Kg * nMax * L));
   // One image needs no scatter: its [O, L] result already is its NCHW block.
   const out = nMax > 1 ? scratch('conv-out', f4(g.O * nMax * L)) : 0;
   for (let n0 = 0; n0 < g.N; n0 += nMax) {
     const nc = Math.min(nMax, g.N - n0), NL = nc * L;
     const dst = nc > 1 ? out : yp + f4(n0 * g.O * L);
+    const cols = kept ? kept.ptr() + f4(n0 * Kg * L) : scratchCols;
     for (let gi = 0; gi < g.groups; gi++) {
       im2colChunk(g, xp, gi, n0, nc, cols);
       const A: Mat = { ptr: wp + f4(gi * Og * Kg), rows: Og, cols: Kg, trans: 0, ld: Kg };
@@ -231,14 +234,14 @@ function forwardGemm(g: Geometry, x: Tensor, w: Tensor, b: Tensor | null, y: Ten
 // dW (+)= dY·colsᵀ and dcols = Wᵀ·dY as one GEMM each per group and sub-batch; col2im per image.
 // dY is gathered from NCHW into [O, n*L] with the activation derivative and the bias sum in the same pass.
 function backwardGemm(g: Geometry, x: Tensor, w: Tensor, y: Tensor | null, dy: Tensor, act: Act,
-  dx: Tensor | null, dw: Tensor | null, db: Tensor | null): void {
+  dx: Tensor | null, dw: Tensor | null, db: Tensor | null, kept: Tensor | null): void {
   const k = backend.k;
   const Cg = g.C / g.groups, Og = g.O / g.groups, Kg = Cg * g.kH * g.kW, L = g.outH * g.outW, HW = g.H * g.W;
   const xp = x.ptr('conv2d backward'), wp = w.ptr('conv2d backward'), dyp = dy.ptr('conv2d backward');
   const yp = y ? y.ptr('conv2d backward') : 0, dbp = db ? db.ptr() : 0;
   const nMax = chunkImages(g, Kg);
   const gy = scratch('conv-dy', f4(g.O * nMax * L));
-  const cols = dw ? scratch('conv-cols', f4(Kg * nMax * L)) : 0;
+  const scratchCols = dw && !kept ? scratch('conv-cols', f4(Kg * nMax * L)) : 0;
   const dcols = dx ? scratch('conv-dcols', f4(Kg * nMax * L)) : 0;
   const dwT = dw && tileArea(Kg, Og) < tileArea(Og, Kg) ? scratch('conv-dwT', f4(g.groups * Kg * Og)) : 0;
   const args = kernelArgs(g, Cg);
@@ -251,7 +254,8 @@ function backwardGemm(g: Geometry, x: Tensor, w: Tensor, y: Tensor | null, dy: T
       const dY: Mat = { ptr: gy + f4(gi * Og * NL), rows: Og, cols: NL, trans: 0, ld: NL };
       if (dw) {
         // dW_g (+)= dY_g · colsᵀ, or its transpose cols · dY_gᵀ; later sub-batches accumulate (beta = 1).
-        im2colChunk(g, xp, gi, n0, nc, cols);
+        const cols = kept ? kept.ptr() + f4(n0 * Kg * L) : scratchCols;
+        if (!kept) im2colChunk(g, xp, gi, n0, nc, cols);
         const beta = n0 === 0 ? 0 : 1;
         if (dwT) gemm({ ptr: cols, rows: Kg, cols: NL, trans: 0, ld: NL }, transposed(dY), dwT + f4(gi * Kg * Og), Og, beta);
         else gemm(dY, { ptr: cols, rows: NL, cols: Kg, trans: 1, ld: NL }, dw.ptr() + f4(gi * Og * Kg), Kg, beta);
@@ -378,17 +382,22 @@ function convolution(x: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv2
   const xc = x.contiguous(), wc = weight.contiguous(), bc = bias ? bias.contiguous() : null;
   const y = Tensor._empty([g.N, g.O, g.outH, g.outW]);
   const algo = chooseAlgo(g);
+  const grads = needsGrad(x, weight, bias);
+  // The weight gradient reuses the forward's column matrices (one im2col per step instead of two).
+  const kept = grads && weight.requiresGrad && y.numel() && g.C > 0 && g.groups === 1 && !algo.single && !algo.depthwise && !algo.pointwise
+    ? Tensor._empty([g.C * g.kH * g.kW, g.N * g.outH * g.outW]) : null;
   if (y.numel()) {
     // The GEMM paths apply the activation in their epilogue; the others apply it in place after.
     if (algo.single) forwardSingle(g, xc, wc, bc, y, act);
-    else if (g.C > 0 && !algo.depthwise) (algo.pointwise ? forwardPointwise : forwardGemm)(g, xc, wc, bc, y, act);
+    else if (g.C > 0 && !algo.depthwise && !algo.pointwise) forwardGemm(g, xc, wc, bc, y, act, kept);
+    else if (g.C > 0 && !algo.depthwise) forwardPointwise(g, xc, wc, bc, y, act);
     else {
       if (g.C === 0) fillBias(y, bc, g);
       else forwardDepthwise(g, xc, wc, bc, y);
       if (act.name !== 'none') unaryKernel(act.name, y.ptr(), y.ptr(), y.numel(), act.slope);
     }
   }
-  if (needsGrad(x, weight, bias)) {
+  if (grads) {
     const fused = act.name !== 'none';
     const name = fused ? `Convolution${act.name[0].toUpperCase()}${act.name.slice(1)}Backward` : 'ConvolutionBackward0';
     record(y, name, [x, weight, bias], (grad) => {
@@ -399,7 +408,7 @@ function convolution(x: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv2
       if (algo.single && dw && !dx && dy.numel()) {
         backwardSingle(g, xc, fused ? y : null, dy, act, dw, db);
       } else if (dy.numel() && g.C > 0 && !algo.depthwise && !algo.pointwise) {
-        backwardGemm(g, xc, wc, fused ? y : null, dy, act, dx, dw, db); // gathers d(pre-activation) itself
+        backwardGemm(g, xc, wc, fused ? y : null, dy, act, dx, dw, db, kept); // gathers d(pre-activation) itself
       } else {
         const dpre = preActivationGrad(g, dy, fused ? y : null, act, db);
         if (dy.numel() && g.C > 0) (algo.depthwise ? backwardDepthwise : backwardPointwise)(g, xc, wc, dpre, dx, dw);
@@ -407,7 +416,7 @@ function convolution(x: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv2
         if (dpre !== dy) dpre._release();
       }
       return [dx, dw, db];
-    }, fused ? [xc, wc, y] : [xc, wc]);
+    }, [xc, wc, ...(fused ? [y] : []), ...(kept ? [kept] : [])]);
   }
   return y;
 }
