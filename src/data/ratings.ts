@@ -2,6 +2,7 @@
 // per-user train/test split, and the per-user (CSR) view the softmax RBM trains from.
 // Users and items are renumbered 0..n-1 in ascending order of their ids in the file; `userIds` and
 // `itemIds` map the numbers back.
+import { mulberry32 } from './seeded-random.js';
 import { checkOptions, type ArgSpec } from '../options.js';
 
 export interface LoadRatingsOptions {
@@ -142,16 +143,4 @@ export function splitRatings(r: Ratings, opts: SplitRatingsOptions = {}): [Ratin
   }
   const asc = (a: number, b: number) => a - b;
   return [r.subset(train.sort(asc)), r.subset(test.sort(asc))];
-}
-
-/** A small seeded uniform generator in [0, 1) (mulberry32) for data preparation. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

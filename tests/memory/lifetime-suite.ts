@@ -10,6 +10,7 @@
 // tests/memory/leaks.test.ts itself, which must keep requiring bytes in use to stay exactly flat.
 import { describe, expect, it } from 'vitest';
 import * as wg from '../../src/index.js';
+import { mulberry32 } from '../../src/data/seeded-random.js';
 
 type Tensor = wg.Tensor;
 const { nn, optim, data } = wg;
@@ -106,17 +107,6 @@ export function flatMemory(name: string, { warmup, window }: FlatOptions) {
 // learns them to high accuracy within a few epochs.
 
 const FEAT = 8, CLASSES = 3;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const RULE: number[][] = (() => {
   const r = mulberry32(12345);
