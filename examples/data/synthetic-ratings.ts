@@ -16,10 +16,21 @@
 // `npx tsx scripts/make-synthetic-ratings.ts` writes a set in MovieLens `u.data` format (the committed
 // small fixture examples/data/synthetic-u.data was made with its defaults).
 
-import { mulberry32 } from '../../src/data/seeded-random.js';
-
 export interface SyntheticRatingsOptions { users?: number; items?: number; ratings?: number; seed?: number; factors?: number }
 export interface SyntheticRatings { user: Int32Array; item: Int32Array; rating: Float32Array; nUsers: number; nItems: number }
+
+// The library's src/data/seeded-random.ts, copied: the benchmark CLI bundles this file and may only
+// use wasmgrad's public entry, which has no seeded JS generator.
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 /** The MovieLens-100K-shaped set: 1,000 users x 1,700 items, about 100,000 ratings by default. */
 export function syntheticRatings(opts: SyntheticRatingsOptions = {}): SyntheticRatings {
