@@ -122,7 +122,7 @@ export class Storage implements Movable {
       backend.i32.set(this.moved!, (b.ptr + this.movedAt) >> 2);
       this.dropMoved();
     }
-    gens.track(this);
+    gens.track(this, false);
   }
 
   private dropMoved(): void {
