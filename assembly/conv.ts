@@ -6,7 +6,7 @@
 // All pointers are byte offsets into the imported memory; tensors are float32, row-major.
 import { ceilDiv, f32p, highOut, lowOut } from './windows';
 import { ACT_NONE, ACT_RELU, ACT_LEAKY_RELU, ACT_SIGMOID, ACT_TANH } from './protocol.generated';
-import { sigmoid1, tanh1, vsigmoid, vtanh } from './simd-math';
+import { actGradFromOutput1, sigmoid1, tanh1, vactGradFromOutput, vsigmoid, vtanh } from './simd-math';
 
 // ---- small SIMD row primitives (contiguous f32 runs, scalar tails) ----
 
@@ -287,7 +287,7 @@ export function conv_scatter_nchw(src: usize, O: i32, N: i32, L: i32, dst: usize
 export function conv_gather_act_backward(
   act: i32, dy: usize, y: usize, N: i32, O: i32, L: i32, slope: f32, dst: usize, ldDst: i32, dbias: usize,
 ): void {
-  const zero = f32x4.splat(0), one = f32x4.splat(1), sl = f32x4.splat(slope);
+  const zero = f32x4.splat(0), sl = f32x4.splat(slope);
   const lb = <usize>L << 2, ldb = <usize>ldDst << 2;
   for (let n = 0; n < N; n++) {
     for (let o = 0; o < O; o++) {
@@ -299,11 +299,7 @@ export function conv_gather_act_backward(
       for (; l + 4 <= L; l += 4) {
         const off = <usize>l << 2;
         const gv = v128.load(g + off);
-        let r = gv;
-        if (act == ACT_RELU) r = v128.and(gv, f32x4.gt(v128.load(v + off), zero));
-        else if (act == ACT_LEAKY_RELU) r = v128.bitselect(gv, f32x4.mul(gv, sl), f32x4.gt(v128.load(v + off), zero));
-        else if (act == ACT_SIGMOID) { const yv = v128.load(v + off); r = f32x4.mul(gv, f32x4.mul(yv, f32x4.sub(one, yv))); }
-        else if (act == ACT_TANH) { const yv = v128.load(v + off); r = f32x4.mul(gv, f32x4.sub(one, f32x4.mul(yv, yv))); }
+        const r = act == ACT_NONE ? gv : vactGradFromOutput(gv, v128.load(v + off), act, sl);
         v128.store(d + off, r);
         acc = f32x4.add(acc, r);
       }
@@ -312,14 +308,7 @@ export function conv_gather_act_backward(
       for (; l < L; l++) {
         const off = <usize>l << 2;
         const gv = load<f32>(g + off);
-        let r = gv;
-        if (act != ACT_NONE) {
-          const yv = load<f32>(v + off);
-          if (act == ACT_RELU) r = yv > 0 ? gv : 0;
-          else if (act == ACT_LEAKY_RELU) r = yv > 0 ? gv : gv * slope;
-          else if (act == ACT_SIGMOID) r = gv * yv * (1.0 - yv);
-          else r = gv * (1.0 - yv * yv);
-        }
+        const r = act == ACT_NONE ? gv : actGradFromOutput1(gv, load<f32>(v + off), act, slope);
         store<f32>(d + off, r);
         sum += r;
       }
@@ -625,7 +614,7 @@ export function conv_single_bwd_weight(
   const L = outH * outW, kk = kH * kW, HW = H * W;
   const W4 = roundUp4(outW), Wp = W4 + kW - 1, Hp = outH + kH - 1;
   const P = work, G = f32p(work, Hp * Wp), accs = f32p(G, outH * W4); // accs: [oCount, kk + 1] vectors
-  const zero = f32x4.splat(0), one = f32x4.splat(1), sl = f32x4.splat(slope);
+  const sl = f32x4.splat(slope);
   rowZero(accs, oCount * (kk + 1) * 4);
   rowZero(G, outH * W4); // the columns past outW stay 0: whole vectors add nothing there
   for (let n = 0; n < N; n++) {
@@ -643,11 +632,7 @@ export function conv_single_bwd_weight(
         for (; l + 4 <= outW; l += 4) {
           const off = <usize>(oh * outW + l) << 2;
           const gv = v128.load(gp + off);
-          let r = gv;
-          if (act == ACT_RELU) r = v128.and(gv, f32x4.gt(v128.load(yp + off), zero));
-          else if (act == ACT_LEAKY_RELU) r = v128.bitselect(gv, f32x4.mul(gv, sl), f32x4.gt(v128.load(yp + off), zero));
-          else if (act == ACT_SIGMOID) { const yv = v128.load(yp + off); r = f32x4.mul(gv, f32x4.mul(yv, f32x4.sub(one, yv))); }
-          else if (act == ACT_TANH) { const yv = v128.load(yp + off); r = f32x4.mul(gv, f32x4.sub(one, f32x4.mul(yv, yv))); }
+          const r = act == ACT_NONE ? gv : vactGradFromOutput(gv, v128.load(yp + off), act, sl);
           v128.store(f32p(grow, l), r);
           bsum = f32x4.add(bsum, r);
         }
@@ -655,14 +640,7 @@ export function conv_single_bwd_weight(
         for (; l < outW; l++) {
           const off = <usize>(oh * outW + l) << 2;
           const gv = load<f32>(gp + off);
-          let r = gv;
-          if (act != ACT_NONE) {
-            const yv = load<f32>(yp + off);
-            if (act == ACT_RELU) r = yv > 0 ? gv : 0;
-            else if (act == ACT_LEAKY_RELU) r = yv > 0 ? gv : gv * slope;
-            else if (act == ACT_SIGMOID) r = gv * yv * (1.0 - yv);
-            else r = gv * (1.0 - yv * yv);
-          }
+          const r = act == ACT_NONE ? gv : actGradFromOutput1(gv, load<f32>(yp + off), act, slope);
           store<f32>(f32p(grow, l), r);
         }
         // the tail's lanes go into the bias sum as a vector too (zeros past outW)

@@ -1,13 +1,13 @@
 // Elementwise maps: unary ops (+ their derivatives), broadcasting binary ops over strided
 // inputs, strided copies, casts and gathers. Op codes come from src/runtime/protocol.ts.
-import { vsigmoid, vtanh, sigmoid1, tanh1 } from './simd-math';
+import { vsigmoid, vtanh, sigmoid1, tanh1, vactGradFromOutput, actGradFromOutput1 } from './simd-math';
 import {
   U_COPY, U_NEG, U_EXP, U_LOG, U_SQRT, U_ABS, U_SIGMOID, U_TANH, U_RELU, U_LEAKY_RELU, U_ELU, U_GELU, U_SOFTPLUS,
   U_CLAMP, U_POW_SCALAR, U_ADD_SCALAR, U_MUL_SCALAR, U_RSUB_SCALAR, U_RDIV_SCALAR, U_SIGN, U_SQUARE, U_RECIPROCAL,
   U_SIN, U_COS, U_GT_SCALAR, U_LT_SCALAR, U_GE_SCALAR, U_LE_SCALAR, U_EQ_SCALAR, U_NE_SCALAR, U_AFFINE, U_FLOOR,
   U_CEIL, U_ROUND, U_LOG1P, U_EXPM1, U_RSQRT, U_LOG_SIGMOID, U_SILU, U_HARDTANH,
   B_ADD, B_SUB, B_MUL, B_DIV, B_POW, B_MAXIMUM, B_MINIMUM, B_EQ, B_NE, B_LT, B_LE, B_GT, B_GE,
-  ACT_NONE, ACT_RELU, ACT_LEAKY_RELU, ACT_SIGMOID,
+  ACT_NONE,
 } from './protocol.generated';
 
 const INV_SQRT2: f32 = 0.7071067811865476;
@@ -452,7 +452,7 @@ export function ew_copy_2d(src: usize, srcStride: i32, dst: usize, dstStride: i3
 // when dbias != 0). act is an epilogue activation code: relu, leaky relu (slope), sigmoid or tanh.
 export function ew_linear_act_backward(act: i32, dy: usize, y: usize, dpre: usize, rows: i32, cols: i32, slope: f32, dbias: usize): void {
   if (dbias) memory.fill(dbias, 0, <usize>cols << 2);
-  const zero = f32x4.splat(0), one = f32x4.splat(1), sl = f32x4.splat(slope);
+  const sl = f32x4.splat(slope);
   const c4 = cols & ~3;
   for (let r = 0; r < rows; r++) {
     const row = <usize>(r * cols) << 2;
@@ -463,11 +463,7 @@ export function ew_linear_act_backward(act: i32, dy: usize, y: usize, dpre: usiz
       let d: v128;
       if (act == ACT_NONE) d = g;
       else {
-        const v = v128.load(y + o);
-        if (act == ACT_RELU) d = v128.and(g, f32x4.gt(v, zero));
-        else if (act == ACT_LEAKY_RELU) d = v128.bitselect(g, f32x4.mul(g, sl), f32x4.gt(v, zero));
-        else if (act == ACT_SIGMOID) d = f32x4.mul(g, f32x4.mul(v, f32x4.sub(one, v)));
-        else d = f32x4.mul(g, f32x4.sub(one, f32x4.mul(v, v)));
+        d = vactGradFromOutput(g, v128.load(y + o), act, sl);
         v128.store(dpre + o, d);
       }
       if (dbias) {
@@ -480,11 +476,7 @@ export function ew_linear_act_backward(act: i32, dy: usize, y: usize, dpre: usiz
       const g = load<f32>(dy + o);
       let d: f32 = g;
       if (act != ACT_NONE) {
-        const v = load<f32>(y + o);
-        if (act == ACT_RELU) d = v > 0 ? g : 0;
-        else if (act == ACT_LEAKY_RELU) d = v > 0 ? g : g * slope;
-        else if (act == ACT_SIGMOID) d = g * v * (1.0 - v);
-        else d = g * (1.0 - v * v);
+        d = actGradFromOutput1(g, load<f32>(y + o), act, slope);
         store<f32>(dpre + o, d);
       }
       if (dbias) store<f32>(dbias + (<usize>j << 2), load<f32>(dbias + (<usize>j << 2)) + d);

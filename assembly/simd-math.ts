@@ -3,6 +3,8 @@
 // f32 range (tests/kernels/conv-pool-rnn.kernel.test.ts measures it). The scalar forms run the same
 // lanes on one value, so an element gets the same result whether it lands in a vector or in a tail.
 
+import { ACT_RELU, ACT_LEAKY_RELU, ACT_SIGMOID } from './protocol.generated';
+
 // exp(x) for x <= 0 (Cephes expf): x = n·ln2 + r with |r| <= ln2/2, a degree-6 polynomial for e^r,
 // and 2^n built in the exponent bits. 2^n is applied in two halves so results below 2^-126 come out
 // as correctly rounded subnormals (f32 exp underflows to 0 below about -103.97).
@@ -61,4 +63,23 @@
 
 @inline export function tanh1(x: f32): f32 {
   return f32x4.extract_lane(vtanh(f32x4.splat(x)), 0);
+}
+
+// The gradient through an activation from its output y = act(z) and the output's gradient g, as the
+// fused GEMM and convolution backward passes need it (act != ACT_NONE): relu and leaky relu by y's
+// sign, sigmoid g·y(1 - y), tanh g(1 - y²). The vector and scalar forms keep the rounding order
+// their callers always had (the scalar sigmoid multiplies g·y first).
+@inline export function vactGradFromOutput(g: v128, y: v128, act: i32, slope: v128): v128 {
+  const zero = f32x4.splat(0), one = f32x4.splat(1);
+  if (act == ACT_RELU) return v128.and(g, f32x4.gt(y, zero));
+  if (act == ACT_LEAKY_RELU) return v128.bitselect(g, f32x4.mul(g, slope), f32x4.gt(y, zero));
+  if (act == ACT_SIGMOID) return f32x4.mul(g, f32x4.mul(y, f32x4.sub(one, y)));
+  return f32x4.mul(g, f32x4.sub(one, f32x4.mul(y, y)));
+}
+
+@inline export function actGradFromOutput1(g: f32, y: f32, act: i32, slope: f32): f32 {
+  if (act == ACT_RELU) return y > 0 ? g : 0;
+  if (act == ACT_LEAKY_RELU) return y > 0 ? g : g * slope;
+  if (act == ACT_SIGMOID) return g * y * (1.0 - y);
+  return g * (1.0 - y * y);
 }
