@@ -1,7 +1,8 @@
-// Fused recurrent-cell kernels (one time step, whole batch). The TS layer does the GEMMs:
-//   gi = x·W_ihᵀ + b_ih, gh = h_prev·W_hhᵀ + b_hh, with PyTorch gate order stacked along the row.
-// Everything here is elementwise: one pass over [B, H], SIMD over the hidden dim, scalar tails.
+// Fused recurrent-cell kernels. Elman RNN and GRU: one time step, whole batch; the TS layer does the
+// GEMMs: gi = x·W_ihᵀ + b_ih, gh = h_prev·W_hhᵀ + b_hh, with PyTorch gate order stacked along the row.
+// Everything there is elementwise: one pass over [B, H], SIMD over the hidden dim, scalar tails;
 // sigmoid/tanh come from simd-math.ts (|rel err| ~3e-7); tails run the same code on one lane.
+// LSTM runs a whole sequence per call, recurrent product included (see below).
 import { vsigmoid, vtanh, sigmoid1, tanh1 } from './simd-math';
 
 @inline function f32p(base: usize, i: i32): usize {
@@ -68,57 +69,17 @@ export function rnn_elman_bwd(dh: usize, h: usize, B: i32, H: i32, relu: bool, d
 
 // ---- LSTM (gates i, f, g, o stacked along 4H) ----
 
-// rnn_lstm_fwd(gi, gh, cPrev, B, H, gates, c, h)
-//   gi, gh f32 [B, 4H] pre-activations (biases already added); cPrev f32 [B, H].
-//   OVERWRITES gates [B, 4H] with the activated (σ(i), σ(f), tanh(g), σ(o)) — gates may alias gi or gh —
-//   c [B, H] = f*cPrev + i*g and h [B, H] = o*tanh(c). c may alias cPrev only if backward does not need cPrev.
-export function rnn_lstm_fwd(gi: usize, gh: usize, cPrev: usize, B: i32, H: i32, gates: usize, c: usize, h: usize): void {
-  const G = 4 * H;
-  for (let b = 0; b < B; b++) {
-    const xi = f32p(gi, b * G), hi = f32p(gh, b * G), gt = f32p(gates, b * G);
-    const cp = f32p(cPrev, b * H), cc = f32p(c, b * H), hh = f32p(h, b * H);
-    let j = 0;
-    for (; j + 4 <= H; j += 4) {
-      const ig = vsigmoid(f32x4.add(ld(xi, j), ld(hi, j)));
-      const fg = vsigmoid(f32x4.add(ld(xi, H + j), ld(hi, H + j)));
-      const gg = vtanh(f32x4.add(ld(xi, 2 * H + j), ld(hi, 2 * H + j)));
-      const og = vsigmoid(f32x4.add(ld(xi, 3 * H + j), ld(hi, 3 * H + j)));
-      const cn = f32x4.add(f32x4.mul(fg, ld(cp, j)), f32x4.mul(ig, gg));
-      st(gt, j, ig); st(gt, H + j, fg); st(gt, 2 * H + j, gg); st(gt, 3 * H + j, og);
-      st(cc, j, cn);
-      st(hh, j, f32x4.mul(og, vtanh(cn)));
-    }
-    for (; j < H; j++) {
-      const ig = sigmoid1(lds(xi, j) + lds(hi, j));
-      const fg = sigmoid1(lds(xi, H + j) + lds(hi, H + j));
-      const gg = tanh1(lds(xi, 2 * H + j) + lds(hi, 2 * H + j));
-      const og = sigmoid1(lds(xi, 3 * H + j) + lds(hi, 3 * H + j));
-      const cn = fg * lds(cp, j) + ig * gg;
-      sts(gt, j, ig); sts(gt, H + j, fg); sts(gt, 2 * H + j, gg); sts(gt, 3 * H + j, og);
-      sts(cc, j, cn);
-      sts(hh, j, og * tanh1(cn));
-    }
-  }
-}
-
-// rnn_lstm_bwd(dh, dc, gates, cPrev, c, B, H, dpre, dcPrev)
+// One step of the cell's backward for B rows (rnn_lstm_seq_bwd's per-step body):
 //   dh f32 [B, H]: total grad wrt this step's h; dc f32 [B, H]: grad flowing into c from step t+1
-//   (pass 0 for none/zero); gates [B, 4H] saved by rnn_lstm_fwd; cPrev, c [B, H] this step's states.
-//   OVERWRITES dpre [B, 4H] with d(pre-activations) (i, f, g, o order; = dgi = dgh) and
-//   dcPrev [B, H] with the grad into cPrev. dpre may alias gates; dcPrev may alias dc.
-export function rnn_lstm_bwd(
-  dh: usize, dc: usize, gates: usize, cPrev: usize, c: usize, B: i32, H: i32, dpre: usize, dcPrev: usize,
-): void {
-  lstmBwdRows(false, dh, dc, gates, cPrev, c, B, H, dpre, dcPrev);
-}
-
-// rnn_lstm_bwd's body; rational: tanh(c) by rtanh, as the sequence kernels' forward computed it.
+//   (required); gates [B, 4H] as left by rnn_lstm_seq_fwd; cPrev, c [B, H] this step's states.
+//   tanh(c) is recomputed with rtanh, as the forward computed it.
+//   OVERWRITES dpre [B, 4H] with d(pre-activations) (i, f, g, o order) and dcPrev [B, H] with the
+//   grad into cPrev. dpre may alias gates; dcPrev may alias dc.
 @inline function lstmBwdRows(
-  rational: bool, dh: usize, dc: usize, gates: usize, cPrev: usize, c: usize, B: i32, H: i32, dpre: usize, dcPrev: usize,
+  dh: usize, dc: usize, gates: usize, cPrev: usize, c: usize, B: i32, H: i32, dpre: usize, dcPrev: usize,
 ): void {
   const G = 4 * H;
   const one = f32x4.splat(1.0);
-  const hasDc = dc != 0;
   for (let b = 0; b < B; b++) {
     const gt = f32p(gates, b * G), dp = f32p(dpre, b * G);
     const dhb = f32p(dh, b * H), dcb = f32p(dc, b * H);
@@ -127,9 +88,8 @@ export function rnn_lstm_bwd(
     for (; j + 4 <= H; j += 4) {
       const ig = ld(gt, j), fg = ld(gt, H + j), gg = ld(gt, 2 * H + j), og = ld(gt, 3 * H + j);
       const g = ld(dhb, j);
-      const tc = rational ? rtanh(ld(cc, j)) : vtanh(ld(cc, j));
-      let dct = f32x4.mul(f32x4.mul(g, og), f32x4.sub(one, f32x4.mul(tc, tc)));
-      if (hasDc) dct = f32x4.add(dct, ld(dcb, j));
+      const tc = rtanh(ld(cc, j));
+      const dct = f32x4.add(f32x4.mul(f32x4.mul(g, og), f32x4.sub(one, f32x4.mul(tc, tc))), ld(dcb, j));
       st(dp, j, f32x4.mul(f32x4.mul(dct, gg), f32x4.mul(ig, f32x4.sub(one, ig))));
       st(dp, H + j, f32x4.mul(f32x4.mul(dct, ld(cp, j)), f32x4.mul(fg, f32x4.sub(one, fg))));
       st(dp, 2 * H + j, f32x4.mul(f32x4.mul(dct, ig), f32x4.sub(one, f32x4.mul(gg, gg))));
@@ -139,9 +99,8 @@ export function rnn_lstm_bwd(
     for (; j < H; j++) {
       const ig = lds(gt, j), fg = lds(gt, H + j), gg = lds(gt, 2 * H + j), og = lds(gt, 3 * H + j);
       const g = lds(dhb, j);
-      const tc = rational ? rtanh1(lds(cc, j)) : tanh1(lds(cc, j));
-      let dct = g * og * (1 - tc * tc);
-      if (hasDc) dct += lds(dcb, j);
+      const tc = rtanh1(lds(cc, j));
+      const dct = g * og * (1 - tc * tc) + lds(dcb, j);
       sts(dp, j, dct * gg * ig * (1 - ig));
       sts(dp, H + j, dct * lds(cp, j) * fg * (1 - fg));
       sts(dp, 2 * H + j, dct * ig * (1 - gg * gg));
@@ -414,8 +373,8 @@ export function rnn_lstm_seq_bwd(T: i32, B: i32, r0: i32, rows: i32, H: i32, rev
     for (; i + 4 <= n; i += 4) st(sliceH, i, f32x4.add(ld(sliceH, i), ld(gh, i)));
     for (; i < n; i++) sts(sliceH, i, lds(sliceH, i) + lds(gh, i));
     const dgT = f32p(dgates, t * B * G);
-    lstmBwdRows(true, sliceH, sliceC, f32p(gates, (t * B + r0) * G), f32p(states, (T + 1 + prev) * BH + r0 * H),
-                 f32p(states, (T + 1 + out) * BH + r0 * H), rows, H, f32p(dgT, r0 * G), sliceC);
+    lstmBwdRows(sliceH, sliceC, f32p(gates, (t * B + r0) * G), f32p(states, (T + 1 + prev) * BH + r0 * H),
+                f32p(states, (T + 1 + out) * BH + r0 * H), rows, H, f32p(dgT, r0 * G), sliceC);
     // dh_prev = dgates_t · W_hh, one 16-column strip at a time
     for (let sc = 0; sc < strips; sc++) {
       const pb = f32p(whhPacked, sc * G * STRIP), j = sc * STRIP, w = min(STRIP, H - j);

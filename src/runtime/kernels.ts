@@ -132,11 +132,9 @@ export interface Kernels {
                  outH: number, outW: number, countIncludePad: Bool, divisorOverride: number, dx: Ptr): void;
   pool_adaptive_avg2d_fwd(src: Ptr, NC: number, H: number, W: number, outH: number, outW: number, dst: Ptr): void;
   pool_adaptive_avg2d_bwd(dy: Ptr, NC: number, H: number, W: number, outH: number, outW: number, dx: Ptr): void;
-  // rnn.ts (one time step for the whole batch; gates in PyTorch's order)
+  // rnn.ts, Elman RNN and GRU (one time step for the whole batch; gates in PyTorch's order)
   rnn_elman_fwd(gi: Ptr, gh: Ptr, B: number, H: number, relu: Bool, h: Ptr): void;
   rnn_elman_bwd(dh: Ptr, h: Ptr, B: number, H: number, relu: Bool, dpre: Ptr): void;
-  rnn_lstm_fwd(gi: Ptr, gh: Ptr, cPrev: Ptr, B: number, H: number, gates: Ptr, c: Ptr, h: Ptr): void;
-  rnn_lstm_bwd(dh: Ptr, dc: Ptr, gates: Ptr, cPrev: Ptr, c: Ptr, B: number, H: number, dpre: Ptr, dcPrev: Ptr): void;
   rnn_gru_fwd(gi: Ptr, gh: Ptr, hPrev: Ptr, B: number, H: number, saved: Ptr, h: Ptr): void;
   rnn_gru_bwd(dh: Ptr, saved: Ptr, hPrev: Ptr, B: number, H: number, dgi: Ptr, dgh: Ptr, dhPrev: Ptr): void;
   // rnn.ts, LSTM over a whole sequence (rows [r0, r0+rows) of the batch through every step)
@@ -175,6 +173,6 @@ export const KERNEL_ARITY: { readonly [K in keyof Kernels]: Parameters<Kernels[K
   conv_single_work_floats: 5, conv_single_fwd_images: 18, conv_single_bwd_weight: 20,
   pool_out_size: 6, pool_max2d_fwd: 16, pool_max2d_bwd: 8, pool_avg2d_fwd: 15, pool_avg2d_bwd: 15,
   pool_adaptive_avg2d_fwd: 7, pool_adaptive_avg2d_bwd: 7,
-  rnn_elman_fwd: 6, rnn_elman_bwd: 6, rnn_lstm_fwd: 8, rnn_lstm_bwd: 9, rnn_gru_fwd: 7, rnn_gru_bwd: 8,
+  rnn_elman_fwd: 6, rnn_elman_bwd: 6, rnn_gru_fwd: 7, rnn_gru_bwd: 8,
   rnn_lstm_packed_bytes: 1, rnn_lstm_pack_fwd: 3, rnn_lstm_pack_bwd: 3, rnn_lstm_seq_fwd: 11, rnn_lstm_seq_bwd: 14,
 };
