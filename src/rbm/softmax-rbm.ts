@@ -15,6 +15,12 @@
 // hidden units through a matrix D [nHidden, nItems], so each user's hidden bias is c + D·r. Which
 // items a user rated carries information of its own (people rate what they chose to watch); r is
 // observed, never reconstructed, and D's CD statistic is (⟨h⟩_data - ⟨h⟩_model) rᵀ.
+//
+// Ordinal weights (`ordinal: true`, not in the paper): W_j,ik = B_j,ik + A_j,i·s_k with s_k = (k - (K+1)/2)
+// normalised to unit length, so each hidden unit also has one weight per item that tilts the item's
+// softmax towards high or low ratings, shared by the K levels (B is `weight`, A `ordinalWeight`). With
+// a larger weight decay on B than on A, the K levels of an item no longer each learn 1 weight per
+// hidden unit from few ratings; A's CD statistic is W's statistic contracted with s over k.
 import { Tensor } from '../tensor.js';
 import { softmaxVisible } from '../ops/rbm.js';
 import { frame, framed } from '../lifetime.js';
@@ -40,13 +46,15 @@ export interface SoftmaxRBMOptions {
   initStd?: number;
   /** The conditional RBM: which items each user rated (r) feeds the hidden units through `conditionWeight` (default false). */
   conditional?: boolean;
+  /** Ordinal weights: W = weight + ordinalWeight ⊗ s, s_k ∝ k - (K+1)/2 of unit length (default false). */
+  ordinal?: boolean;
 }
 
 /** (user, item) pairs known to be rated, their ratings unknown: a Ratings object (its user and item columns) or { users, items }. */
 export type RatedPairs = Ratings | { users: ArrayLike<number>; items: ArrayLike<number> };
 
 /** Learning rates per parameter; a missing entry takes `weight`'s (default 0.05). */
-export interface SoftmaxLearningRates { weight?: number; visibleBias?: number; hiddenBias?: number; conditionWeight?: number }
+export interface SoftmaxLearningRates { weight?: number; visibleBias?: number; hiddenBias?: number; conditionWeight?: number; ordinalWeight?: number }
 
 export interface SoftmaxFitOptions {
   epochs?: number;
@@ -56,6 +64,8 @@ export interface SoftmaxFitOptions {
   lr?: number | SoftmaxLearningRates;
   momentum?: number;
   weightDecay?: number;
+  /** Weight decay of `ordinalWeight` (an ordinal SoftmaxRBM; default: weightDecay). */
+  ordinalWeightDecay?: number;
   /** Gibbs steps of CD: a number, or a function of the epoch (1-based), e.g. raising k during training as in the paper. */
   k?: number | ((epoch: number) => number);
   /** Shuffle users every epoch (default true; uses the seeded generator, wg.manualSeed). */
@@ -91,17 +101,19 @@ export interface SoftmaxGradients {
   weight: Tensor; visibleBias: Tensor; hiddenBias: Tensor;
   /** The conditional RBM's D statistic [nHidden, nItems] (null for a plain SoftmaxRBM). */
   conditionWeight: Tensor | null;
+  /** The ordinal SoftmaxRBM's A statistic [nHidden, nItems]: `weight`'s contracted with s over the K levels (null otherwise). */
+  ordinalWeight: Tensor | null;
   reconstruction: Tensor;
 }
 
-const RBM_ARGS: ArgSpec = { op: 'SoftmaxRBM', keywords: ['ratings', 'initStd', 'conditional'], types: { ratings: 'number', initStd: 'number', conditional: 'boolean' } };
+const RBM_ARGS: ArgSpec = { op: 'SoftmaxRBM', keywords: ['ratings', 'initStd', 'conditional', 'ordinal'], types: { ratings: 'number', initStd: 'number', conditional: 'boolean', ordinal: 'boolean' } };
 const FIT_ARGS: ArgSpec = {
   op: 'SoftmaxRBM.fit',
-  keywords: ['epochs', 'batchSize', 'lr', 'momentum', 'weightDecay', 'k', 'shuffle', 'initVisibleBias', 'rated', 'verbose', 'onEpoch'],
+  keywords: ['epochs', 'batchSize', 'lr', 'momentum', 'weightDecay', 'ordinalWeightDecay', 'k', 'shuffle', 'initVisibleBias', 'rated', 'verbose', 'onEpoch'],
   types: { k: ['number', 'function'], lr: ['number', 'object'], rated: 'object', shuffle: 'boolean', initVisibleBias: 'boolean', verbose: 'boolean', onEpoch: 'function' },
 };
 const GRAD_ARGS: ArgSpec = { op: 'SoftmaxRBM.gradient', keywords: ['k', 'meanField', 'rated'], types: { k: 'number', meanField: 'boolean', rated: 'tensor' } };
-const LR_KEYS = ['weight', 'visibleBias', 'hiddenBias', 'conditionWeight'] as const;
+const LR_KEYS = ['weight', 'visibleBias', 'hiddenBias', 'conditionWeight', 'ordinalWeight'] as const;
 
 /** Per-user item lists (CSR) of which items each user rated. */
 interface RatedRows { rowPtr: Int32Array; items: Int32Array }
@@ -119,7 +131,12 @@ export class SoftmaxRBM extends Module {
   hiddenBias!: Tensor;
   /** The conditional RBM's D [nHidden, nItems]: item i rated adds column i to the hidden input (null unless `conditional`). */
   conditionWeight: Tensor | null = null;
+  /** The ordinal SoftmaxRBM's A [nHidden, nItems]: adds A_j,i·s_k to W_j,ik (null unless `ordinal`). */
+  ordinalWeight: Tensor | null = null;
   readonly conditional: boolean;
+  readonly ordinal: boolean;
+  /** s: [K], k - (K+1)/2 scaled to unit length (ordinal only). */
+  private levelTilt: Tensor | null = null;
   private biasesSet = false;
   private optimizer: SGD | null = null;
 
@@ -138,6 +155,13 @@ export class SoftmaxRBM extends Module {
     this.hiddenBias = new Parameter(zeros([nHidden]));
     this.conditional = !!opts.conditional;
     if (this.conditional) this.conditionWeight = new Parameter(zeros([nHidden, nItems]));
+    this.ordinal = !!opts.ordinal;
+    if (this.ordinal) {
+      const c = (K + 1) / 2, norm = Math.sqrt(Array.from({ length: K }, (_, k) => (k + 1 - c) ** 2).reduce((a, b) => a + b, 0));
+      this.levelTilt = tensor(Float32Array.from({ length: K }, (_, k) => (k + 1 - c) / norm));
+      this.ordinalWeight = new Parameter(empty([nHidden, nItems]));
+      noGrad(() => this.ordinalWeight!.normal_(0, std));
+    }
     noGrad(() => this.weight.normal_(0, std));
   }
 
@@ -159,13 +183,19 @@ export class SoftmaxRBM extends Module {
     return rated ? linear(rated, this.conditionWeight!, this.hiddenBias) : null;
   }
 
-  /** The hidden units' input v·Wᵀ + bias, with the per-user bias when there is one. */
-  private hiddenInput(v: Tensor, userBias: Tensor | null): Tensor {
-    return userBias ? linear(v, this.weight).add(userBias) : linear(v, this.weight, this.hiddenBias);
+  /** The weights in use [nHidden, nItems·K]: `weight`, plus ordinalWeight ⊗ s for an ordinal SoftmaxRBM (differentiable). */
+  effectiveWeight(): Tensor {
+    if (!this.ordinal) return this.weight;
+    return this.ordinalWeight!.unsqueeze(-1).mul(this.levelTilt!).reshape([this.nHidden, this.nItems * this.nRatings]).add(this.weight);
   }
 
-  private hiddenUp(v: Tensor, userBias: Tensor | null): Tensor {
-    return userBias ? linear(v, this.weight).add(userBias).sigmoid() : linear(v, this.weight, this.hiddenBias, 'sigmoid');
+  /** The hidden units' input v·Wᵀ + bias, with the per-user bias when there is one. */
+  private hiddenInput(v: Tensor, userBias: Tensor | null, W = this.effectiveWeight()): Tensor {
+    return userBias ? linear(v, W).add(userBias) : linear(v, W, this.hiddenBias);
+  }
+
+  private hiddenUp(v: Tensor, userBias: Tensor | null, W = this.effectiveWeight()): Tensor {
+    return userBias ? linear(v, W).add(userBias).sigmoid() : linear(v, W, this.hiddenBias, 'sigmoid');
   }
 
   /** Checks a batch of users' ratings: int32 [B, nItems], values 0 (missing) or 1..K. */
@@ -201,8 +231,9 @@ export class SoftmaxRBM extends Module {
   /** Expected rating Σ_k k·P(r = k | h) of every item for each user of the batch, [B, nItems]. */
   expectedRatings(ratings: Tensor, rated?: Tensor): Tensor {
     return noGrad(() => {
-      const h = this.hiddenProbs(ratings, rated);
-      return softmaxVisible('expect', linear(h, this.weight.t(), this.visibleBias), null, this.nRatings, 'SoftmaxRBM.predict');
+      const W = this.effectiveWeight();
+      const h = this.hiddenUp(this.visible(ratings), this.userHiddenBias(this.ratedOf(ratings, rated, 'hiddenProbs')), W);
+      return softmaxVisible('expect', linear(h, W.t(), this.visibleBias), null, this.nRatings, 'SoftmaxRBM.predict');
     });
   }
 
@@ -225,13 +256,14 @@ export class SoftmaxRBM extends Module {
     return noGrad(() => {
       const v0 = softmaxVisible('onehot', null, ratings, K, op);
       const userBias = this.userHiddenBias(rated);   // r stays fixed through the Gibbs chain
-      const p0 = this.hiddenUp(v0, userBias);
+      const W = this.effectiveWeight();
+      const p0 = this.hiddenUp(v0, userBias, W);
       let h = mf ? p0 : bernoulli(p0);
       let vNeg = v0, pNeg = p0;
       for (let s = 0; s < k; s++) {
-        const act = linear(h, this.weight.t(), this.visibleBias);
+        const act = linear(h, W.t(), this.visibleBias);
         vNeg = softmaxVisible(s < k - 1 && !mf ? 'sample' : 'probs', act, ratings, K, op);
-        pNeg = this.hiddenUp(vNeg, userBias);
+        pNeg = this.hiddenUp(vNeg, userBias, W);
         if (s < k - 1) h = mf ? pNeg : bernoulli(pNeg);
       }
       // One GEMM over the stacked positive and negative statistics, the scale folded into the small side.
@@ -242,6 +274,7 @@ export class SoftmaxRBM extends Module {
         visibleBias: v0.sub(vNeg).sum(0).mul(scale),
         hiddenBias: hidden.sum(0),
         conditionWeight: rated ? matmul(hidden.t(), rated) : null,
+        ordinalWeight: this.ordinal ? weight.reshape([this.nHidden, this.nItems, K]).mul(this.levelTilt!).sum(-1) : null,
         reconstruction: vNeg,
       };
     });
@@ -261,8 +294,9 @@ export class SoftmaxRBM extends Module {
     if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`${op}: epochs must be a non-negative integer, got ${epochs}`);
     const batchSize = opts.batchSize ?? 20;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`${op}: batchSize must be a positive integer, got ${batchSize}`);
-    const lrs = this.learningRates(opts.lr, op), m = opts.momentum ?? 0.9, wd = opts.weightDecay ?? 0.001;
-    for (const [name, v, hi] of [['momentum', m, 1], ['weightDecay', wd, Infinity]] as const) {
+    const lrs = this.learningRates(opts.lr, op), m = opts.momentum ?? 0.9, wd = opts.weightDecay ?? 0.001, owd = opts.ordinalWeightDecay ?? wd;
+    if (opts.ordinalWeightDecay !== undefined && !this.ordinal) throw new Error(`${op}: ordinalWeightDecay is for an ordinal SoftmaxRBM; this one was built without ordinal: true`);
+    for (const [name, v, hi] of [['momentum', m, 1], ['weightDecay', wd, Infinity], ['ordinalWeightDecay', owd, Infinity]] as const) {
       if (typeof v !== 'number' || !(v >= 0 && v < hi)) throw new Error(`${op}: ${name} must be a number in [0, ${hi === 1 ? '1)' : '∞)'}, got ${v}`);
     }
     const kOf = (epoch: number) => checkSteps(typeof opts.k === 'function' ? opts.k(epoch) : opts.k ?? 1, op, `k (epoch ${epoch})`);
@@ -271,8 +305,8 @@ export class SoftmaxRBM extends Module {
     // SGD on the negated CD statistics is the paper's update: velocity ← m·velocity - lr·(∂ + wd·W).
     // One optimizer per model, so the velocity carries over between fit calls (and no momentum
     // buffers are left behind by each call).
-    // Groups in LR_KEYS order; weight decay on the weights (W and D) only.
-    const groups = LR_KEYS.map((key) => (key === 'conditionWeight' ? this.conditionWeight : this[key]));
+    // Groups in LR_KEYS order; weight decay on the weights (W, D and the ordinal A) only.
+    const groups = LR_KEYS.map((key) => (key === 'conditionWeight' ? this.conditionWeight : key === 'ordinalWeight' ? this.ordinalWeight : this[key]));
     if (!this.optimizer) {
       this.optimizer = new SGD(groups.filter((p) => p !== null).map((p) => ({ params: [p] })), { lr: lrs.weight, momentum: m });
     }
@@ -280,7 +314,7 @@ export class SoftmaxRBM extends Module {
     const present = LR_KEYS.filter((_, i) => groups[i] !== null);
     opt.paramGroups.forEach((g, i) => {
       const key = present[i];
-      g.lr = lrs[key]; g.momentum = m; g.weightDecay = key === 'weight' || key === 'conditionWeight' ? wd : 0;
+      g.lr = lrs[key]; g.momentum = m; g.weightDecay = key === 'weight' || key === 'conditionWeight' ? wd : key === 'ordinalWeight' ? owd : 0;
     });
     const history: SoftmaxEpochStats[] = [];
     const order = Int32Array.from({ length: nUsers }, (_, i) => i);
@@ -320,6 +354,7 @@ export class SoftmaxRBM extends Module {
       this.visibleBias.grad = g.visibleBias;
       this.hiddenBias.grad = g.hiddenBias;
       if (this.conditionWeight) this.conditionWeight.grad = g.conditionWeight;
+      if (this.ordinalWeight) this.ordinalWeight.grad = g.ordinalWeight;
       opt.step();
       opt.zeroGrad();
       return noGrad(() => {
@@ -402,7 +437,7 @@ export class SoftmaxRBM extends Module {
       if (!(LR_KEYS as readonly string[]).includes(key)) throw new Error(`${op}: lr has no entry '${key}'; the learning rates are ${LR_KEYS.join(', ')}`);
     }
     const w = given.weight ?? 0.05;
-    const out = { weight: w, visibleBias: given.visibleBias ?? w, hiddenBias: given.hiddenBias ?? w, conditionWeight: given.conditionWeight ?? w };
+    const out = { weight: w, visibleBias: given.visibleBias ?? w, hiddenBias: given.hiddenBias ?? w, conditionWeight: given.conditionWeight ?? w, ordinalWeight: given.ordinalWeight ?? w };
     for (const key of LR_KEYS) {
       if (typeof out[key] !== 'number' || !(out[key] >= 0 && out[key] < Infinity)) throw new Error(`${op}: lr${typeof lr === 'object' ? `.${key}` : ''} must be a number in [0, ∞), got ${out[key]}`);
     }
@@ -509,7 +544,7 @@ export class SoftmaxRBM extends Module {
       const K = this.nRatings, H = this.nHidden;
       const x = this.hiddenInput(this.visible(ratings), this.userHiddenBias(this.ratedOf(ratings, rated, 'predict')));
       const items = tensor(itemOf);
-      const wq = this.weight.t().reshape([this.nItems, K, H]).indexSelect(0, items);            // [P, K, H]
+      const wq = this.effectiveWeight().t().reshape([this.nItems, K, H]).indexSelect(0, items);            // [P, K, H]
       const scores = wq.add(x.indexSelect(0, tensor(rowOf)).unsqueeze(1)).softplus().sum(-1)
         .add(this.visibleBias.reshape([this.nItems, K]).indexSelect(0, items));                  // [P, K]
       const levels = tensor(Float32Array.from({ length: K }, (_, k) => k + 1));
@@ -518,7 +553,7 @@ export class SoftmaxRBM extends Module {
   }
 
   override extraRepr(): string {
-    return `items=${this.nItems}, ratings=${this.nRatings}, hidden=${this.nHidden}${this.conditional ? ', conditional' : ''}`;
+    return `items=${this.nItems}, ratings=${this.nRatings}, hidden=${this.nHidden}${this.conditional ? ', conditional' : ''}${this.ordinal ? ', ordinal' : ''}`;
   }
 }
 
