@@ -86,6 +86,7 @@ export function optionsMistakes(label: string): void {
       expect(new optim.RMSprop([w], 0.001, 0.9).defaults).toMatchObject({ lr: 0.001, alpha: 0.9 });
       expect(new optim.Adagrad([w], 0.5).defaults).toMatchObject({ lr: 0.5 });
       expect(() => new optim.SGD([w], 0.1, { lr: 0.2 } as any)).toThrow(/SGD: lr given twice/);
+      // @ts-expect-error lr is required (no default, as in PyTorch): the runtime error is what is checked
       expect(() => new optim.SGD([w])).toThrow(/SGD: the learning rate lr is required/);
       expect(() => new (optim.Adam as any)([w], 0.1, [0.9, 0.99], 1e-8, 0, false, true)).toThrow(
         'Adam: takes at most 6 positional arguments (params, lr, betas, eps, weightDecay, amsgrad) and then an options object, got 7');

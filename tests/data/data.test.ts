@@ -1,7 +1,7 @@
 // Datasets, DataLoader batching and shuffling, randomSplit, and the three gradient-descent modes.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gens } from '../../src/lifetime.js';
-import { init, tidy, tensor, arange, randn, rand, zeros, manualSeed, getRngState, backendInfo, data, optim, type Tensor } from '../../src/index.js';
+import { init, tensor, arange, randn, rand, zeros, manualSeed, getRngState, backendInfo, data, optim, type Tensor } from '../../src/index.js';
 
 beforeAll(async () => { await init(); });
 

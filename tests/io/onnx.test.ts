@@ -7,7 +7,6 @@ import * as ort from 'onnxruntime-node';
 import protobuf from 'protobufjs';
 import { exportOnnx, init, manualSeed, nn, noGrad, optim, randn, type Tensor } from '../../src/index.js';
 import { encodeModel, type ModelProto } from '../../src/io/onnx-proto.js';
-// @ts-expect-error -- a plain .mjs build script without type declarations
 import { generate } from '../../scripts/gen-onnx-proto.mjs';
 import { expectClose } from '../helpers.js';
 

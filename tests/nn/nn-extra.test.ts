@@ -14,7 +14,6 @@ import { PYTHON, itRequiring, torchMissing } from '../requirements.js';
 
 const { nn } = wg;
 const F = nn.functional;
-type Tensor = wg.Tensor;
 const fixtures = loadFixture('nn-extra');
 const SCRIPTS = new URL('../../scripts/', import.meta.url).pathname;
 
@@ -202,7 +201,7 @@ describe('state_dict names, safetensors and ONNX', () => {
   const model = () => {
     wg.manualSeed(21);
     const m = new nn.Sequential(new nn.Embedding(12, 8, { paddingIdx: 0 }), new nn.LayerNorm(8), new nn.Linear(8, 3));
-    wg.noGrad(() => { (m.get(1) as nn.LayerNorm).weight!.uniform_(0.5, 1.5); (m.get(1) as nn.LayerNorm).bias!.normal_(); });
+    wg.noGrad(() => { (m.get(1) as wg.nn.LayerNorm).weight!.uniform_(0.5, 1.5); (m.get(1) as wg.nn.LayerNorm).bias!.normal_(); });
     return m;
   };
 

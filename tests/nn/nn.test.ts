@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { init, nn, tensor, randn, rand, ones, zeros, empty, manualSeed, gradcheck, noGrad, Tensor } from '../../src/index.js';
+import { init, nn, randn, rand, ones, zeros, empty, manualSeed, gradcheck, noGrad, Tensor } from '../../src/index.js';
 import { fx, expectClose, type Fix } from './nn-helpers.js';
 
 const F = nn.functional;

@@ -21,7 +21,7 @@ describe('backward', () => {
   it('runs through the same graph twice with retainGraph and accumulates', () => {
     const x = leaf([1, -2]);
     const y = x.mul(x).sum();
-    y.backward(undefined, { retainGraph: true });
+    y.backward(null, { retainGraph: true });
     expectClose(x.grad!, [2, -4]);
     y.backward();
     expectClose(x.grad!, [4, -8]);

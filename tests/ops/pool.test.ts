@@ -2,7 +2,7 @@
 // checks, bad-input errors and printing.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init, manualSeed, randn, tensor, gradcheck, type Tensor } from '../../src/index.js';
-import { adaptiveAvgPool1d, adaptiveAvgPool2d, avgPool1d, avgPool2d, maxPool1d, maxPool2d } from '../../src/ops/pool.js';
+import { adaptiveAvgPool1d, adaptiveAvgPool2d, avgPool1d, avgPool2d, maxPool1d, maxPool2d, type AvgPool1dOptions, type AvgPool2dOptions } from '../../src/ops/pool.js';
 import { AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d } from '../../src/nn/pooling.js';
 import { expectClose, fromSpec, loadFixture, type TensorSpec } from '../helpers.js';
 
@@ -16,9 +16,9 @@ const fx = loadFixture<Record<string, PoolCase[]> & { repr: Record<string, strin
 
 const OPS: Record<string, (x: Tensor, c: PoolCase) => Tensor | [Tensor, Tensor]> = {
   maxPool2d: (x, c) => maxPool2d(x, c.kernel as number, c.args as any),
-  avgPool2d: (x, c) => avgPool2d(x, c.kernel as number, c.args),
+  avgPool2d: (x, c) => avgPool2d(x, c.kernel as number, c.args as AvgPool2dOptions),
   maxPool1d: (x, c) => maxPool1d(x, c.kernel as number, c.args as any),
-  avgPool1d: (x, c) => avgPool1d(x, c.kernel as number, c.args),
+  avgPool1d: (x, c) => avgPool1d(x, c.kernel as number, c.args as AvgPool1dOptions),
   adaptiveAvgPool2d: (x, c) => adaptiveAvgPool2d(x, c.outputSize as number),
   adaptiveAvgPool1d: (x, c) => adaptiveAvgPool1d(x, c.outputSize as number),
 };

@@ -136,7 +136,7 @@ function randomBatch(B: number, I: number, K: number, seed: number): number[][] 
   const rand = () => { a = (a * 1664525 + 1013904223) >>> 0; return a / 4294967296; };
   return Array.from({ length: B }, () => {
     const row = Array.from({ length: I }, () => (rand() < 0.4 ? 1 + Math.floor(rand() * K) : 0));
-    if (row.every((v) => v === 0)) row[Math.floor(rand() * I)] = 1 + Math.floor(rand() * K);
+    if (!row.some((v) => v !== 0)) row[Math.floor(rand() * I)] = 1 + Math.floor(rand() * K);
     return row;
   });
 }
@@ -148,7 +148,7 @@ describe('an absent rating has no visible unit and no gradient (property, 25 ran
       const rows = randomBatch(B, I, K, 1000 + trial);
       // An item nobody in this batch rated.
       const free = (trial * 7) % I;
-      rows.forEach((r) => { r[free] = 0; if (r.every((v) => v === 0)) r[(free + 1) % I] = 1; });
+      rows.forEach((r) => { r[free] = 0; if (!r.some((v) => v !== 0)) r[(free + 1) % I] = 1; });
       const R = wg.tensor(Int32Array.from(rows.flat()), { shape: [B, I] });
       wg.manualSeed(trial);
       const m = new wg.rbm.SoftmaxRBM(I, H, { ratings: K, initStd: 0.5 });
@@ -199,7 +199,7 @@ describe('conditional SoftmaxRBM: r is observed, never reconstructed (property, 
       const rows = randomBatch(B, I, K, 3000 + trial);
       // Item `heldOut`: in every user's r but never rated (a held-out rating); item `free`: in nobody's r.
       const heldOut = (trial * 5) % I, free = (heldOut + 1 + (trial % (I - 1))) % I;
-      rows.forEach((r) => { r[heldOut] = 0; r[free] = 0; if (r.every((v) => v === 0)) r[(free + 1) % I === heldOut ? (free + 2) % I : (free + 1) % I] = 1; });
+      rows.forEach((r) => { r[heldOut] = 0; r[free] = 0; if (!r.some((v) => v !== 0)) r[(free + 1) % I === heldOut ? (free + 2) % I : (free + 1) % I] = 1; });
       const R = wg.tensor(Int32Array.from(rows.flat()), { shape: [B, I] });
       const r = wg.tensor(Float32Array.from(rows.flat().map((v, j) => (v > 0 || j % I === heldOut ? 1 : 0))), { shape: [B, I] });
       wg.manualSeed(trial);
@@ -467,7 +467,7 @@ describe('ClassRBM training and bad input', () => {
 describe('memory stays flat across repeated fit calls (no event-loop turn)', () => {
   it('SoftmaxRBM.fit / predict and ClassRBM.fit', () => {
     const all = wg.data.loadRatings(readFileSync(new URL('../../examples/data/synthetic-u.data', import.meta.url), 'utf8'));
-    const [train, test] = wg.data.splitRatings(all, { testFraction: 0.2 });
+    const [train] = wg.data.splitRatings(all, { testFraction: 0.2 });
     wg.manualSeed(0);
     const m = new wg.rbm.SoftmaxRBM(all.nItems, 20);
     const c = new wg.rbm.ClassRBM(16, 8, 3);
