@@ -76,8 +76,16 @@ export function pool_out_size(inSize: i32, k: i32, pad: i32, stride: i32, dil: i
 
 // The common 2x2 window, stride 2, no padding or dilation, with outputs 2*outH <= H, 2*outW <= W and
 // outW >= 4: every window lies inside the plane, so each output row is whole 4-lane vectors (the
-// last one overlaps the one before and rewrites the same values). The four taps are the even and
-// odd lanes of two input rows, taken in maxBlock's order with its tie and NaN rules.
+// last one overlaps the one before and rewrites the same values).
+@inline function isPlain2x2(
+  H: i32, W: i32, kH: i32, kW: i32, padH: i32, padW: i32, strideH: i32, strideW: i32, dilH: i32, dilW: i32, outH: i32, outW: i32,
+): bool {
+  return kH == 2 && kW == 2 && strideH == 2 && strideW == 2 && padH == 0 && padW == 0 && dilH == 1 && dilW == 1 &&
+    2 * outH <= H && 2 * outW <= W && outW >= 4;
+}
+
+// The four taps are the even and odd lanes of two input rows, taken in maxBlock's order with its
+// tie and NaN rules.
 function maxPool2x2(src: usize, NC: i32, H: i32, W: i32, outH: i32, outW: i32, dst: usize, idx: usize): void {
   const HW = H * W, OL = outH * outW;
   const even = i32x4(0, 2, 4, 6);
@@ -123,8 +131,7 @@ export function pool_max2d_fwd(
   src: usize, NC: i32, H: i32, W: i32, kH: i32, kW: i32, padH: i32, padW: i32,
   strideH: i32, strideW: i32, dilH: i32, dilW: i32, outH: i32, outW: i32, dst: usize, idx: usize,
 ): void {
-  if (kH == 2 && kW == 2 && strideH == 2 && strideW == 2 && padH == 0 && padW == 0 && dilH == 1 && dilW == 1 &&
-      2 * outH <= H && 2 * outW <= W && outW >= 4) {
+  if (isPlain2x2(H, W, kH, kW, padH, padW, strideH, strideW, dilH, dilW, outH, outW)) {
     maxPool2x2(src, NC, H, W, outH, outW, dst, idx);
     return;
   }
@@ -165,11 +172,18 @@ export function pool_max2d_fwd(
   }
 }
 
-// pool_max2d_bwd(dy, idx, NC, H, W, outH, outW, dx)
-//   dy f32 [NC, outH, outW], idx i32 [NC, outH, outW] from pool_max2d_fwd;
+// pool_max2d_bwd(dy, idx, NC, H, W, kH, kW, padH, padW, strideH, strideW, dilH, dilW, outH, outW, dx)
+//   dy f32 [NC, outH, outW], idx i32 [NC, outH, outW] from pool_max2d_fwd with the same window;
 //   dx f32 [NC, H, W] is OVERWRITTEN: each plane is zeroed, then dx[p, idx] += dy (while the plane
 //   is in L1: no separate fill pass over dx). Indices outside [0, H*W) are skipped.
-export function pool_max2d_bwd(dy: usize, idx: usize, NC: i32, H: i32, W: i32, outH: i32, outW: i32, dx: usize): void {
+export function pool_max2d_bwd(
+  dy: usize, idx: usize, NC: i32, H: i32, W: i32, kH: i32, kW: i32, padH: i32, padW: i32,
+  strideH: i32, strideW: i32, dilH: i32, dilW: i32, outH: i32, outW: i32, dx: usize,
+): void {
+  if (isPlain2x2(H, W, kH, kW, padH, padW, strideH, strideW, dilH, dilW, outH, outW)) {
+    maxUnpool2x2(dy, idx, NC, H, W, outH, outW, dx);
+    return;
+  }
   const HW = H * W;
   const OL = outH * outW;
   const zero = f32x4.splat(0);
@@ -187,6 +201,39 @@ export function pool_max2d_bwd(dy: usize, idx: usize, NC: i32, H: i32, W: i32, o
         store<f32>(q, load<f32>(q) + load<f32>(f32p(g, o)));
       }
     }
+  }
+}
+
+// The backward of maxPool2x2: windows do not overlap, so each input gets its window's gradient if
+// it was the argmax and 0 otherwise, written as whole rows instead of a zero fill and a scatter.
+// `+ 0` keeps the scatter's bits (0 + -0 is +0). An index outside its window (not from
+// maxPool2x2) matches no tap and contributes nothing. Rows and columns no window covers (odd H or
+// W) are zeroed.
+function maxUnpool2x2(dy: usize, idx: usize, NC: i32, H: i32, W: i32, outH: i32, outW: i32, dx: usize): void {
+  const HW = H * W, OL = outH * outW;
+  const zero = f32x4.splat(0);
+  const even = i32x4(0, 2, 4, 6), one = i32x4.splat(1), vW = i32x4.splat(W), vW1 = i32x4.splat(W + 1);
+  for (let p = 0; p < NC; p++) {
+    const g = f32p(dy, p * OL), ind = f32p(idx, p * OL), plane = f32p(dx, p * HW);
+    for (let oh = 0; oh < outH; oh++) {
+      const r0 = 2 * oh * W, top = f32p(plane, r0), bottom = f32p(plane, r0 + W);
+      for (let ow0 = 0; ow0 < outW; ow0 += 4) {
+        const ow = min(ow0, outW - 4);
+        const gv = v128.load(f32p(g, oh * outW + ow));
+        const rel = i32x4.sub(v128.load(f32p(ind, oh * outW + ow)), i32x4.add(i32x4.splat(r0 + 2 * ow), even));
+        const tl = f32x4.add(v128.and(gv, i32x4.eq(rel, zero)), zero);
+        const tr = f32x4.add(v128.and(gv, i32x4.eq(rel, one)), zero);
+        const bl = f32x4.add(v128.and(gv, i32x4.eq(rel, vW)), zero);
+        const br = f32x4.add(v128.and(gv, i32x4.eq(rel, vW1)), zero);
+        const t = f32p(top, 2 * ow), b = f32p(bottom, 2 * ow);
+        v128.store(t, v128.shuffle<f32>(tl, tr, 0, 4, 1, 5));
+        v128.store(t, v128.shuffle<f32>(tl, tr, 2, 6, 3, 7), 16);
+        v128.store(b, v128.shuffle<f32>(bl, br, 0, 4, 1, 5));
+        v128.store(b, v128.shuffle<f32>(bl, br, 2, 6, 3, 7), 16);
+      }
+      for (let c = 2 * outW; c < W; c++) { store<f32>(f32p(top, c), 0); store<f32>(f32p(bottom, c), 0); }
+    }
+    for (let r = 2 * outH; r < H; r++) for (let c = 0; c < W; c++) store<f32>(f32p(plane, r * W + c), 0);
   }
 }
 

@@ -123,7 +123,8 @@ function maxPoolCore(x: Tensor, w: Window, op: string): [Tensor, Tensor] {
       if (dx.numel()) {
         const gp = gc.ptr(op), ip = idx.ptr(op), dp = dx.ptr(), OL = w.outH * w.outW;
         // The kernel zeroes each dx plane before its scatter (windowOf: every plane has outputs).
-        byPlanes('pool_max2d_bwd', NC, w, (s, c) => [gp + s * OL * 4, ip + s * OL * 4, c, w.H, w.W, w.outH, w.outW, dp + s * w.H * w.W * 4]);
+        byPlanes('pool_max2d_bwd', NC, w, (s, c) => [gp + s * OL * 4, ip + s * OL * 4, c, w.H, w.W, w.kH, w.kW, w.pH, w.pW, w.sH, w.sW, w.dH, w.dW,
+          w.outH, w.outW, dp + s * w.H * w.W * 4]);
       }
       return [dx];
     }, [idx]);

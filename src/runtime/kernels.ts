@@ -125,7 +125,8 @@ export interface Kernels {
   pool_out_size(inSize: number, k: number, pad: number, stride: number, dil: number, ceilMode: Bool): number;
   pool_max2d_fwd(src: Ptr, NC: number, H: number, W: number, kH: number, kW: number, padH: number, padW: number,
                  strideH: number, strideW: number, dilH: number, dilW: number, outH: number, outW: number, dst: Ptr, idx: Ptr): void;
-  pool_max2d_bwd(dy: Ptr, idx: Ptr, NC: number, H: number, W: number, outH: number, outW: number, dx: Ptr): void;
+  pool_max2d_bwd(dy: Ptr, idx: Ptr, NC: number, H: number, W: number, kH: number, kW: number, padH: number, padW: number,
+                 strideH: number, strideW: number, dilH: number, dilW: number, outH: number, outW: number, dx: Ptr): void;
   pool_avg2d_fwd(src: Ptr, NC: number, H: number, W: number, kH: number, kW: number, padH: number, padW: number, strideH: number, strideW: number,
                  outH: number, outW: number, countIncludePad: Bool, divisorOverride: number, dst: Ptr): void;
   pool_avg2d_bwd(dy: Ptr, NC: number, H: number, W: number, kH: number, kW: number, padH: number, padW: number, strideH: number, strideW: number,
@@ -171,7 +172,7 @@ export const KERNEL_ARITY: { readonly [K in keyof Kernels]: Parameters<Kernels[K
   conv_gather_act_backward: 10, conv_depthwise_fwd: 17, conv_depthwise_bwd_input: 16, conv_depthwise_bwd_weight: 16,
   conv_depthwise_fwd_images: 20, conv_depthwise_bwd_input_images: 19, conv_depthwise_bwd_weight_images: 19,
   conv_single_work_floats: 5, conv_single_fwd_images: 18, conv_single_bwd_weight: 20,
-  pool_out_size: 6, pool_max2d_fwd: 16, pool_max2d_bwd: 8, pool_avg2d_fwd: 15, pool_avg2d_bwd: 15,
+  pool_out_size: 6, pool_max2d_fwd: 16, pool_max2d_bwd: 16, pool_avg2d_fwd: 15, pool_avg2d_bwd: 15,
   pool_adaptive_avg2d_fwd: 7, pool_adaptive_avg2d_bwd: 7,
   rnn_elman_fwd: 6, rnn_elman_bwd: 6, rnn_gru_fwd: 7, rnn_gru_bwd: 8,
   rnn_lstm_packed_bytes: 1, rnn_lstm_pack_fwd: 3, rnn_lstm_pack_bwd: 3, rnn_lstm_seq_fwd: 11, rnn_lstm_seq_bwd: 14,

@@ -356,7 +356,7 @@ describe('pool', () => {
       const dy = randn(n), dx0 = randn(x.length);
       const pdy = pool.f32(dy), pi = pool.alloc(n), pdx = pool.f32(dx0);
       new Int32Array(pool.mem.buffer, pi, n).set(idx);
-      pool.fn.pool_max2d_bwd(pdy, pi, c.NC, c.H, c.W, c.oH, c.oW, pdx);
+      pool.fn.pool_max2d_bwd(pdy, pi, ...poolArgs(c), c.dH, c.dW, c.oH, c.oW, pdx);
       const want = new Float64Array(dx0.length); // dx0 (random) is overwritten
       const HW = c.H * c.W;
       for (let p = 0; p < c.NC; p++) for (let o = 0; o < c.oH * c.oW; o++) {
@@ -364,6 +364,28 @@ describe('pool', () => {
         if (i >= 0) want[p * HW + i] += dy[p * c.oH * c.oW + o]; // -1: window entirely in padding
       }
       close(pool.read(pdx, x.length), want, `max bwd ${cfgStr(c)}`);
+    }
+  });
+
+  it('max pool 2x2 stride 2 backward (its own vector path): the scatter\'s bits, odd sizes, ties, NaN, -0', () => {
+    for (const [H, W] of [[8, 8], [9, 8], [8, 9], [13, 15], [28, 28], [14, 14], [9, 30]]) {
+      pool.reset();
+      const c: PoolCfg = { NC: 3, H, W, kH: 2, kW: 2, pH: 0, pW: 0, sH: 2, sW: 2, dH: 1, dW: 1, ceil: false, oH: H >> 1, oW: W >> 1 };
+      // a coarse grid makes ties; some NaN inputs and -0 / NaN gradients
+      const x = Float32Array.from(randn(c.NC * H * W), (v, i) => (i % 17 === 3 ? NaN : Math.round(v * 2)));
+      const n = c.NC * c.oH * c.oW;
+      const dy = Float32Array.from(randn(n), (v, i) => (i % 7 === 0 ? -0 : i % 11 === 0 ? NaN : v));
+      const px = pool.f32(x), py = pool.alloc(n), pi = pool.alloc(n), pdy = pool.f32(dy);
+      pool.fn.pool_max2d_fwd(px, ...poolArgs(c), 1, 1, c.oH, c.oW, py, pi);
+      const idx = pool.readI32(pi, n);
+      expect(Array.from(idx)).toEqual(Array.from(refMaxPool(x, c).idx));
+      const pdx = pool.f32(randn(c.NC * H * W)); // overwritten
+      pool.fn.pool_max2d_bwd(pdy, pi, ...poolArgs(c), 1, 1, c.oH, c.oW, pdx);
+      const want = new Float32Array(c.NC * H * W); // the generic kernel's zero fill + scatter-add
+      for (let p = 0; p < c.NC; p++) for (let o = 0; o < c.oH * c.oW; o++) want[p * H * W + idx[p * c.oH * c.oW + o]] += dy[p * c.oH * c.oW + o];
+      const got = pool.read(pdx, c.NC * H * W);
+      for (let i = 0; i < got.length; i++) if (!Object.is(got[i], want[i])) expect.fail(`${H}x${W}: dx[${i}] = ${got[i]}, want ${want[i]}`);
+      expect(pool.guardIntact(pdx, c.NC * H * W)).toBe(true);
     }
   });
 
