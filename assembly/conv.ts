@@ -567,7 +567,43 @@ export function conv_single_fwd_images(
         const w3 = v128.load32_splat(wo, 12), w4 = v128.load32_splat(wo, 16), w5 = v128.load32_splat(wo, 20);
         const w6 = v128.load32_splat(wo, 24), w7 = v128.load32_splat(wo, 28), w8 = v128.load32_splat(wo, 32);
         const rb = <usize>Wp << 2;
-        for (let oh = 0; oh < outH; oh++) {
+        let oh = 0;
+        // Two output rows at a time: two independent accumulator chains, and the two input rows they
+        // share are loaded once. Each output still sums its taps in order t = 0..8.
+        for (; oh + 2 <= outH; oh += 2) {
+          const r0 = f32p(work, oh * Wp), r1 = r0 + rb, r2 = r1 + rb, r3 = r2 + rb, orow = f32p(out, oh * outW);
+          const orow1 = orow + (<usize>outW << 2);
+          for (let ow0 = 0; ow0 < outW; ow0 += 4) {
+            const o = <usize>min(ow0, outW - 4) << 2;
+            let x = v128.load(r1 + o);
+            let a = madd(w0, v128.load(r0 + o), zero);
+            let b = madd(w0, x, zero);
+            a = madd(w1, v128.load(r0 + o, 4), a);
+            a = madd(w2, v128.load(r0 + o, 8), a);
+            a = madd(w3, x, a);
+            x = v128.load(r1 + o, 4);
+            b = madd(w1, x, b);
+            a = madd(w4, x, a);
+            x = v128.load(r1 + o, 8);
+            b = madd(w2, x, b);
+            a = madd(w5, x, a);
+            x = v128.load(r2 + o);
+            b = madd(w3, x, b);
+            a = madd(w6, x, a);
+            x = v128.load(r2 + o, 4);
+            b = madd(w4, x, b);
+            a = madd(w7, x, a);
+            x = v128.load(r2 + o, 8);
+            b = madd(w5, x, b);
+            a = madd(w8, x, a);
+            b = madd(w6, v128.load(r3 + o), b);
+            b = madd(w7, v128.load(r3 + o, 4), b);
+            b = madd(w8, v128.load(r3 + o, 8), b);
+            v128.store(orow + o, actVec(f32x4.add(a, vb), act, vslope));
+            v128.store(orow1 + o, actVec(f32x4.add(b, vb), act, vslope));
+          }
+        }
+        for (; oh < outH; oh++) {
           const r0 = f32p(work, oh * Wp), r1 = r0 + rb, r2 = r1 + rb, orow = f32p(out, oh * outW);
           for (let ow0 = 0; ow0 < outW; ow0 += 4) {
             const o = <usize>min(ow0, outW - 4) << 2;
