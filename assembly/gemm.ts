@@ -26,6 +26,8 @@ const NC: i32 = 4096;
 const ALIGN: i32 = 64;
 // Elements of a C block (MC×NC) the epilogue handles in one pass (256 KB: a quarter of Zen 4's L2).
 const EPILOGUE_BLOCK_ELEMENTS: i32 = 65536;
+// op(B) is read in place, not packed, for M up to this (see gemmCore).
+const IN_PLACE_B_MAX_M: i32 = 128;
 
 // ---------------------------------------------------------------------------------------------
 // small helpers
@@ -62,10 +64,11 @@ const EPILOGUE_BLOCK_ELEMENTS: i32 = 65536;
 
 // ---------------------------------------------------------------------------------------------
 // micro-kernel: tile[MR×NR] (at C, row stride ldcB bytes) = beta·tile + Apanel·Bpanel.
-// pa: kc steps of MR floats (one column of the A strip); pb: kc steps of NR floats.
+// pa: kc steps of MR floats (one column of the A strip); pb: kc steps of NR floats, sb bytes apart
+// (NR·4 in a packed strip; B's row stride when B is read in place).
 // Rows beyond MR are compiled out (MR is a compile-time constant).
 
-function kernel(pa: usize, pb: usize, kc: i32, C: usize, ldcB: usize, beta: f32): void {
+function kernel(pa: usize, pb: usize, sb: usize, kc: i32, C: usize, ldcB: usize, beta: f32): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -101,7 +104,7 @@ function kernel(pa: usize, pb: usize, kc: i32, C: usize, ldcB: usize, beta: f32)
     a = v128.load32_splat(pa);
     c00 = madd(a, b0, c00); c01 = madd(a, b1, c01);
     pa += <usize>(MR << 2);
-    pb += <usize>(NR << 2);
+    pb += sb;
   }
   storeRow(C, c00, c01, beta);
   storeRow(C + ldcB, c10, c11, beta);
@@ -115,7 +118,7 @@ function kernel(pa: usize, pb: usize, kc: i32, C: usize, ldcB: usize, beta: f32)
 // up to 4 valid rows, stored straight into C: the full kernel would compute MR rows into the edge
 // buffer and merge them element by element. Each element sees the same madds in the same order as
 // in `kernel`, so results do not depend on which kernel computed them.
-function kernel4(pa: usize, pb: usize, kc: i32, C: usize, ldcB: usize, beta: f32, mr: i32): void {
+function kernel4(pa: usize, pb: usize, sb: usize, kc: i32, C: usize, ldcB: usize, beta: f32, mr: i32): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -132,7 +135,7 @@ function kernel4(pa: usize, pb: usize, kc: i32, C: usize, ldcB: usize, beta: f32
     a = v128.load32_splat(pa);
     c00 = madd(a, b0, c00); c01 = madd(a, b1, c01);
     pa += <usize>(MR << 2);
-    pb += <usize>(NR << 2);
+    pb += sb;
   }
   storeRow(C, c00, c01, beta);
   if (mr > 1) storeRow(C + ldcB, c10, c11, beta);
@@ -367,6 +370,13 @@ export function gemm(transA: i32, transB: i32, M: i32, N: i32, K: i32,
   // called per 6×8 tile instead, the epilogue cost 2.2 ns an element on the MLP's 64×64 layer (9 us,
   // 8x the block pass). Larger blocks keep the per-tile pass, while each tile is still in L1.
   const blockEpilogue = hasEpilogue && MCb * NCb <= EPILOGUE_BLOCK_ELEMENTS;
+  // When few row strips read each B strip (a conv's O = 16 output channels, an MLP's batch of 64),
+  // packing B copies it for fewer uses than it saves: the kernel reads op(B) in place, one row of NR
+  // floats per k. Not for long rows (4 KB and up) unless M is tiny: at a stride of 1024+ floats a
+  // strip's rows fall into few L1 sets and evict each other (measured 0.77-0.80x at M = 64; 1.04-1.15x
+  // at strides 128-1000; 1.23-1.38x at M = 16 whatever the stride).
+  const inPlaceB = !prepacked && transB == 0 && (M <= 4 * MR || (M <= IN_PLACE_B_MAX_M && ldb < 1024));
+  const ldbB = <usize>ldb << 2;
   const tileEpilogue = hasEpilogue && !blockEpilogue;
 
   for (let jc = 0; jc < N; jc += NCb) {
@@ -377,23 +387,28 @@ export function gemm(transA: i32, transB: i32, M: i32, N: i32, K: i32,
       const last = pc + kc == K;
       let panel = packedB;
       if (prepacked) panel = B + (<usize>(jc * K + pc * roundUp(nc, NR)) << 2);
-      else packB(transB, B, ldb, pc, jc, kc, nc, packedB);
+      else if (inPlaceB) { // only a last, partial strip is packed (zero-padded)
+        const full = nc & ~(NR - 1);
+        if (full < nc) packB(0, B, ldb, pc, jc + full, kc, nc - full, packedB);
+      } else packB(transB, B, ldb, pc, jc, kc, nc, packedB);
       for (let ic = 0; ic < M; ic += MCb) {
         const mc = imin(MCb, M - ic);
         packA(transA, A, lda, ic, pc, mc, kc, packedA);
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = imin(NR, nc - jr);
-          const pb = panel + (<usize>(jr * kc) << 2);
+          let pb = panel + (<usize>(jr * kc) << 2), sb = <usize>(NR << 2);
+          if (inPlaceB && nr == NR) { pb = B + (<usize>pc * <usize>ldb + <usize>(jc + jr)) * 4; sb = ldbB; }
+          else if (inPlaceB) pb = packedB;
           for (let ir = 0; ir < mc; ir += MR) {
             const mr = imin(MR, mc - ir);
             const pa = packedA + (<usize>(ir * kc) << 2);
             const Cp = C + <usize>(ic + ir) * ldcB + (<usize>(jc + jr) << 2);
             if (mr == MR && nr == NR) {
-              kernel(pa, pb, kc, Cp, ldcB, b);
+              kernel(pa, pb, sb, kc, Cp, ldcB, b);
             } else if (nr == NR && mr <= 4) {
-              kernel4(pa, pb, kc, Cp, ldcB, b, mr);
+              kernel4(pa, pb, sb, kc, Cp, ldcB, b, mr);
             } else { // partial tile: compute into the edge buffer, merge the valid part
-              kernel(pa, pb, kc, edge, <usize>(NR << 2), 0);
+              kernel(pa, pb, sb, kc, edge, <usize>(NR << 2), 0);
               mergeEdge(edge, Cp, ldcB, mr, nr, b);
             }
             if (last && tileEpilogue) epilogue(Cp, ldc, ic + ir, jc + jr, mr, nr, bias, biasKind, act, actParam);

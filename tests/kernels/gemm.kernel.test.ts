@@ -168,6 +168,11 @@ describe.each(['simd', 'relaxed'])('gemm (%s build)', (name) => {
     }
     check({ tA: 0, tB: 1, M: 3, N: 4100, K: 5, beta: 1, biasKind: 1 }); // more than one NC panel
     check({ tA: 1, tB: 0, M: 300, N: 9, K: 600 });
+    // B read in place (not packed) for small M: several K slabs and N panels, a partial last strip
+    for (const tA of [0, 1]) {
+      check({ tA, tB: 0, M: 20, N: 4103, K: 300, beta: 0.5, biasKind: 2, act: 1, padB: 5 }); // M <= 4·MR, a long row
+      check({ tA, tB: 0, M: 64, N: 1003, K: 520, beta: 1, biasKind: 1, act: 3 });   // M <= 128, row < 4 KB
+    }
   });
 
   it('the epilogue per C block (several M blocks) and per tile (blocks too large for one pass)', () => {
