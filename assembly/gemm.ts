@@ -372,10 +372,11 @@ export function gemm(transA: i32, transB: i32, M: i32, N: i32, K: i32,
   const blockEpilogue = hasEpilogue && MCb * NCb <= EPILOGUE_BLOCK_ELEMENTS;
   // When few row strips read each B strip (a conv's O = 16 output channels, an MLP's batch of 64),
   // packing B copies it for fewer uses than it saves: the kernel reads op(B) in place, one row of NR
-  // floats per k. Not for long rows (4 KB and up) unless M is tiny: at a stride of 1024+ floats a
-  // strip's rows fall into few L1 sets and evict each other (measured 0.77-0.80x at M = 64; 1.04-1.15x
-  // at strides 128-1000; 1.23-1.38x at M = 16 whatever the stride).
-  const inPlaceB = !prepacked && transB == 0 && (M <= 4 * MR || (M <= IN_PLACE_B_MAX_M && ldb < 1024));
+  // floats per k. Not when rows are a multiple of 1024 floats apart unless M is tiny: all of a
+  // strip's rows then fall into one L1 set and evict each other (0.77-0.80x at M = 64 with rows of
+  // 1024-4096; 1.04-1.26x with rows of 128-6272 floats otherwise; 1.23-1.41x at M = 16 whatever the
+  // stride; 0.97x at M = 144).
+  const inPlaceB = !prepacked && transB == 0 && (M <= 4 * MR || (M <= IN_PLACE_B_MAX_M && ldb % 1024 != 0));
   const ldbB = <usize>ldb << 2;
   const tileEpilogue = hasEpilogue && !blockEpilogue;
 
