@@ -30,6 +30,8 @@ const SPIN = 200000;
 export const WATCHDOG_MS = 10_000, WATCHDOG_FACTOR = 20;
 // Workers that have not said "ready" after this long count as failed (init then runs on one thread).
 const START_TIMEOUT_MS = 60_000;
+// Kernel name -> index sent to the workers (a lookup per call instead of a scan of the list).
+const KERNEL_ID = new Map<ThreadedKernel, number>(THREADED_KERNELS.map((k, i) => [k, i]));
 export const CONTROL_BYTES = (SLOT_BASE + SLOT_INTS * MAX_THREADS) * 4;
 
 
@@ -133,7 +135,7 @@ export class ThreadPool {
       if (job && job.length > MAX_ARGS) throw new Error(`ThreadPool.run: ${kernel} takes ${job.length} arguments, a slot holds ${MAX_ARGS}`);
     }
     this.views();
-    const ctl = this.ctl, id = THREADED_KERNELS.indexOf(kernel);
+    const ctl = this.ctl, id = KERNEL_ID.get(kernel)!;
     // Every slot is FINISHED, FAILED or EMPTY here (the last call waited for all it posted), so no
     // worker can claim a slot while its arguments are written; CLAIMABLE goes in last.
     for (let w = 1; w < this.size; w++) {
@@ -155,35 +157,23 @@ export class ThreadPool {
     // worker still writing this call's output race the next call.
     const t0 = performance.now();
     let failure: unknown = null;
-    const runHere = (job: number[]) => { try { fn(...job); } catch (e) { failure ??= e; } };
-    if (jobs[0]) runHere(jobs[0]);
-    for (let w = 1; w < this.size; w++) {
+    for (let w = 0; w < this.size; w++) {
       const slot = this.slotOf[w], job = jobs[w];
       if (!job) continue;
-      if (slot < 0) { runHere(job); continue; }
+      // Thread 0's share, and any share whose worker has not claimed it yet (or has no worker).
       const at = SLOT_BASE + slot * SLOT_INTS;
-      if (Atomics.compareExchange(ctl, at + STATE, CLAIMABLE, RUNNING) === CLAIMABLE) {
-        runHere(job);
-        Atomics.store(ctl, at + STATE, FINISHED);
-      }
+      if (w > 0 && slot >= 0 && Atomics.compareExchange(ctl, at + STATE, CLAIMABLE, RUNNING) !== CLAIMABLE) continue;
+      try { fn(...job); } catch (e) { failure ??= e; }
+      if (w > 0 && slot >= 0) Atomics.store(ctl, at + STATE, FINISHED);
     }
     const ownMs = performance.now() - t0;
-    // The first worker slice still running (0: none). A worker bumps DONE after setting its state,
-    // so reading DONE before the states and sleeping only while DONE still holds that value
-    // cannot miss the wake-up of a worker that finishes in between.
-    const running = (): number => {
-      for (let w = 1; w < this.size; w++) {
-        const slot = this.slotOf[w];
-        if (jobs[w] && slot >= 0 && Atomics.load(ctl, SLOT_BASE + slot * SLOT_INTS + STATE) === RUNNING) return w;
-      }
-      return 0;
-    };
-    for (let spin = 0; spin < SPIN && running(); spin++);
+    for (let spin = 0; spin < SPIN && this.firstRunning(jobs); spin++);
     const deadline = performance.now() + this._watchdogMs + WATCHDOG_FACTOR * ownMs;
     for (;;) {
+      // A worker bumps DONE after setting its state, so reading DONE before the states and sleeping
+      // only while DONE still holds that value cannot miss the wake-up of a worker that finishes in between.
       const done = Atomics.load(ctl, DONE);
-      const w = running();
-      if (!w) break;
+      if (!this.firstRunning(jobs)) break;
       const left = deadline - performance.now();
       if (left <= 0) {
         const err = this.stalled(kernel, jobs, ownMs);
@@ -202,6 +192,15 @@ export class ThreadPool {
         throw new Error(`wasmgrad: kernel '${kernel}' failed on worker ${w}: ${String.fromCharCode(...msg)}`);
       }
     }
+  }
+
+  /** The first thread whose share of this call a worker is still running (0: none). */
+  private firstRunning(jobs: (number[] | null)[]): number {
+    for (let w = 1; w < this.size; w++) {
+      const slot = this.slotOf[w];
+      if (jobs[w] && slot >= 0 && Atomics.load(this.ctl, SLOT_BASE + slot * SLOT_INTS + STATE) === RUNNING) return w;
+    }
+    return 0;
   }
 
   /**
