@@ -689,8 +689,32 @@ export function conv_single_bwd_weight(
         let a0 = v128.load(acc), a1 = v128.load(acc, 16), a2 = v128.load(acc, 32);
         let a3 = v128.load(acc, 48), a4 = v128.load(acc, 64), a5 = v128.load(acc, 80);
         let a6 = v128.load(acc, 96), a7 = v128.load(acc, 112), a8 = v128.load(acc, 128);
-        const rb = <usize>Wp << 2;
-        for (let oh = 0; oh < outH; oh++) {
+        const rb = <usize>Wp << 2, gb = <usize>W4 << 2;
+        let oh = 0;
+        // Two G rows per pass: the plane rows they share (r1, r2) are loaded once. Each accumulator
+        // still takes G row oh before row oh + 1 at every column vector l (a fixed order, whatever
+        // the thread count).
+        for (; oh + 2 <= outH; oh += 2) {
+          const grow = f32p(G, oh * W4), r0 = f32p(P, oh * Wp), r1 = r0 + rb, r2 = r1 + rb, r3 = r2 + rb;
+          for (let l = 0; l < W4; l += 4) {
+            const o = <usize>l << 2;
+            const g0 = v128.load(grow + o), g1 = v128.load(grow + gb + o);
+            let x = v128.load(r0 + o);
+            a0 = madd(g0, x, a0);
+            x = v128.load(r0 + o, 4); a1 = madd(g0, x, a1);
+            x = v128.load(r0 + o, 8); a2 = madd(g0, x, a2);
+            x = v128.load(r1 + o); a3 = madd(g0, x, a3); a0 = madd(g1, x, a0);
+            x = v128.load(r1 + o, 4); a4 = madd(g0, x, a4); a1 = madd(g1, x, a1);
+            x = v128.load(r1 + o, 8); a5 = madd(g0, x, a5); a2 = madd(g1, x, a2);
+            x = v128.load(r2 + o); a6 = madd(g0, x, a6); a3 = madd(g1, x, a3);
+            x = v128.load(r2 + o, 4); a7 = madd(g0, x, a7); a4 = madd(g1, x, a4);
+            x = v128.load(r2 + o, 8); a8 = madd(g0, x, a8); a5 = madd(g1, x, a5);
+            a6 = madd(g1, v128.load(r3 + o), a6);
+            a7 = madd(g1, v128.load(r3 + o, 4), a7);
+            a8 = madd(g1, v128.load(r3 + o, 8), a8);
+          }
+        }
+        for (; oh < outH; oh++) {
           const grow = f32p(G, oh * W4), r0 = f32p(P, oh * Wp), r1 = r0 + rb, r2 = r1 + rb;
           for (let l = 0; l < W4; l += 4) {
             const o = <usize>l << 2;
