@@ -73,14 +73,14 @@ export class LDA {
   fit(X: T, opts: { iterations?: number; innerIterations?: number; onIteration?: (it: number, seconds: number) => void } = {}): this {
     const iterations = opts.iterations ?? 30, inner = opts.innerIterations ?? 5;
     // λ starts near η plus a little noise (as in Hoffman's onlineldavb), γ at 1.
-    this.lambda = wg.rand([this.K, this.V]).mul(0.1).add(1).keep();
-    let gamma = wg.zeros([X.shape[0], this.K]).add(1).keep();
+    this.lambda = wg.rand([this.K, this.V]).mul(0.1).add(1);
+    let gamma = wg.zeros([X.shape[0], this.K]).add(1);
     const t0 = performance.now();
     for (let it = 1; it <= iterations; it++) {
       const { gamma: g, sstats } = this.estep(X, gamma, inner, true);
-      gamma.dispose(); gamma = g.keep();
+      gamma.dispose(); gamma = g;
       this.lambda.dispose();
-      this.lambda = wg.noGrad(() => sstats!.add(this.eta)).keep();
+      this.lambda = wg.noGrad(() => sstats!.add(this.eta));
       sstats!.dispose();
       opts.onIteration?.(it, (performance.now() - t0) / 1000);
     }
