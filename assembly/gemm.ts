@@ -183,6 +183,27 @@ function packTransposed(src: usize, ldB: usize, cnt: i32, kc: i32, dst: usize, w
       store<f32>(q, load<f32>(s3 + o), 12);
     }
   }
+  // Two rows left (MR = 6: a third of every A strip): interleave 4 k-values of each and store
+  // the (row r, row r + 1) pairs as 8-byte lanes instead of element by element.
+  if (r + 2 <= cnt) {
+    const s0 = src + <usize>r * ldB, s1 = s0 + ldB;
+    const d = dst + <usize>(r << 2);
+    let k = 0;
+    for (; k + 4 <= kc; k += 4) {
+      const o = <usize>(k << 2), a = v128.load(s0 + o), b = v128.load(s1 + o), q = d + <usize>k * wB;
+      const lo = f32x4.shuffle(a, b, 0, 4, 1, 5), hi = f32x4.shuffle(a, b, 2, 6, 3, 7);
+      v128.store64_lane(q, lo, 0);
+      v128.store64_lane(q + wB, lo, 1);
+      v128.store64_lane(q + 2 * wB, hi, 0);
+      v128.store64_lane(q + 3 * wB, hi, 1);
+    }
+    for (; k < kc; k++) {
+      const o = <usize>(k << 2), q = d + <usize>k * wB;
+      store<f32>(q, load<f32>(s0 + o));
+      store<f32>(q, load<f32>(s1 + o), 4);
+    }
+    r += 2;
+  }
   for (; r < cnt; r++) {
     const s = src + <usize>r * ldB;
     const d = dst + <usize>(r << 2);
