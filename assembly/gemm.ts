@@ -224,6 +224,7 @@ function packDirect(src: usize, ldB: usize, cnt: i32, kc: i32, dst: usize, w: i3
       const s = src + <usize>k * ldB, d = dst + <usize>k * wB;
       let r = 0;
       for (; r + 4 <= w; r += 4) v128.store(d + <usize>(r << 2), v128.load(s + <usize>(r << 2)));
+      if (r + 2 <= w) { store<u64>(d + <usize>(r << 2), load<u64>(s + <usize>(r << 2))); r += 2; } // MR = 6
       for (; r < w; r++) store<f32>(d + <usize>(r << 2), load<f32>(s + <usize>(r << 2)));
     }
   } else {
