@@ -15,6 +15,7 @@ const SHAPES: Shape[] = [
   ...SQUARE.map((n) => ({ name: `n=${n}`, M: n, K: n, N: n })),
   { name: '64x784x128 (MxKxN)', M: 64, K: 784, N: 128 },
   { name: '64x128x784 (MxKxN)', M: 64, K: 128, N: 784 },
+  { name: '32x128x512 (MxKxN)', M: 32, K: 128, N: 512 }, // the LSTM's input projection per 32-row batch
 ];
 
 function fill(a: Float32Array, seed: number): void {
