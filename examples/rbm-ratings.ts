@@ -5,11 +5,13 @@
 // Data: the seeded synthetic MovieLens-100K-shaped set (examples/data/synthetic-ratings.ts: 1,000
 // users x 1,700 items, ~100k ratings), or a real MovieLens file: `--data path/to/u.data` (100K),
 // `ratings.dat` (1M) or `ratings.csv`. Split per user (seeded): 10% test, then 10% of the rest for
-// validation. The models (two RBMs, MF) are trained on the remainder; the epoch of each is the one with the best
-// validation RMSE, and the blend weights are fitted on the validation ratings. The test ratings are
+// validation. The models (three RBMs, MF) are trained on the remainder; the epoch of each is the one with the best
+// validation RMSE (each model's prediction at an epoch is scored both alone and averaged with its
+// previous AVERAGE-1 epochs' predictions, and the better on validation is kept: the same rule for
+// the RBMs and MF), and the blend weights are fitted on the validation ratings. The test ratings are
 // only scored.
 //
-//   npx tsx examples/rbm-ratings.ts            # 3-5 minutes on one thread
+//   npx tsx examples/rbm-ratings.ts            # 5-6 minutes on one thread
 //   npx tsx examples/rbm-ratings.ts --epochs 60 --data ~/ml-100k/u.data
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import * as wg from '../src/index.js';
@@ -20,6 +22,8 @@ const arg = (name: string, def: string) => { const i = process.argv.indexOf(`--$
 const EPOCHS = Number(arg('epochs', '30'));
 const MF_EPOCHS = Number(arg('mf-epochs', '20'));
 const HIDDEN = Number(arg('hidden', '100'));
+const ORD_EPOCHS = Number(arg('ord-epochs', '40')), ORD_HIDDEN = Number(arg('ord-hidden', '200'));
+const AVERAGE = Number(arg('average', '5'));
 
 await wg.init({ threads: 1 });
 wg.manualSeed(0);
@@ -61,37 +65,63 @@ console.log(`global mean ${globalRmse.toFixed(4)}  per-item mean ${itemRmse.toFi
 // validation and test items alike; the ratings of the last two stay unknown), at lr 0.03 (0.003 for
 // D, the matrix from r to the hidden units), weight decay 0.02 and initial weights of std 0.1 (at
 // 0.01 it spends its first 10-15 epochs on a plateau).
-// The blend takes whichever of the two has the better validation RMSE.
+// The third is the ordinal SoftmaxRBM (not in the paper; `ordinal: true`): each hidden unit also has
+// one weight per item shared by the 5 rating levels (W = B + A ⊗ s, s_k ∝ k - 3), which tilts the
+// item towards high or low ratings, with a larger weight decay on the free per-level weights B (0.05)
+// than on A (0.003), lr 0.02, 200 hidden units and 40 epochs (the best of the settings in docs/models.md).
+// The blend takes whichever of the three has the best validation RMSE.
 const heldOut = { users: Int32Array.from([...val.user, ...test.user]), items: Int32Array.from([...val.item, ...test.item]) };
-type Best = { val: number; test: number; epoch: number; predVal: Float32Array; predTest: Float32Array; curve: number[] };
-function trainRbm(conditional: boolean, lr: number, weightDecay: number, initStd: number, lrD = lr): Best {
+type Best = { val: number; test: number; epoch: number; averaged: boolean; predVal: Float32Array; predTest: Float32Array; curve: number[] };
+// Per epoch: the validation RMSE of the epoch's predictions alone (the curve) and averaged with the
+// previous AVERAGE-1 epochs' predictions; the best of either on validation is kept.
+function tracker() {
+  const recent: Float32Array[] = [], curve: number[] = [];
+  let best: Best = { val: Infinity, test: Infinity, epoch: 0, averaged: false, predVal: new Float32Array(0), predTest: new Float32Array(0), curve };
+  return {
+    curve,
+    get best() { return best; },
+    /** p: the predictions for val then test; returns the validation RMSE alone and averaged. */
+    push(p: Float32Array, epoch: number): [number, number] {
+      recent.push(p.slice());
+      if (recent.length > AVERAGE) recent.shift();
+      const avg = new Float32Array(p.length);
+      for (const q of recent) for (let i = 0; i < p.length; i++) avg[i] += q[i] / recent.length;
+      const v = rmse(p.subarray(0, val.length), val), va = rmse(avg.subarray(0, val.length), val);
+      curve.push(v);
+      for (const [x, rm, averaged] of [[p, v, false], [avg, va, recent.length > 1]] as const) {
+        if (rm < best.val) best = { val: rm, test: rmse(x.subarray(val.length), test), epoch, averaged, predVal: x.slice(0, val.length), predTest: x.slice(val.length), curve };
+      }
+      return [v, va];
+    },
+  };
+}
+interface RbmSetting { hidden: number; conditional?: boolean; ordinal?: boolean; epochs: number; lr: number; weightDecay: number; ordinalWeightDecay?: number; initStd: number; lrD?: number }
+function trainRbm(o: RbmSetting): Best {
   wg.manualSeed(0);
-  const rbm = new wg.rbm.SoftmaxRBM(all.nItems, HIDDEN, { conditional, initStd });
-  const rated = conditional ? { rated: heldOut } : {};   // the held-out pairs: which items, not their ratings
-  let best: Best = { val: Infinity, test: Infinity, epoch: 0, predVal: new Float32Array(0), predTest: new Float32Array(0), curve: [] };
-  const curve: number[] = [];
-  console.log(`SoftmaxRBM ${all.nItems} items x 5 ratings, ${HIDDEN} hidden units${conditional ? ', conditional on which items each user rated' : ''}; lr ${lr}${conditional ? ` (D ${lrD})` : ''}, weight decay ${weightDecay}, initial std ${initStd}`);
+  const rbm = new wg.rbm.SoftmaxRBM(all.nItems, o.hidden, { conditional: !!o.conditional, ordinal: !!o.ordinal, initStd: o.initStd });
+  const rated = o.conditional ? { rated: heldOut } : {};   // the held-out pairs: which items, not their ratings
+  const t = tracker(), E = o.epochs;
+  console.log(`SoftmaxRBM ${all.nItems} items x 5 ratings, ${o.hidden} hidden units${o.conditional ? ', conditional on which items each user rated' : ''}${o.ordinal ? ', ordinal weights' : ''}; ` +
+    `lr ${o.lr}${o.conditional ? ` (D ${o.lrD})` : ''}, weight decay ${o.weightDecay}${o.ordinal ? ` (ordinal weights ${o.ordinalWeightDecay})` : ''}, initial std ${o.initStd}, ${E} epochs`);
   rbm.fit(train, {
     ...rated,
-    epochs: EPOCHS, batchSize: Number(arg('batch', '20')), momentum: 0.9, weightDecay,
-    lr: { weight: lr, visibleBias: lr, hiddenBias: lr, conditionWeight: lrD },
-    k: (epoch) => (epoch <= EPOCHS / 2 ? 1 : epoch <= (3 * EPOCHS) / 4 ? 3 : 5),
+    epochs: E, batchSize: Number(arg('batch', '20')), momentum: 0.9, weightDecay: o.weightDecay,
+    ...(o.ordinal ? { ordinalWeightDecay: o.ordinalWeightDecay } : {}),
+    lr: { weight: o.lr, visibleBias: o.lr, hiddenBias: o.lr, ...(o.conditional ? { conditionWeight: o.lrD ?? o.lr } : {}) },
+    k: (epoch) => (epoch <= E / 2 ? 1 : epoch <= (3 * E) / 4 ? 3 : 5),
     onEpoch: (s) => {
-      const p = rbm.predict(train, heldOut, rated).data() as Float32Array;
-      const pv = p.subarray(0, val.length), pt = p.subarray(val.length);
-      const v = rmse(pv, val);
-      curve.push(v);
-      if (v < best.val) best = { val: v, test: rmse(pt, test), epoch: s.epoch, predVal: pv.slice(), predTest: pt.slice(), curve };
-      console.log(epochLine(s.epoch, s.epochs, { k: s.k, 'train recon RMSE': s.reconstructionRmse, 'val RMSE': v, 'users/s': Math.round(s.usersPerSecond) }));
+      const [v, va] = t.push(rbm.predict(train, heldOut, rated).data() as Float32Array, s.epoch);
+      console.log(epochLine(s.epoch, s.epochs, { k: s.k, 'train recon RMSE': s.reconstructionRmse, 'val RMSE': v, [`last ${AVERAGE} averaged`]: va, 'users/s': Math.round(s.usersPerSecond) }));
     },
   });
-  best.curve = curve;
-  return best;
+  return t.best;
 }
-const plainBest = trainRbm(false, Number(arg('lr', '0.01')), Number(arg('wd', '0.01')), 0.01);
-const condBest = trainRbm(true, Number(arg('cond-lr', '0.03')), Number(arg('cond-wd', '0.02')), Number(arg('cond-init-std', '0.1')), Number(arg('cond-lr-d', '0.003')));
-const rbmBest = condBest.val < plainBest.val ? condBest : plainBest;
-const rbmName = rbmBest === condBest ? 'conditional' : 'plain';
+const plainBest = trainRbm({ hidden: HIDDEN, epochs: EPOCHS, lr: Number(arg('lr', '0.01')), weightDecay: Number(arg('wd', '0.01')), initStd: 0.01 });
+const condBest = trainRbm({ hidden: HIDDEN, conditional: true, epochs: EPOCHS, lr: Number(arg('cond-lr', '0.03')), weightDecay: Number(arg('cond-wd', '0.02')), initStd: Number(arg('cond-init-std', '0.1')), lrD: Number(arg('cond-lr-d', '0.003')) });
+const ordBest = trainRbm({ hidden: ORD_HIDDEN, ordinal: true, epochs: ORD_EPOCHS, lr: Number(arg('ord-lr', '0.02')), weightDecay: Number(arg('ord-wd', '0.05')), ordinalWeightDecay: Number(arg('ord-owd', '0.003')), initStd: 0.01 });
+const rbms = [['plain', plainBest], ['conditional', condBest], ['ordinal', ordBest]] as const;
+const [rbmName, rbmBest] = rbms.reduce((a, b) => (b[1].val < a[1].val ? b : a));
+const how = (b: Best) => `epoch ${b.epoch}${b.averaged ? ` averaged with the ${AVERAGE - 1} before` : ''} by validation, val ${b.val.toFixed(4)}`;
 
 // ---- Biased matrix factorisation: r ≈ μ + b_u + b_i + p_u·q_i, L2-regularised, Adam ----
 const F = Number(arg('factors', '20')), LAMBDA = Number(arg('mf-l2', '0.15'));
@@ -107,8 +137,7 @@ const ratingsTensors = (r: wg.data.Ratings) => [wg.tensor(r.user), wg.tensor(r.i
 const [tu, ti, tr] = ratingsTensors(train);
 const loader = new wg.data.DataLoader(new wg.data.TensorDataset(tu, ti, tr), { batchSize: 512, shuffle: true, seed: 0 });
 const [vu, vi] = ratingsTensors(val), [su, si] = ratingsTensors(test);
-const mfCurve: number[] = [];
-let mfBest = { val: Infinity, test: Infinity, epoch: 0, predVal: new Float32Array(0), predTest: new Float32Array(0) };
+const mfTrack = tracker(), mfCurve = mfTrack.curve;
 console.log(`biased MF, ${F} factors, L2 ${LAMBDA}, Adam`);
 for (let epoch = 1; epoch <= MF_EPOCHS; epoch++) {
   let sum = 0;
@@ -123,11 +152,12 @@ for (let epoch = 1; epoch <= MF_EPOCHS; epoch++) {
     sum += mse.item() * u.shape[0];
   }
   const { pv, pt } = wg.noGrad(() => ({ pv: (mfPredict(vu, vi).data() as Float32Array).map(clip), pt: (mfPredict(su, si).data() as Float32Array).map(clip) }));
-  const v = rmse(pv, val);
-  mfCurve.push(v);
-  if (v < mfBest.val) mfBest = { val: v, test: rmse(pt, test), epoch, predVal: pv, predTest: pt };
-  console.log(epochLine(epoch, MF_EPOCHS, { 'train RMSE': Math.sqrt(sum / train.length), 'val RMSE': v }));
+  const both = new Float32Array(val.length + test.length);
+  both.set(pv); both.set(pt, val.length);
+  const [v, va] = mfTrack.push(both, epoch);
+  console.log(epochLine(epoch, MF_EPOCHS, { 'train RMSE': Math.sqrt(sum / train.length), 'val RMSE': v, [`last ${AVERAGE} averaged`]: va }));
 }
+const mfBest = mfTrack.best;
 
 // ---- Linear blend a + b·rbm + c·mf, least squares on the validation ratings ----
 function fitBlend(x1: ArrayLike<number>, x2: ArrayLike<number>, y: ArrayLike<number>): number[] {
@@ -155,10 +185,11 @@ const blendRmse = rmse(blend, test);
 console.log('\ntest RMSE (lower is better)');
 console.log(`  global mean        ${globalRmse.toFixed(4)}`);
 console.log(`  per-item mean      ${itemRmse.toFixed(4)}`);
-console.log(`  biased MF          ${mfBest.test.toFixed(4)}  (epoch ${mfBest.epoch} by validation)`);
-console.log(`  SoftmaxRBM         ${plainBest.test.toFixed(4)}  (epoch ${plainBest.epoch} by validation, val ${plainBest.val.toFixed(4)})`);
-console.log(`  conditional RBM    ${condBest.test.toFixed(4)}  (epoch ${condBest.epoch} by validation, val ${condBest.val.toFixed(4)})`);
-console.log(`  blend RBM + MF     ${blendRmse.toFixed(4)}  (${w[0].toFixed(3)} + ${w[1].toFixed(3)}·rbm + ${w[2].toFixed(3)}·mf; the ${rbmName} RBM, better on validation)`);
+console.log(`  biased MF          ${mfBest.test.toFixed(4)}  (${how(mfBest)})`);
+console.log(`  SoftmaxRBM         ${plainBest.test.toFixed(4)}  (${how(plainBest)})`);
+console.log(`  conditional RBM    ${condBest.test.toFixed(4)}  (${how(condBest)})`);
+console.log(`  ordinal RBM        ${ordBest.test.toFixed(4)}  (${how(ordBest)})`);
+console.log(`  blend RBM + MF     ${blendRmse.toFixed(4)}  (${w[0].toFixed(3)} + ${w[1].toFixed(3)}·rbm + ${w[2].toFixed(3)}·mf; the ${rbmName} RBM, best on validation)`);
 const within = (100 * (rbmBest.test - mfBest.test)) / mfBest.test;
 console.log(`RBM (${rbmName}) vs MF: ${within >= 0 ? '+' : ''}${within.toFixed(2)}% (target: below per-item mean and within 2% of MF; blend below both)`);
 
@@ -168,11 +199,12 @@ if (!dataPath) {
   writeFileSync('docs/images/rbm-ratings-rmse.svg', curveSvg([
     { name: 'SoftmaxRBM', color: '#c0392b', ys: plainBest.curve },
     { name: 'conditional RBM', color: '#d68910', ys: condBest.curve },
+    { name: 'ordinal RBM', color: '#8e44ad', ys: ordBest.curve },
     { name: 'biased MF', color: '#2471a3', ys: mfCurve },
   ], [{ name: 'per-item mean (test)', color: '#7f8c8d', y: itemRmse }]));
   console.log('wrote docs/images/rbm-ratings-rmse.svg');
 }
-console.log(`RESULT rbm_rmse=${rbmBest.test.toFixed(4)} plain_rbm_rmse=${plainBest.test.toFixed(4)} cond_rbm_rmse=${condBest.test.toFixed(4)} mf_rmse=${mfBest.test.toFixed(4)} item_mean_rmse=${itemRmse.toFixed(4)} ` +
+console.log(`RESULT rbm_rmse=${rbmBest.test.toFixed(4)} plain_rbm_rmse=${plainBest.test.toFixed(4)} cond_rbm_rmse=${condBest.test.toFixed(4)} ord_rbm_rmse=${ordBest.test.toFixed(4)} mf_rmse=${mfBest.test.toFixed(4)} item_mean_rmse=${itemRmse.toFixed(4)} ` +
   `global_mean_rmse=${globalRmse.toFixed(4)} blend_rmse=${blendRmse.toFixed(4)}`);
 
 function curveSvg(lines: { name: string; color: string; ys: number[] }[], refs: { name: string; color: string; y: number }[]): string {
