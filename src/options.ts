@@ -110,8 +110,9 @@ function checkValue(spec: ArgSpec, key: string, v: unknown): void {
   }
   const t = spec.types?.[key];
   if (t === undefined) return;
-  const kinds = typeof t === 'string' ? [t] : t;
-  if (!kinds.some((k) => kindOk(k, v))) {
+  // One kind (the usual case) without an array and a closure: this runs on every op call.
+  if (typeof t === 'string' ? !kindOk(t, v) : !t.some((k) => kindOk(k, v))) {
+    const kinds = typeof t === 'string' ? [t] : t;
     throw new Error(`${spec.op}: ${key} must be ${kinds.map(kindName).join(' or ')}, got ${describe(v)}`);
   }
 }
