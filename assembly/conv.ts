@@ -263,15 +263,15 @@ export function conv_col2im_images(
   }
 }
 
-// conv_scatter_nchw(src, O, N, L, dst)
+// conv_scatter_nchw(src, O, o0, oCount, N, L, dst)
 //   src f32 [O, N*L] (the batched GEMM's output: image n at columns n*L..n*L+L-1)
-//   -> dst f32 [N, O, L] (NCHW), OVERWRITTEN.
-export function conv_scatter_nchw(src: usize, O: i32, N: i32, L: i32, dst: usize): void {
+//   -> dst f32 [N, O, L] (NCHW), channels [o0, o0 + oCount) OVERWRITTEN (a thread's slice).
+export function conv_scatter_nchw(src: usize, O: i32, o0: i32, oCount: i32, N: i32, L: i32, dst: usize): void {
   const ld = <usize>(N * L) << 2, lb = <usize>L << 2;
-  let d = dst;
   for (let n = 0; n < N; n++) {
-    let s = src + <usize>n * lb;
-    for (let o = 0; o < O; o++) {
+    let s = src + <usize>o0 * ld + <usize>n * lb;
+    let d = dst + (<usize>(n * O + o0) * lb);
+    for (let o = 0; o < oCount; o++) {
       rowCopy(d, s, L);
       d += lb;
       s += ld;
@@ -279,18 +279,19 @@ export function conv_scatter_nchw(src: usize, O: i32, N: i32, L: i32, dst: usize
   }
 }
 
-// conv_gather_act_backward(act, dy, y, N, O, L, slope, dst, ldDst, dbias)
+// conv_gather_act_backward(act, dy, y, N, O, o0, oCount, L, slope, dst, ldDst, dbias)
 //   dy, y f32 [N, O, L] (NCHW: output gradient and the saved output act(z)); for each element
 //   d = dy * act'(z) computed from y (act: GEMM epilogue code, 0 = none: d = dy, y unused), written to
 //   dst[o*ldDst + n*L + l] (ldDst = N*L gives the batched GEMM's [O, N*L] layout; N = 1, ldDst = L
-//   keeps NCHW) and, when dbias != 0, ACCUMULATED into dbias[o] (caller zeroes it).
+//   keeps NCHW) and, when dbias != 0, ACCUMULATED into dbias[o] (caller zeroes it). Channels
+//   [o0, o0 + oCount) only (a thread's slice: each channel's bias sum runs over n in order as on one thread).
 export function conv_gather_act_backward(
-  act: i32, dy: usize, y: usize, N: i32, O: i32, L: i32, slope: f32, dst: usize, ldDst: i32, dbias: usize,
+  act: i32, dy: usize, y: usize, N: i32, O: i32, o0: i32, oCount: i32, L: i32, slope: f32, dst: usize, ldDst: i32, dbias: usize,
 ): void {
   const zero = f32x4.splat(0), sl = f32x4.splat(slope);
   const lb = <usize>L << 2, ldb = <usize>ldDst << 2;
   for (let n = 0; n < N; n++) {
-    for (let o = 0; o < O; o++) {
+    for (let o = o0; o < o0 + oCount; o++) {
       const src = <usize>(n * O + o) * lb;
       const g = dy + src, v = y + src;
       const d = dst + <usize>o * ldb + <usize>n * lb;

@@ -227,7 +227,9 @@ function forwardGemm(g: Geometry, x: Tensor, w: Tensor, b: Tensor | null, y: Ten
       gemm(A, B, dst + f4(gi * Og * NL), NL, 0,
         { bias: b ? bp + f4(gi * Og) : 0, biasKind: b ? BiasKind.perRow : BiasKind.none, act: act.code, actParam: act.slope });
     }
-    if (nc > 1) k.conv_scatter_nchw(out, g.O, nc, L, yp + f4(n0 * g.O * L));
+    if (nc > 1) {
+      parallelRows('conv_scatter_nchw', g.O, g.O * NL, MIN_PARALLEL_ELEMENTS, (s, c) => [out, g.O, s, c, nc, L, yp + f4(n0 * g.O * L)], 1);
+    }
   }
 }
 
@@ -249,7 +251,8 @@ function backwardGemm(g: Geometry, x: Tensor, w: Tensor, y: Tensor | null, dy: T
   if (db) k.ew_fill(dbp, g.O, 0);
   for (let n0 = 0; n0 < g.N; n0 += nMax) {
     const nc = Math.min(nMax, g.N - n0), NL = nc * L;
-    k.conv_gather_act_backward(act.code, dyp + f4(n0 * g.O * L), yp && yp + f4(n0 * g.O * L), nc, g.O, L, act.slope, gy, NL, dbp);
+    parallelRows('conv_gather_act_backward', g.O, g.O * NL, MIN_PARALLEL_ELEMENTS, (s, c) =>
+      [act.code, dyp + f4(n0 * g.O * L), yp && yp + f4(n0 * g.O * L), nc, g.O, s, c, L, act.slope, gy, NL, dbp], 1);
     for (let gi = 0; gi < g.groups; gi++) {
       const dY: Mat = { ptr: gy + f4(gi * Og * NL), rows: Og, cols: NL, trans: 0, ld: NL };
       if (dw) {
@@ -434,7 +437,7 @@ function preActivationGrad(g: Geometry, dy: Tensor, y: Tensor | null, act: Act, 
   if (!dy.numel()) return dpre;
   const dyp = dy.ptr('conv2d backward'), yp = y.ptr('conv2d backward'), dp = dpre.ptr();
   for (let n = 0; n < g.N; n++) {
-    k.conv_gather_act_backward(act.code, dyp + f4(n * OL), yp + f4(n * OL), 1, g.O, g.outH * g.outW, act.slope,
+    k.conv_gather_act_backward(act.code, dyp + f4(n * OL), yp + f4(n * OL), 1, g.O, 0, g.O, g.outH * g.outW, act.slope,
       dp + f4(n * OL), g.outH * g.outW, db ? db.ptr() : 0);
   }
   return dpre;

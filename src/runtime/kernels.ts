@@ -96,9 +96,10 @@ export interface Kernels {
   conv_col2im_images(src: Ptr, count: number, C: number, H: number, W: number, kH: number, kW: number, padH: number, padW: number,
                      strideH: number, strideW: number, dilH: number, dilW: number, outH: number, outW: number,
                      dst: Ptr, ldSrc: number, imageStride: number): void;
-  conv_scatter_nchw(src: Ptr, O: number, N: number, L: number, dst: Ptr): void;
+  conv_scatter_nchw(src: Ptr, O: number, o0: number, oCount: number, N: number, L: number, dst: Ptr): void;
   /** act: an EpilogueAct code (none: y is not read). */
-  conv_gather_act_backward(act: number, dy: Ptr, y: Ptr, N: number, O: number, L: number, slope: number, dst: Ptr, ldDst: number, dbias: Ptr): void;
+  conv_gather_act_backward(act: number, dy: Ptr, y: Ptr, N: number, O: number, o0: number, oCount: number, L: number, slope: number,
+                           dst: Ptr, ldDst: number, dbias: Ptr): void;
   conv_depthwise_fwd(src: Ptr, weight: Ptr, bias: Ptr, C: number, H: number, W: number, kH: number, kW: number, padH: number, padW: number,
                      strideH: number, strideW: number, dilH: number, dilW: number, outH: number, outW: number, dst: Ptr): void;
   conv_depthwise_bwd_input(dy: Ptr, weight: Ptr, C: number, H: number, W: number, kH: number, kW: number, padH: number, padW: number,
@@ -168,8 +169,8 @@ export const KERNEL_ARITY: { readonly [K in keyof Kernels]: Parameters<Kernels[K
   rbm_sq_err: 3, rbm_bias_velocity: 7, rbm_add_inplace: 3, rbm_count_outside_unit: 2, rbm_sigmoid: 2,
   rbm_softmax_visible: 9,
   rsm_hidden: 7, rsm_sample_visible: 6,
-  conv_im2col: 16, conv_im2col_images: 18, conv_col2im: 16, conv_col2im_images: 18, conv_scatter_nchw: 5,
-  conv_gather_act_backward: 10, conv_depthwise_fwd: 17, conv_depthwise_bwd_input: 16, conv_depthwise_bwd_weight: 16,
+  conv_im2col: 16, conv_im2col_images: 18, conv_col2im: 16, conv_col2im_images: 18, conv_scatter_nchw: 7,
+  conv_gather_act_backward: 12, conv_depthwise_fwd: 17, conv_depthwise_bwd_input: 16, conv_depthwise_bwd_weight: 16,
   conv_depthwise_fwd_images: 20, conv_depthwise_bwd_input_images: 19, conv_depthwise_bwd_weight_images: 19,
   conv_single_work_floats: 5, conv_single_fwd_images: 18, conv_single_bwd_weight: 20,
   pool_out_size: 6, pool_max2d_fwd: 16, pool_max2d_bwd: 16, pool_avg2d_fwd: 15, pool_avg2d_bwd: 15,

@@ -71,7 +71,7 @@ export const THREADED_KERNELS = ['gemm', 'gemm_prepacked', 'ew_index_select', 'o
   'red_sum', 'red_softmax', 'red_softmax_backward', 'conv_im2col_images', 'conv_col2im_images',
   'conv_depthwise_fwd_images', 'conv_depthwise_bwd_input_images', 'conv_depthwise_bwd_weight_images',
   'pool_max2d_fwd', 'pool_max2d_bwd', 'pool_avg2d_fwd', 'pool_avg2d_bwd', 'norm_layer_fwd', 'norm_layer_bwd',
-  'conv_single_fwd_images', 'conv_single_bwd_weight',
+  'conv_single_fwd_images', 'conv_single_bwd_weight', 'conv_gather_act_backward', 'conv_scatter_nchw',
 ] as const satisfies readonly (keyof Kernels)[];
 export type ThreadedKernel = (typeof THREADED_KERNELS)[number];
 

@@ -162,6 +162,8 @@ describe('every threaded kernel reproduces one thread bit for bit', () => {
     const w = randn([8, 3, 3, 3]).requiresGrad_(), b = randn([8]).requiresGrad_();
     return [
       ...grads((x) => F2.maxPool2d(F2.conv2d(x, w, b, { padding: 1 }), 2), [12, 3, 30, 30], w, b),
+      // the fused activation's backward gathers dY with act' (split by channels, like the NCHW scatter)
+      ...grads((x) => F2.conv2d(x, w, b, { padding: 1, activation: 'relu' }), [12, 3, 30, 30], w, b),
       ...grads((x) => F2.avgPool2d(x, 3, { stride: 2, padding: 1 }), [9, 16, 31, 29]),
     ];
   });
