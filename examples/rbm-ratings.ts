@@ -24,6 +24,7 @@ const MF_EPOCHS = Number(arg('mf-epochs', '20'));
 const HIDDEN = Number(arg('hidden', '100'));
 const ORD_EPOCHS = Number(arg('ord-epochs', '40')), ORD_HIDDEN = Number(arg('ord-hidden', '200'));
 const AVERAGE = Number(arg('average', '5'));
+const RBM_SEED = Number(arg('rbm-seed', '0'));   // wg.manualSeed before each RBM (its initial weights, order and samples)
 
 await wg.init({ threads: 1 });
 wg.manualSeed(0);
@@ -97,7 +98,7 @@ function tracker() {
 }
 interface RbmSetting { hidden: number; conditional?: boolean; ordinal?: boolean; epochs: number; lr: number; weightDecay: number; ordinalWeightDecay?: number; initStd: number; lrD?: number }
 function trainRbm(o: RbmSetting): Best {
-  wg.manualSeed(0);
+  wg.manualSeed(RBM_SEED);
   const rbm = new wg.rbm.SoftmaxRBM(all.nItems, o.hidden, { conditional: !!o.conditional, ordinal: !!o.ordinal, initStd: o.initStd });
   const rated = o.conditional ? { rated: heldOut } : {};   // the held-out pairs: which items, not their ratings
   const t = tracker(), E = o.epochs;
