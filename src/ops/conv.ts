@@ -89,20 +89,21 @@ function shown(shape: readonly number[], oneD: boolean): string {
 }
 
 function geometry(x: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv2dOptions, op: string, oneD: boolean): Geometry {
-  const xs = shown(x.shape, oneD), ws = shown(weight.shape, oneD);
+  // Only for messages: formatted when one is thrown, not on every call.
+  const xs = () => shown(x.shape, oneD), ws = () => shown(weight.shape, oneD);
   if (x.ndim !== 4) throw new Error(`${op}: expected a 3-D (unbatched) or 4-D (batched) input [N, C, H, W], got shape [${x.shape}]`);
   if (weight.ndim !== 4) throw new Error(`${op}: expected a 4-D weight [out, in/groups, kH, kW], got shape [${weight.shape}]`);
   const groups = opts.groups ?? 1;
   if (!Number.isInteger(groups) || groups < 1) throw new Error(`${op}: groups must be a positive integer, got ${groups}`);
   const [N, C, H, W] = x.shape;
   const [O, Cg, kH, kW] = weight.shape;
-  if (O % groups !== 0) throw new Error(`${op}: out channels ${O} (weight ${ws}) must be divisible by groups=${groups}`);
-  if (C % groups !== 0) throw new Error(`${op}: input channels ${C} (input ${xs}) must be divisible by groups=${groups}`);
+  if (O % groups !== 0) throw new Error(`${op}: out channels ${O} (weight ${ws()}) must be divisible by groups=${groups}`);
+  if (C % groups !== 0) throw new Error(`${op}: input channels ${C} (input ${xs()}) must be divisible by groups=${groups}`);
   if (Cg * groups !== C) {
-    throw new Error(`${op}: given groups=${groups}, weight of size ${ws} expects input ${xs} to have ${Cg * groups} channels, but it has ${C}`);
+    throw new Error(`${op}: given groups=${groups}, weight of size ${ws()} expects input ${xs()} to have ${Cg * groups} channels, but it has ${C}`);
   }
-  if (kH < 1 || kW < 1) throw new Error(`${op}: kernel size must be positive, got weight ${ws}`);
-  if (bias && (bias.ndim !== 1 || bias.shape[0] !== O)) throw new Error(`${op}: bias shape [${bias.shape}] should be [${O}] (weight ${ws})`);
+  if (kH < 1 || kW < 1) throw new Error(`${op}: kernel size must be positive, got weight ${ws()}`);
+  if (bias && (bias.ndim !== 1 || bias.shape[0] !== O)) throw new Error(`${op}: bias shape [${bias.shape}] should be [${O}] (weight ${ws()})`);
   const [sH, sW] = pair(opts.stride ?? 1, 'stride', op, 1);
   const [dH, dW] = pair(opts.dilation ?? 1, 'dilation', op, 1);
   const effH = dH * (kH - 1) + 1, effW = dW * (kW - 1) + 1;
@@ -123,7 +124,7 @@ function geometry(x: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv2dOp
   if (effH > inH || effW > inW) {
     const size = (h: number, w: number) => (oneD ? `${w}` : `${h}x${w}`);
     throw new Error(`${op}: kernel size ${size(kH, kW)}${dH > 1 || dW > 1 ? ` (dilated ${size(effH, effW)})` : ''} can't be greater than ` +
-      `the padded input size ${size(inH, inW)} (input ${xs}, padding ${oneD ? `[${padL}]` : `[${padT}, ${padL}]`})`);
+      `the padded input size ${size(inH, inW)} (input ${xs()}, padding ${oneD ? `[${padL}]` : `[${padT}, ${padL}]`})`);
   }
   const outH = Math.floor((inH - effH) / sH) + 1, outW = Math.floor((inW - effW) / sW) + 1;
   return { N, C, H, W, O, kH, kW, groups, sH, sW, dH, dW, padT, padL, padB, padR, outH, outW };
