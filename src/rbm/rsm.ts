@@ -32,8 +32,8 @@ export interface RSMFitOptions {
   epochs?: number;
   /** Documents per update (default 100). */
   batchSize?: number;
-  /** Learning rate (default 0.001; the gradients grow with document length). */
-  lr?: number;
+  /** Learning rate (default 0.001; the gradients grow with document length), or a schedule epoch → lr. */
+  lr?: number | ((epoch: number) => number);
   /** Momentum of the parameter velocities (default 0.9). */
   momentum?: number;
   /** L2 penalty on the weights (default 0). */
@@ -48,7 +48,18 @@ export interface RSMFitOptions {
    * in every pre-activation (W·v + D c): without it, a step that suits the weights moves D c so far
    * that the hidden units of long documents switch off for good.
    */
-  weighting?: 'words' | 'documents';
+  weighting?: 'words' | 'documents' | 'sqrt';
+  /**
+   * Negative phase (default false: CD-k, every chain starts at its document). 'documents': persistent
+   * contrastive divergence with one chain per training document (its hidden state is kept between
+   * epochs, and its k steps continue from there at the document's length). 'particles': one persistent
+   * chain per batch row (Tieleman's fantasy particles), advanced at every update; each update a
+   * particle takes the length of the batch document in its row and draws that many words from its kept
+   * hidden state before its k steps.
+   */
+  persistent?: false | 'documents' | 'particles';
+  /** Drive the negative phase's visible steps with P(h | v) instead of a binary sample of it (default false). */
+  meanField?: boolean;
   /** Reshuffle the documents every epoch (default true). */
   shuffle?: boolean;
   /** Called after every epoch. */
@@ -71,8 +82,8 @@ export interface RSMGradients { weight: Tensor; visibleBias: Tensor; hiddenBias:
 
 const RSM_ARGS: ArgSpec = { op: 'ReplicatedSoftmax', keywords: ['initStd'], types: { initStd: 'number' } };
 const FIT_ARGS: ArgSpec = {
-  op: 'ReplicatedSoftmax.fit', keywords: ['epochs', 'batchSize', 'lr', 'momentum', 'weightDecay', 'k', 'weighting', 'shuffle', 'onEpoch', 'verbose'],
-  types: { epochs: 'integer', batchSize: 'integer', lr: 'number', momentum: 'number', weightDecay: 'number', k: ['integer', 'function'], weighting: 'string', shuffle: 'boolean', onEpoch: 'function', verbose: 'boolean' },
+  op: 'ReplicatedSoftmax.fit', keywords: ['epochs', 'batchSize', 'lr', 'momentum', 'weightDecay', 'k', 'weighting', 'persistent', 'meanField', 'shuffle', 'onEpoch', 'verbose'],
+  types: { epochs: 'integer', batchSize: 'integer', lr: ['number', 'function'], momentum: 'number', weightDecay: 'number', k: ['integer', 'function'], weighting: 'string', persistent: ['boolean', 'string'], meanField: 'boolean', shuffle: 'boolean', onEpoch: 'function', verbose: 'boolean' },
 };
 const TOP_ARGS: ArgSpec = { op: 'ReplicatedSoftmax.topWords', keywords: ['vocabulary'], types: { vocabulary: 'array' } };
 
@@ -245,17 +256,19 @@ export class ReplicatedSoftmax extends Module {
    * One CD-k step from a batch of documents: returns the negative samples (same lengths) and the
    * hidden probabilities of both phases.
    */
-  private negativePhase(v0: Tensor, D: Tensor, k: number): { vk: Tensor; h0: Tensor; hk: Tensor } {
+  private negativePhase(h0: Tensor, D: Tensor, k: number, start: Tensor | null, meanField: boolean): { vk: Tensor; hk: Tensor; hLast: Tensor | null } {
     const Wt = this.weight.t();
-    const h0 = rsmHidden(matmul(v0, Wt), this.hiddenBias, D);
+    // A persistent chain's binary hidden state stands in for the sample from P(h | v0).
+    let h = start ?? bernoulli(h0);
     let hp = h0;
     let vk!: Tensor;
     for (let s = 0; s < k; s++) {
-      const h = bernoulli(hp);
+      if (s > 0) h = meanField ? hp : bernoulli(hp);
       vk = rsmSampleVisible(linear(h, this.weight.t(), this.visibleBias), D);
       hp = rsmHidden(matmul(vk, Wt), this.hiddenBias, D);
     }
-    return { vk, h0, hk: hp };
+    // A persistent chain keeps a binary sample of its last hidden probabilities.
+    return { vk, hk: hp, hLast: start ? bernoulli(hp) : null };
   }
 
   /** Trains with CD-k, batched: the Gibbs steps run in wasm (assembly/rsm.ts). Returns one RSMEpochStats per epoch. */
@@ -265,12 +278,21 @@ export class ReplicatedSoftmax extends Module {
     const epochs = opts.epochs ?? 10;
     if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`${op}: epochs must be a non-negative integer, got ${epochs}`);
     const batchSize = checkSize(opts.batchSize ?? 100, 'batchSize', op);
-    const lr = opts.lr ?? 0.001, momentum = opts.momentum ?? 0.9, wd = opts.weightDecay ?? 0;
-    if (!(lr >= 0) || !Number.isFinite(lr)) throw new Error(`${op}: lr must be a finite number >= 0, got ${lr}`);
+    const lrOf = typeof opts.lr === 'function' ? opts.lr : () => (opts.lr as number | undefined) ?? 0.001;
+    const checkLr = (lr: number) => {
+      if (!(lr >= 0) || !Number.isFinite(lr)) throw new Error(`${op}: lr must be a finite number >= 0, got ${lr}`);
+      return lr;
+    };
+    if (typeof opts.lr !== 'function') checkLr(lrOf(1));
+    const momentum = opts.momentum ?? 0.9, wd = opts.weightDecay ?? 0;
     if (!(momentum >= 0 && momentum < 1)) throw new Error(`${op}: momentum must be in [0, 1), got ${momentum}`);
     if (!(wd >= 0) || !Number.isFinite(wd)) throw new Error(`${op}: weightDecay must be a finite number >= 0, got ${wd}`);
     const weighting = opts.weighting ?? 'words';
-    if (weighting !== 'words' && weighting !== 'documents') throw new Error(`${op}: weighting must be 'words' or 'documents', got ${JSON.stringify(weighting)}`);
+    if (weighting !== 'words' && weighting !== 'documents' && weighting !== 'sqrt') throw new Error(`${op}: weighting must be 'words', 'documents' or 'sqrt', got ${JSON.stringify(weighting)}`);
+    const persistent = opts.persistent ?? false, meanField = opts.meanField ?? false;
+    if (persistent !== false && persistent !== 'documents' && persistent !== 'particles') {
+      throw new Error(`${op}: persistent must be false, 'documents' or 'particles', got ${JSON.stringify(persistent)}`);
+    }
     const kOf = typeof opts.k === 'function' ? opts.k : () => (opts.k as number | undefined) ?? 1;
     const data = this.counts(docs);
     // Counts made here are the fit's to free; a float32 count tensor passed in is the caller's.
@@ -278,10 +300,16 @@ export class ReplicatedSoftmax extends Module {
     if (owned) data.keep();
     const N = data.shape[0];
     const vel = [this.weight, this.visibleBias, this.hiddenBias].map((p) => zeros(p.shape).keep());
+    // Persistent chains' binary hidden states: one row per document or per batch row, filled from
+    // P(h | v) of the data on first use (a row of -1 is not yet started).
+    const H = this.nHidden;
+    const chains = persistent === 'documents' ? new Float32Array(N * H).fill(-1)
+      : persistent === 'particles' ? new Float32Array(Math.min(batchSize, N) * H).fill(-1) : null;
     const history: RSMEpochStats[] = [];
     try {
       for (let epoch = 1; epoch <= epochs; epoch++) {
         const k = checkSteps(kOf(epoch), op);
+        const lr = checkLr(lrOf(epoch));
         const t0 = performance.now();
         const order = opts.shuffle === false ? null : randperm(N).keep();
         let logLik = 0, words = 0;
@@ -290,10 +318,36 @@ export class ReplicatedSoftmax extends Module {
           const [ll, w] = noGrad(() => tidy(() => {
             const v0 = order ? data.indexSelect(0, order.narrow(0, start, B)) : data.narrow(0, start, B);
             const D = v0.sum(-1, true);
-            const { vk, h0, hk } = this.negativePhase(v0, D, k);
+            // The rows of the persistent chains this batch continues.
+            let rows: Int32Array | null = null;
+            if (chains) {
+              rows = new Int32Array(B);
+              const ids = persistent === 'documents' ? (order ? order.narrow(0, start, B).data() : null) : null;
+              for (let r = 0; r < B; r++) rows[r] = persistent === 'documents' ? (ids ? Number(ids[r]) : start + r) : r;
+            }
+            const h0 = rsmHidden(matmul(v0, this.weight.t()), this.hiddenBias, D);
+            let startH: Tensor | null = null;
+            if (chains && rows) {
+              const sH = new Float32Array(B * H);
+              let fresh: Float32Array | null = null;
+              for (let r = 0; r < B; r++) {
+                const o = rows[r] * H;
+                if (chains[o] < 0) {
+                  fresh ??= bernoulli(h0).data() as Float32Array;
+                  chains.set(fresh.subarray(r * H, (r + 1) * H), o);
+                }
+                sH.set(chains.subarray(o, o + H), r * H);
+              }
+              startH = tensor(sH, { shape: [B, H] });
+            }
+            const { vk, hk, hLast } = this.negativePhase(h0, D, k, startH, meanField);
+            if (chains && rows && hLast) {
+              const hl = hLast.data();
+              for (let r = 0; r < B; r++) chains.set(hl.subarray(r * H, (r + 1) * H), rows[r] * H);
+            }
             // Reconstruction log-likelihood of the batch's words under P(word | P(h | v0)).
             const ll = v0.mul(linear(h0, this.weight.t(), this.visibleBias).logSoftmax(-1)).sum().item();
-            const g = statistics(v0, vk, h0, hk, D, weighting === 'documents' ? D.reciprocal() : null);
+            const g = statistics(v0, vk, h0, hk, D, weighting === 'documents' ? D.reciprocal() : weighting === 'sqrt' ? D.rsqrt() : null);
             const params = [this.weight, this.visibleBias, this.hiddenBias];
             const grads = [g.weight, g.visibleBias, g.hiddenBias];
             for (let i = 0; i < 3; i++) {
@@ -328,14 +382,15 @@ export class ReplicatedSoftmax extends Module {
   }
 }
 
-// Positive minus negative statistics, averaged over the B rows. With rowWeight = 1/D ('documents'), each
-// row is scaled by 1/D, and the hidden biases' statistics D·(h0 - hk) by 1/D² (see RSMFitOptions.weighting).
+// Positive minus negative statistics, averaged over the B rows. With a row weight w (1/D for 'documents',
+// 1/√D for 'sqrt'), each row is scaled by w, and the hidden biases' statistics D·(h0 - hk) by w²
+// (see RSMFitOptions.weighting).
 function statistics(v0: Tensor, vk: Tensor, h0: Tensor, hk: Tensor, D: Tensor, rowWeight: Tensor | null = null): RSMGradients {
   const B = v0.shape[0];
   const w = (t: Tensor) => (rowWeight ? t.mul(rowWeight) : t);
   return {
     weight: matmul(w(h0).t(), v0).sub(matmul(w(hk).t(), vk)).mul(1 / B),
     visibleBias: w(v0.sub(vk)).mean(0),
-    hiddenBias: (rowWeight ? h0.sub(hk).mul(rowWeight) : h0.sub(hk).mul(D)).mean(0),
+    hiddenBias: (rowWeight ? h0.sub(hk).mul(D).mul(rowWeight.square()) : h0.sub(hk).mul(D)).mean(0),
   };
 }
