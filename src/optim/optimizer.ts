@@ -76,7 +76,8 @@ export abstract class Optimizer<O extends { lr: number }> {
 
   /** Clears the gradients of every parameter: frees them (setToNone, the default) or zeroes them in place: zeroGrad(false) or zeroGrad({ setToNone: false }). */
   zeroGrad(...args: PositionalArgs<[setToNone: boolean], ZeroGradOptions>): void {
-    const setToNone = parseArgs<ZeroGradOptions>({ op: `${this.name}.zeroGrad`, positional: ['setToNone'], types: { setToNone: 'boolean' } }, args).setToNone ?? true;
+    const setToNone = args.length === 0 ? true // the usual call, every step
+      : parseArgs<ZeroGradOptions>({ op: `${this.name}.zeroGrad`, positional: ['setToNone'], types: { setToNone: 'boolean' } }, args).setToNone ?? true;
     frame(() => {
       for (const group of this.paramGroups) {
         for (const p of group.params) {
