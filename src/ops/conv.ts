@@ -210,7 +210,6 @@ function im2colChunk(g: Geometry, xp: number, gi: number, n0: number, nc: number
 // kept: when given (groups == 1), the column matrices of all sub-batches stay there for backward's
 // weight gradient (sub-batch n0's block [Kg, nc*L] at element n0*Kg*L) instead of the scratch.
 function forwardGemm(g: Geometry, x: Tensor, w: Tensor, b: Tensor | null, y: Tensor, act: Act, kept: Tensor | null): void {
-  const k = backend.k;
   const Cg = g.C / g.groups, Og = g.O / g.groups, Kg = Cg * g.kH * g.kW, L = g.outH * g.outW;
   const xp = x.ptr('conv2d'), wp = w.ptr('conv2d'), yp = y.ptr(), bp = b ? b.ptr('conv2d') : 0;
   const nMax = chunkImages(g, Kg);
