@@ -7,12 +7,15 @@
 //     (examples/lda.ts); unigram: exact. The same held-out e-mails and the same vocabulary words for all
 //     three (words outside the vocabulary are dropped before any model sees the e-mail). All three are
 //     trained on the same e-mails: the training split minus a validation tenth, on which the RSM's
-//     checkpoint (every 10 epochs) is chosen.
+//     checkpoint (every 5 epochs) is chosen. The RSM's settings (weighting 'sqrt', lr 0.2 falling
+//     linearly, CD-1 -> 5 -> 10) were chosen on that validation perplexity (docs/models.md lists all tried).
 //  2. retrieval: precision at 10 of the nearest training e-mails by cosine similarity, the five
 //     groups as relevance, for RSM features P(h | v), LDA topic proportions and TF-IDF vectors;
 //  3. ham vs spam with logistic regression on RSM features vs on the bag of words (log(1 + count)).
 // Run: npx tsx examples/rbm-topics.ts            (40 epochs, perplexity on every held-out e-mail,
-//                                                  AIS 64 runs x 1000 steps, also for validation)
+//                                                  AIS 64 runs x 1000 steps, also for validation; about 6.5 min on one thread)
+//      other training settings: --lr 1 --weighting documents --lr-decay none --every 10 (the settings
+//      before issue 17's second round), --persistent particles|documents, --mean-field, --weight-decay
 //      npx tsx examples/rbm-topics.ts --ais-steps 4000 --ais-runs 256   (the same model, longer annealing)
 //      npx tsx examples/rbm-topics.ts --full     (AIS 256 runs x 4000 steps, 60 epochs, LDA 100 iterations)
 import * as wg from '../src/index.js';
@@ -26,6 +29,8 @@ function arg(name: string, fallback: number): number {
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 }
 const HIDDEN = 50, VOCAB = 2000;
+// The default training settings, chosen on validation perplexity (docs/models.md lists every setting tried).
+const LR = 0.2, WEIGHTING = 'sqrt', LR_DECAY = 'linear', EVERY = 5;
 function flag(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : fallback;
@@ -33,7 +38,11 @@ function flag(name: string, fallback: string): string {
 const rsmEpochs = arg('epochs', full ? 60 : 40), ldaIterations = arg('lda-iterations', full ? 100 : 30);
 const evalDocs = arg('eval-docs', Infinity);
 const aisRuns = arg('ais-runs', full ? 256 : 64), aisSteps = arg('ais-steps', full ? 4000 : 1000);
-const lr = arg('lr', 1), weightDecay = arg('weight-decay', 0), weighting = flag('weighting', 'documents') as 'words' | 'documents';
+const lr = arg('lr', LR), weightDecay = arg('weight-decay', 0), weighting = flag('weighting', WEIGHTING) as 'words' | 'documents' | 'sqrt';
+const lrDecay = flag('lr-decay', LR_DECAY) as 'linear' | 'none', every = arg('every', EVERY);
+const persistent = flag('persistent', 'none'), meanField = process.argv.includes('--mean-field');
+// lr at epoch e: constant, or falling linearly, lr·max(0.02, 1 - (e - 1)/epochs).
+const lrAt = (e: number) => (lrDecay === 'linear' ? lr * Math.max(0.02, 1 - (e - 1) / rsmEpochs) : lr);
 
 await wg.init({ threads: 1 });
 const t0 = performance.now();
@@ -82,13 +91,15 @@ wg.manualSeed(1);
 const rsm = new wg.rbm.ReplicatedSoftmax(VOCAB, HIDDEN, { initStd: 0.1 });
 // Visible biases start at the log unigram frequencies (the model then starts as the unigram model).
 wg.noGrad(() => rsm.visibleBias.copy_(logUnigram));
-console.log(`Replicated Softmax ${VOCAB}x${HIDDEN}, CD-k (k 1 -> 5 -> 10), ${rsmEpochs} epochs, lr ${lr}, weight decay ${weightDecay}, ` +
-  `weighting '${weighting}'; validation perplexity (${Xv.shape[0]} e-mails, AIS 64 x 1000) every 10 epochs`);
+console.log(`Replicated Softmax ${VOCAB}x${HIDDEN}, ${persistent === 'none' ? 'CD' : `persistent CD (${persistent})`}-k (k 1 -> 5 -> 10), ${rsmEpochs} epochs, ` +
+  `lr ${lr}${lrDecay === 'linear' ? ` falling linearly to ${lrAt(rsmEpochs).toPrecision(2)}` : ''}, weight decay ${weightDecay}, weighting '${weighting}'${meanField ? ', mean-field negative phase' : ''}; ` +
+  `validation perplexity (${Xv.shape[0]} e-mails, AIS 64 x 1000) every ${every} epochs`);
 let best: { perplexity: number; epoch: number; state: Uint8Array | null } = { perplexity: Infinity, epoch: 0, state: null };
-for (let done = 0; done < rsmEpochs; done += 10) {
-  const epochs = Math.min(10, rsmEpochs - done);
+for (let done = 0; done < rsmEpochs; done += every) {
+  const epochs = Math.min(every, rsmEpochs - done);
   rsm.fit(Xfit, {
-    epochs, lr, momentum: 0.9, batchSize: 100, weighting, weightDecay,
+    epochs, lr: (e) => lrAt(done + e), momentum: 0.9, batchSize: 100, weighting, weightDecay, meanField,
+    persistent: persistent === 'none' ? false : persistent as 'documents' | 'particles',
     k: (e) => (done + e <= rsmEpochs / 2 ? 1 : done + e <= (3 * rsmEpochs) / 4 ? 5 : 10),
     onEpoch: (s) => console.log(epochLine(done + s.epoch, rsmEpochs, { 'reconstruction perplexity': s.reconstructionPerplexity.toFixed(1), 'docs/s': Math.round(s.docsPerSecond) })),
   });
