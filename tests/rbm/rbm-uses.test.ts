@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as wg from '../../src/index.js';
 import { expectClose, fromSpec, loadFixture, type TensorSpec } from '../helpers.js';
+import { itemMeanRmse, rmseOf } from './ratings-metrics.js';
 
 beforeAll(async () => { await wg.init(); });
 
@@ -275,20 +276,10 @@ describe('SoftmaxRBM training', () => {
     const [train, test] = wg.data.splitRatings(all, { testFraction: 0.2, seed: 0 });
     wg.manualSeed(0);
     const m = new wg.rbm.SoftmaxRBM(all.nItems, 20);
-    const rmse = () => {
-      const p = m.predict(train, test).data();
-      let e = 0;
-      for (let i = 0; i < test.length; i++) e += (p[i] - test.rating[i]) ** 2;
-      return Math.sqrt(e / test.length);
-    };
     const stats = m.fit(train, { epochs: 15, lr: 0.02, batchSize: 10, k: (e) => (e < 10 ? 1 : 3) });
     expect(stats.map((s) => s.k)).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1, 3, 3, 3, 3, 3, 3]);
     expect(stats[14].reconstructionRmse).toBeLessThan(stats[0].reconstructionRmse);
-    const sum = new Float64Array(all.nItems), n = new Float64Array(all.nItems), mu = train.mean();
-    for (let i = 0; i < train.length; i++) { sum[train.item[i]] += train.rating[i]; n[train.item[i]]++; }
-    let e = 0;
-    for (let i = 0; i < test.length; i++) e += ((n[test.item[i]] ? sum[test.item[i]] / n[test.item[i]] : mu) - test.rating[i]) ** 2;
-    expect(rmse()).toBeLessThan(Math.sqrt(e / test.length));
+    expect(rmseOf(m.predict(train, test).data(), test)).toBeLessThan(itemMeanRmse(train, test, all.nItems));
   });
 
   it('the conditional RBM, told which held-out items each user rated, fits below the per-item mean too', () => {
@@ -299,14 +290,7 @@ describe('SoftmaxRBM training', () => {
     // Which test items each user rated is known; their ratings are not.
     m.fit(train, { epochs: 15, lr: 0.02, batchSize: 10, k: (e) => (e < 10 ? 1 : 3), rated: test });
     expect(m.conditionWeight!.abs().max().item()).toBeGreaterThan(0);
-    const p = m.predict(train, test, { rated: test }).data();
-    let e = 0;
-    for (let i = 0; i < test.length; i++) e += (p[i] - test.rating[i]) ** 2;
-    const sum = new Float64Array(all.nItems), n = new Float64Array(all.nItems), mu = train.mean();
-    for (let i = 0; i < train.length; i++) { sum[train.item[i]] += train.rating[i]; n[train.item[i]]++; }
-    let eItem = 0;
-    for (let i = 0; i < test.length; i++) eItem += ((n[test.item[i]] ? sum[test.item[i]] / n[test.item[i]] : mu) - test.rating[i]) ** 2;
-    expect(Math.sqrt(e / test.length)).toBeLessThan(Math.sqrt(eItem / test.length));
+    expect(rmseOf(m.predict(train, test, { rated: test }).data(), test)).toBeLessThan(itemMeanRmse(train, test, all.nItems));
   });
 
   it('is reproducible under manualSeed', () => {

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as wg from '../../src/index.js';
 import { mulberry32 } from '../../src/data/seeded-random.js';
+import { itemMeanRmse, rmseOf } from './ratings-metrics.js';
 
 beforeAll(async () => { await wg.init(); });
 
@@ -81,14 +82,7 @@ describe('ordinal SoftmaxRBM training', () => {
     const m = new wg.rbm.SoftmaxRBM(all.nItems, 20, { ordinal: true });
     m.fit(train, { epochs: 15, lr: 0.02, batchSize: 10, weightDecay: 0.05, ordinalWeightDecay: 0.01, k: (e) => (e < 10 ? 1 : 3) });
     expect(m.ordinalWeight!.abs().max().item()).toBeGreaterThan(0.01);
-    const p = m.predict(train, test).data();
-    let e = 0;
-    for (let i = 0; i < test.length; i++) e += (p[i] - test.rating[i]) ** 2;
-    const sum = new Float64Array(all.nItems), n = new Float64Array(all.nItems), mu = train.mean();
-    for (let i = 0; i < train.length; i++) { sum[train.item[i]] += train.rating[i]; n[train.item[i]]++; }
-    let eItem = 0;
-    for (let i = 0; i < test.length; i++) eItem += ((n[test.item[i]] ? sum[test.item[i]] / n[test.item[i]] : mu) - test.rating[i]) ** 2;
-    expect(Math.sqrt(e / test.length)).toBeLessThan(Math.sqrt(eItem / test.length));
+    expect(rmseOf(m.predict(train, test).data(), test)).toBeLessThan(itemMeanRmse(train, test, all.nItems));
   });
 
   it('ordinalWeightDecay needs an ordinal SoftmaxRBM; bad values are refused', () => {
