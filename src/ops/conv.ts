@@ -323,16 +323,23 @@ function forwardSingle(g: Geometry, x: Tensor, w: Tensor, b: Tensor | null, y: T
       yp + f4(s * OL), c, HW, work.ptr + work.bytes * slot++], 1);
 }
 
-// dW and db of a one-input-channel conv (its input needs no gradient: an image). Threads take
-// output channels, each summing over all images in order (bit-identical for any thread count).
+// dW and db of a one-input-channel conv (its input needs no gradient: an image), as partial sums
+// over fixed groups of SINGLE_GROUP images added in group order: threads take whole groups, the same
+// images as in the forward (each core rereads the planes it wrote; split by channels, half of every
+// plane came from the other core's cache, and the forward after it ran at one-thread speed), and the
+// result is the same bits for any thread count.
+const SINGLE_GROUP = 8;
 function backwardSingle(g: Geometry, x: Tensor, y: Tensor | null, dy: Tensor, act: Act, dw: Tensor, db: Tensor | null): void {
-  const L = g.outH * g.outW;
+  const k = backend.k, kk = g.kH * g.kW, L = g.outH * g.outW, per = g.O * (kk + 1);
+  const groups = Math.ceil(g.N / SINGLE_GROUP);
   const xp = x.ptr('conv2d backward'), dyp = dy.ptr('conv2d backward'), yp = y ? y.ptr('conv2d backward') : 0;
   const work = singleWork(g, backend.threads);
+  const partials = scratch('conv-single-partials', f4(groups * per));
   let slot = 0;
-  parallelRows('conv_single_bwd_weight', g.O, g.N * g.O * L * g.kH * g.kW, MIN_PARALLEL_ELEMENTS, (s, c) =>
-    [xp, dyp, yp, act.code, act.slope, g.N, g.O, s, c, g.H, g.W, g.kH, g.kW, g.padT, g.padL, g.outH, g.outW,
-      dw.ptr(), db ? db.ptr() : 0, work.ptr + work.bytes * slot++], 1);
+  parallelRows('conv_single_bwd_weight', groups, g.N * g.O * L * kk, MIN_PARALLEL_ELEMENTS, (s, c) =>
+    [xp, dyp, yp, act.code, act.slope, g.O, s * SINGLE_GROUP, Math.min(c * SINGLE_GROUP, g.N - s * SINGLE_GROUP), SINGLE_GROUP,
+      g.H, g.W, g.kH, g.kW, g.padT, g.padL, g.outH, g.outW, partials, work.ptr + work.bytes * slot++], 1);
+  k.conv_sum_groups(partials, groups, per, dw.ptr(), g.O * kk, db ? db.ptr() : 0);
 }
 
 // Depthwise convolution splits its channels across threads (the same channels in forward and backward).

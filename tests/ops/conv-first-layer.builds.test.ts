@@ -29,9 +29,10 @@ describe(`first-layer conv2d (one input channel, no input grad) matches PyTorch 
 });
 
 // y, dW and db of act(conv2d(x, w, b)) for an MNIST-sized batch, backward of sum(y * gy).
-function firstLayer(activation: 'relu' | 'tanh', padding: number): Tensor[] {
+// N = 37: five groups of up to 8 images for the weight gradient's partial sums, the last one short.
+function firstLayer(activation: 'relu' | 'tanh', padding: number, N = 16): Tensor[] {
   manualSeed(3);
-  const x = randn([16, 1, 28, 28]), w = randn([8, 1, 3, 3]).requiresGrad_(), b = randn([8]).requiresGrad_();
+  const x = randn([N, 1, 28, 28]), w = randn([8, 1, 3, 3]).requiresGrad_(), b = randn([8]).requiresGrad_();
   const y = F.conv2d(x, w, b, { padding, activation });
   y.backward(randn(y.shape));
   return [y, w.grad!, b.grad!];
@@ -41,10 +42,10 @@ describe(`first-layer conv2d: direct kernels (${build.label})`, () => {
   afterEach(() => { _setConvAlgo('auto'); });
 
   it('agree with the im2col + GEMM path', () => {
-    for (const [activation, padding] of [['relu', 1], ['tanh', 0]] as const) {
-      const direct = firstLayer(activation, padding);
+    for (const [activation, padding, N] of [['relu', 1, 16], ['tanh', 0, 16], ['relu', 1, 37]] as const) {
+      const direct = firstLayer(activation, padding, N);
       _setConvAlgo('im2col');
-      const viaGemm = firstLayer(activation, padding);
+      const viaGemm = firstLayer(activation, padding, N);
       _setConvAlgo('auto');
       expectClose(direct[0], viaGemm[0], 1e-5, 1e-6, `${activation}: output`);
       expectClose(direct[1], viaGemm[1], 1e-4, 1e-4, `${activation}: weight grad`);
@@ -55,12 +56,14 @@ describe(`first-layer conv2d: direct kernels (${build.label})`, () => {
   it('give bit-identical output and gradients on 1 and 2 threads', () => {
     if (backendInfo().threads < 2) { console.log(`[conv-first-layer] ${build.label}: one thread, nothing to compare`); return; }
     const max = getNumThreads();
-    const run = (t: number) => { setNumThreads(t); return firstLayer('relu', 1).map((r) => Array.from(r.data() as Float32Array)); };
-    const one = run(1), two = run(2);
-    setNumThreads(max);
-    for (let i = 0; i < one.length; i++) {
-      const bad = one[i].findIndex((v, j) => !Object.is(v, two[i][j]));
-      expect(bad, `result ${i} (y, dW, db) differs at ${bad}`).toBe(-1);
+    for (const N of [16, 37]) {
+      const run = (t: number) => { setNumThreads(t); return firstLayer('relu', 1, N).map((r) => Array.from(r.data() as Float32Array)); };
+      const one = run(1), two = run(2);
+      setNumThreads(max);
+      for (let i = 0; i < one.length; i++) {
+        const bad = one[i].findIndex((v, j) => !Object.is(v, two[i][j]));
+        expect(bad, `N = ${N}: result ${i} (y, dW, db) differs at ${bad}`).toBe(-1);
+      }
     }
   });
 });
