@@ -638,18 +638,19 @@ export function conv_single_fwd_images(
   }
 }
 
-// conv_single_bwd_weight(src, dy, y, act, slope, O, n0, nCount, groupSize, H, W, kH, kW, padT, padL, outH, outW, partials, work)
+// conv_single_bwd_weight(src, dy, y, act, slope, O, n0, nCount, groupSize, H, W, kH, kW, padT, padL, outH, outW, partialW, partialB, work)
 //   The weight and bias gradient of conv_single_fwd_images, in partial sums over fixed groups of
 //   images: images [n0, n0 + nCount) (n0 a multiple of groupSize), group g = images
 //   [g*groupSize, (g+1)*groupSize). src f32 [N, 1, H, W]; dy, y f32 [N, O, outH, outW] (y: the saved
-//   output act(z), not read for act none). partials: per group g, O*kH*kW weight sums then O bias sums
-//   at float offset g*O*(kH*kW + 1), OVERWRITTEN. work: conv_single_work_floats floats. A group's sums
-//   run over its images in order in the same lanes whichever call computes them, so the caller's sum
-//   of the groups in order is the same bits for any split of the groups across threads (threads take
-//   whole groups of images, as the forward takes images: each core rereads what it wrote).
+//   output act(z), not read for act none). Group g's O*kH*kW weight sums go to partialW at float
+//   offset g*O*kH*kW and its O bias sums to partialB at g*O, OVERWRITTEN (so [groups, ...] rows that
+//   red_sum adds up). work: conv_single_work_floats floats. A group's sums run over its images in
+//   order in the same lanes whichever call computes them, so the sum of the groups in order is the
+//   same bits for any split of the groups across threads (threads take whole groups of images, as
+//   the forward takes images: each core rereads what it wrote).
 export function conv_single_bwd_weight(
   src: usize, dy: usize, y: usize, act: i32, slope: f32, O: i32, n0: i32, nCount: i32, groupSize: i32, H: i32, W: i32,
-  kH: i32, kW: i32, padT: i32, padL: i32, outH: i32, outW: i32, partials: usize, work: usize,
+  kH: i32, kW: i32, padT: i32, padL: i32, outH: i32, outW: i32, partialW: usize, partialB: usize, work: usize,
 ): void {
   const L = outH * outW, kk = kH * kW, HW = H * W;
   const W4 = roundUp4(outW), Wp = W4 + kW - 1, Hp = outH + kH - 1;
@@ -753,28 +754,16 @@ export function conv_single_bwd_weight(
     }
     // The group's last image: its sums go to the group's partials.
     if (n + 1 == nEnd || (n + 1) % groupSize == 0) {
-      const part = f32p(partials, (n / groupSize) * O * (kk + 1));
+      const grp = n / groupSize;
       for (let oi = 0; oi < O; oi++) {
         const acc = accs + (<usize>(oi * (kk + 1)) << 4);
         for (let t = 0; t <= kk; t++) {
           const v = v128.load(acc + (<usize>t << 4));
           const sum = f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
-          store<f32>(f32p(part, t < kk ? oi * kk + t : O * kk + oi), sum);
+          if (t < kk) store<f32>(f32p(partialW, (grp * O + oi) * kk + t), sum);
+          else store<f32>(f32p(partialB, grp * O + oi), sum);
         }
       }
     }
-  }
-}
-
-// conv_sum_groups(partials, groups, per, dw, nW, db)
-//   Adds conv_single_bwd_weight's per-group partial sums in group order (f32): element j < nW of
-//   every group's `per` floats into dw[j], the rest into db[j - nW] (skipped when db is 0).
-//   OVERWRITES dw and db.
-export function conv_sum_groups(partials: usize, groups: i32, per: i32, dw: usize, nW: i32, db: usize): void {
-  for (let j = 0; j < per; j++) {
-    let sum: f32 = 0;
-    for (let g = 0; g < groups; g++) sum += load<f32>(f32p(partials, g * per + j));
-    if (j < nW) store<f32>(f32p(dw, j), sum);
-    else if (db) store<f32>(f32p(db, j - nW), sum);
   }
 }

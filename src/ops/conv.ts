@@ -330,16 +330,18 @@ function forwardSingle(g: Geometry, x: Tensor, w: Tensor, b: Tensor | null, y: T
 // result is the same bits for any thread count.
 const SINGLE_GROUP = 8;
 function backwardSingle(g: Geometry, x: Tensor, y: Tensor | null, dy: Tensor, act: Act, dw: Tensor, db: Tensor | null): void {
-  const k = backend.k, kk = g.kH * g.kW, L = g.outH * g.outW, per = g.O * (kk + 1);
+  const kk = g.kH * g.kW, L = g.outH * g.outW;
   const groups = Math.ceil(g.N / SINGLE_GROUP);
   const xp = x.ptr('conv2d backward'), dyp = dy.ptr('conv2d backward'), yp = y ? y.ptr('conv2d backward') : 0;
   const work = singleWork(g, backend.threads);
-  const partials = scratch('conv-single-partials', f4(groups * per));
+  // [groups, O*kk] weight partials, then [groups, O] bias partials: each summed over the groups in order.
+  const partialW = scratch('conv-single-partials', f4(groups * g.O * (kk + 1))), partialB = partialW + f4(groups * g.O * kk);
   let slot = 0;
   parallelRows('conv_single_bwd_weight', groups, g.N * g.O * L * kk, MIN_PARALLEL_ELEMENTS, (s, c) =>
     [xp, dyp, yp, act.code, act.slope, g.O, s * SINGLE_GROUP, Math.min(c * SINGLE_GROUP, g.N - s * SINGLE_GROUP), SINGLE_GROUP,
-      g.H, g.W, g.kH, g.kW, g.padT, g.padL, g.outH, g.outW, partials, work.ptr + work.bytes * slot++], 1);
-  k.conv_sum_groups(partials, groups, per, dw.ptr(), g.O * kk, db ? db.ptr() : 0);
+      g.H, g.W, g.kH, g.kW, g.padT, g.padL, g.outH, g.outW, partialW, partialB, work.ptr + work.bytes * slot++], 1);
+  sumRows(partialW, dw.ptr(), 1, groups, g.O * kk, 1);
+  if (db) sumRows(partialB, db.ptr(), 1, groups, g.O, 1);
 }
 
 // Depthwise convolution splits its channels across threads (the same channels in forward and backward).

@@ -121,8 +121,7 @@ export interface Kernels {
                          outH: number, outW: number, act: number, slope: number, dst: Ptr, count: number, srcStride: number, work: Ptr): void;
   conv_single_bwd_weight(src: Ptr, dy: Ptr, y: Ptr, act: number, slope: number, O: number, n0: number, nCount: number, groupSize: number,
                          H: number, W: number, kH: number, kW: number, padT: number, padL: number, outH: number, outW: number,
-                         partials: Ptr, work: Ptr): void;
-  conv_sum_groups(partials: Ptr, groups: number, per: number, dw: Ptr, nW: number, db: Ptr): void;
+                         partialW: Ptr, partialB: Ptr, work: Ptr): void;
   // pool.ts (NC planes per call; idx: int32 argmax per output)
   pool_out_size(inSize: number, k: number, pad: number, stride: number, dil: number, ceilMode: Bool): number;
   pool_max2d_fwd(src: Ptr, NC: number, H: number, W: number, kH: number, kW: number, padH: number, padW: number,
@@ -173,7 +172,7 @@ export const KERNEL_ARITY: { readonly [K in keyof Kernels]: Parameters<Kernels[K
   conv_im2col: 16, conv_im2col_images: 18, conv_col2im: 16, conv_col2im_images: 18, conv_scatter_nchw: 7,
   conv_gather_act_backward: 12, conv_depthwise_fwd: 17, conv_depthwise_bwd_input: 16, conv_depthwise_bwd_weight: 16,
   conv_depthwise_fwd_images: 20, conv_depthwise_bwd_input_images: 19, conv_depthwise_bwd_weight_images: 19,
-  conv_single_work_floats: 5, conv_single_fwd_images: 18, conv_single_bwd_weight: 19, conv_sum_groups: 6,
+  conv_single_work_floats: 5, conv_single_fwd_images: 18, conv_single_bwd_weight: 20,
   pool_out_size: 6, pool_max2d_fwd: 16, pool_max2d_bwd: 16, pool_avg2d_fwd: 15, pool_avg2d_bwd: 15,
   pool_adaptive_avg2d_fwd: 7, pool_adaptive_avg2d_bwd: 7,
   rnn_elman_fwd: 6, rnn_elman_bwd: 6, rnn_gru_fwd: 7, rnn_gru_bwd: 8,
