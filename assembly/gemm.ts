@@ -392,6 +392,7 @@ export function gemm(transA: i32, transB: i32, M: i32, N: i32, K: i32,
   // called per 6×8 tile instead, the epilogue cost 2.2 ns an element on the MLP's 64×64 layer (9 us,
   // 8x the block pass). Larger blocks keep the per-tile pass, while each tile is still in L1.
   const blockEpilogue = hasEpilogue && MCb * NCb <= EPILOGUE_BLOCK_ELEMENTS;
+  const tileEpilogue = hasEpilogue && !blockEpilogue;
   // When few row strips read each B strip (a conv's O = 16 output channels, an MLP's batch of 64),
   // packing B copies it for fewer uses than it saves: the kernel reads op(B) in place, one row of NR
   // floats per k. Not when rows are a multiple of 1024 floats apart unless M is tiny: all of a
@@ -400,7 +401,6 @@ export function gemm(transA: i32, transB: i32, M: i32, N: i32, K: i32,
   // stride; 0.97x at M = 144).
   const inPlaceB = !prepacked && transB == 0 && (M <= 4 * MR || (M <= IN_PLACE_B_MAX_M && ldb % 1024 != 0));
   const ldbB = <usize>ldb << 2;
-  const tileEpilogue = hasEpilogue && !blockEpilogue;
 
   for (let jc = 0; jc < N; jc += NCb) {
     const nc = imin(NCb, N - jc);

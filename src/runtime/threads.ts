@@ -163,10 +163,10 @@ export class ThreadPool {
       const slot = this.slotOf[w], job = jobs[w];
       if (!job) continue;
       // Thread 0's share, and any share whose worker has not claimed it yet (or has no worker).
-      const at = SLOT_BASE + slot * SLOT_INTS;
-      if (w > 0 && slot >= 0 && Atomics.compareExchange(ctl, at + STATE, CLAIMABLE, RUNNING) !== CLAIMABLE) continue;
+      const posted = w > 0 && slot >= 0, at = SLOT_BASE + slot * SLOT_INTS;
+      if (posted && Atomics.compareExchange(ctl, at + STATE, CLAIMABLE, RUNNING) !== CLAIMABLE) continue;
       try { fn(...job); } catch (e) { failure ??= e; }
-      if (w > 0 && slot >= 0) Atomics.store(ctl, at + STATE, FINISHED);
+      if (posted) Atomics.store(ctl, at + STATE, FINISHED);
     }
     const ownMs = performance.now() - t0;
     for (let spin = 0; spin < SPIN && this.firstRunning(jobs); spin++);
