@@ -217,8 +217,12 @@ export class SoftmaxRBM extends Module {
 
   /** P(h = 1 | the rated items) [B, nHidden]; `rated` is the conditional RBM's r (default: the batch's rated items). */
   hiddenProbs(ratings: Tensor, rated?: Tensor): Tensor {
-    const v = this.visible(ratings);
-    return this.hiddenUp(v, this.userHiddenBias(this.ratedOf(ratings, rated, 'hiddenProbs')));
+    return this.hiddenProbsWith(ratings, rated, this.effectiveWeight());
+  }
+
+  // hiddenProbs with the weights in use already formed (expectedRatings reuses them on the way down).
+  private hiddenProbsWith(ratings: Tensor, rated: Tensor | undefined, W: Tensor): Tensor {
+    return this.hiddenUp(this.visible(ratings), this.userHiddenBias(this.ratedOf(ratings, rated, 'hiddenProbs')), W);
   }
 
   /** Free energy per user (differentiable in the parameters); missing ratings contribute nothing. Conditional: F(v | r). */
@@ -232,7 +236,7 @@ export class SoftmaxRBM extends Module {
   expectedRatings(ratings: Tensor, rated?: Tensor): Tensor {
     return noGrad(() => {
       const W = this.effectiveWeight();
-      const h = this.hiddenUp(this.visible(ratings), this.userHiddenBias(this.ratedOf(ratings, rated, 'hiddenProbs')), W);
+      const h = this.hiddenProbsWith(ratings, rated, W);
       return softmaxVisible('expect', linear(h, W.t(), this.visibleBias), null, this.nRatings, 'SoftmaxRBM.predict');
     });
   }
@@ -306,7 +310,7 @@ export class SoftmaxRBM extends Module {
     // One optimizer per model, so the velocity carries over between fit calls (and no momentum
     // buffers are left behind by each call).
     // Groups in LR_KEYS order; weight decay on the weights (W, D and the ordinal A) only.
-    const groups = LR_KEYS.map((key) => (key === 'conditionWeight' ? this.conditionWeight : key === 'ordinalWeight' ? this.ordinalWeight : this[key]));
+    const groups = LR_KEYS.map((key) => this[key]);
     if (!this.optimizer) {
       this.optimizer = new SGD(groups.filter((p) => p !== null).map((p) => ({ params: [p] })), { lr: lrs.weight, momentum: m });
     }
