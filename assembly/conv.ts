@@ -5,7 +5,8 @@
 // Depthwise (groups == channels) has direct kernels: im2col would multiply by a 1-row matrix.
 // All pointers are byte offsets into the imported memory; tensors are float32, row-major.
 import { ceilDiv, f32p, highOut, lowOut } from './windows';
-import { ACT_NONE, ACT_RELU, ACT_LEAKY_RELU, ACT_SIGMOID, ACT_TANH } from './protocol.generated';
+import { ACT_NONE, ACT_RELU, ACT_LEAKY_RELU, ACT_SIGMOID, ACT_TANH, BIAS_NONE, BIAS_PER_ROW } from './protocol.generated';
+import { gemm, gemm_workspace_bytes } from './gemm';
 import { actGradFromOutput1, sigmoid1, tanh1, vactGradFromOutput, vsigmoid, vtanh } from './simd-math';
 
 // ---- small SIMD row primitives (contiguous f32 runs, scalar tails) ----
@@ -764,6 +765,97 @@ export function conv_single_bwd_weight(
           else store<f32>(f32p(partialB, grp * O + oi), sum);
         }
       }
+    }
+  }
+}
+
+// ---- dense conv by fixed groups of images, each group whole on one thread ----
+// A thread's im2col, GEMM and NCHW scatter (and in backward: gather, weight-gradient GEMM, column
+// gradient GEMM and col2im) all touch the same images, the images the pooling and activation ops
+// around the conv give that thread, so what a core reads was written by that core. The weight and
+// bias gradients are partial sums per group, added up in group order by the caller (red_sum): the
+// same bits for any split of the groups across threads.
+
+// Bytes of work memory conv_gemm_fwd_groups / conv_gemm_bwd_groups need per call (per thread) for
+// groups of G images: a column block [Kg, G*L] (the columns, or backward's column gradient), an
+// [O, G*L] block (forward's output before the scatter, backward's gathered dY) and the GEMM's workspace.
+export function conv_gemm_work_bytes(Kg: i32, O: i32, L: i32, G: i32): i32 {
+  const NL = G * L;
+  const ws = imax(gemm_workspace_bytes(O, NL, Kg), imax(gemm_workspace_bytes(Kg, NL, O),
+    imax(gemm_workspace_bytes(Kg, O, NL), gemm_workspace_bytes(O, Kg, NL))));
+  return Kg * NL * 4 + O * NL * 4 + ws + 64;
+}
+
+@inline function imax(a: i32, b: i32): i32 { return a > b ? a : b; }
+@inline function imin(a: i32, b: i32): i32 { return a < b ? a : b; }
+
+// conv_gemm_fwd_groups(src, weight, bias, act, slope, C, H, W, O, kH, kW, padH, padW, strideH, strideW,
+//                      dilH, dilW, outH, outW, N, G, g0, gCount, kept, work, dst)
+//   Groups [g0, g0 + gCount) of G images (the last group of the batch may be shorter) of a groups=1
+//   conv: src f32 [N, C, H, W], weight f32 [O, C*kH*kW], bias f32 [O] or 0; dst f32 [N, O, outH, outW]
+//   OVERWRITTEN with act(conv + bias) (act: an EpilogueAct code). kept != 0: each group's columns are
+//   written to kept at float offset n0*Kg*L as [Kg, nc*L] (for the weight gradient) instead of work.
+//   work: conv_gemm_work_bytes bytes.
+export function conv_gemm_fwd_groups(
+  src: usize, weight: usize, bias: usize, act: i32, slope: f32, C: i32, H: i32, W: i32, O: i32, kH: i32, kW: i32,
+  padH: i32, padW: i32, strideH: i32, strideW: i32, dilH: i32, dilW: i32, outH: i32, outW: i32,
+  N: i32, G: i32, g0: i32, gCount: i32, kept: usize, work: usize, dst: usize,
+): void {
+  const L = outH * outW, Kg = C * kH * kW, HW = H * W;
+  const colsWork = (work + 63) & ~(<usize>63);
+  const out = colsWork + (<usize>(Kg * G * L) << 2);
+  const ws = out + (<usize>(O * G * L) << 2);
+  for (let q = g0; q < g0 + gCount; q++) {
+    const n0 = q * G, nc = imin(G, N - n0), NL = nc * L;
+    const cols = kept ? f32p(kept, n0 * Kg * L) : colsWork;
+    conv_im2col_images(f32p(src, n0 * C * HW), C * HW, nc, C, H, W, kH, kW, padH, padW, strideH, strideW, dilH, dilW,
+      outH, outW, cols, NL);
+    // One image's [O, L] result already is its NCHW block.
+    const y = nc == 1 ? f32p(dst, n0 * O * L) : out;
+    gemm(0, 0, O, NL, Kg, weight, Kg, cols, NL, y, NL, 0, bias, bias ? BIAS_PER_ROW : BIAS_NONE, act, slope, ws);
+    if (nc > 1) conv_scatter_nchw(out, O, 0, O, nc, L, f32p(dst, n0 * O * L));
+  }
+}
+
+// conv_gemm_bwd_groups(src, weight, dy, y, act, slope, C, H, W, O, kH, kW, padH, padW, strideH, strideW,
+//                      dilH, dilW, outH, outW, N, G, g0, gCount, kept, work, dx, partialW, partialB, transW)
+//   Backward of conv_gemm_fwd_groups for groups [g0, g0 + gCount): dy, y f32 [N, O, outH, outW] (y the
+//   saved output act(z), unread for act none). Per group q (images n0 = q*G ..):
+//   partialB != 0: partialB[q*O ..] OVERWRITTEN with the group's bias gradient;
+//   partialW != 0: the group's weight gradient OVERWRITTEN at float offset q*O*Kg, as [O, Kg], or
+//     as its transpose [Kg, O] when transW (fewer wasted lanes for small O); columns from kept (as
+//     the forward wrote them) or, when kept == 0, made again from src;
+//   dx != 0: the group's images of dx f32 [N, C, H, W] OVERWRITTEN with the input gradient.
+export function conv_gemm_bwd_groups(
+  src: usize, weight: usize, dy: usize, y: usize, act: i32, slope: f32, C: i32, H: i32, W: i32, O: i32, kH: i32, kW: i32,
+  padH: i32, padW: i32, strideH: i32, strideW: i32, dilH: i32, dilW: i32, outH: i32, outW: i32,
+  N: i32, G: i32, g0: i32, gCount: i32, kept: usize, work: usize, dx: usize, partialW: usize, partialB: usize, transW: i32,
+): void {
+  const L = outH * outW, Kg = C * kH * kW, HW = H * W;
+  const colsWork = (work + 63) & ~(<usize>63);
+  const gy = colsWork + (<usize>(Kg * G * L) << 2);
+  const ws = gy + (<usize>(O * G * L) << 2);
+  for (let q = g0; q < g0 + gCount; q++) {
+    const n0 = q * G, nc = imin(G, N - n0), NL = nc * L;
+    const db = partialB ? f32p(partialB, q * O) : 0;
+    if (db) rowZero(db, O);
+    conv_gather_act_backward(act, f32p(dy, n0 * O * L), y ? f32p(y, n0 * O * L) : 0, nc, O, 0, O, L, slope, gy, NL, db);
+    if (partialW) {
+      let cols = colsWork;
+      if (kept) cols = f32p(kept, n0 * Kg * L);
+      else conv_im2col_images(f32p(src, n0 * C * HW), C * HW, nc, C, H, W, kH, kW, padH, padW, strideH, strideW, dilH, dilW,
+        outH, outW, cols, NL);
+      const pw = f32p(partialW, q * O * Kg);
+      if (transW) gemm(0, 1, Kg, O, NL, cols, NL, gy, NL, pw, O, 0, 0, BIAS_NONE, ACT_NONE, 0, ws);
+      else gemm(0, 1, O, Kg, NL, gy, NL, cols, NL, pw, Kg, 0, 0, BIAS_NONE, ACT_NONE, 0, ws);
+    }
+    if (dx) {
+      // In the work's column block: the weight gradient above has finished with columns made there.
+      const dcols = colsWork;
+      gemm(1, 0, Kg, NL, O, weight, Kg, gy, NL, dcols, NL, 0, 0, BIAS_NONE, ACT_NONE, 0, ws);
+      const dxp = f32p(dx, n0 * C * HW);
+      rowZero(dxp, nc * C * HW);
+      conv_col2im_images(dcols, nc, C, H, W, kH, kW, padH, padW, strideH, strideW, dilH, dilW, outH, outW, dxp, NL, C * HW);
     }
   }
 }

@@ -131,11 +131,13 @@ function geometry(x: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv2dOp
 }
 
 /**
- * How a conv is computed: 'im2col' (+ GEMM) always works; 'direct' means the depthwise kernels for
- * depthwise convs and for one-input-channel convs, and a GEMM straight on the input for 1x1 stride-1
- * unpadded convs. 'auto' picks per shape class (chooseAlgo).
+ * How a conv is computed: 'im2col' (+ one GEMM per sub-batch, threads splitting the GEMM) always
+ * works; 'groups' is im2col + GEMM by fixed groups of images, threads taking whole groups (any
+ * groups = 1 conv); 'direct' means the depthwise kernels for depthwise convs and for
+ * one-input-channel convs, and a GEMM straight on the input for 1x1 stride-1 unpadded convs.
+ * 'auto' picks per shape class (chooseAlgo).
  */
-export type ConvAlgo = 'auto' | 'im2col' | 'direct';
+export type ConvAlgo = 'auto' | 'im2col' | 'groups' | 'direct';
 let forcedAlgo: ConvAlgo = 'auto';
 /** @internal Forces an algorithm where applicable (benchmarks and tests compare the paths); returns the previous one. */
 export function _setConvAlgo(a: ConvAlgo): ConvAlgo { const prev = forcedAlgo; forcedAlgo = a; return prev; }
@@ -152,10 +154,14 @@ const isPointwise = (g: Geometry) => g.kH === 1 && g.kW === 1 && g.sH === 1 && g
 // of a 1x1 conv is never slower. One-input-channel convs (an image model's first layer): the
 // direct kernels made the whole small-CNN training step 1.09x faster (bench/paired.ts cnn, 1 thread).
 // Every other conv only has the im2col + GEMM path.
-function chooseAlgo(g: Geometry): { depthwise: boolean; pointwise: boolean; single: boolean } {
-  const direct = forcedAlgo !== 'im2col';
+// The other convs take im2col + GEMM, by fixed groups of images (group: images per group) when
+// batchByGroups(g), else one GEMM per sub-batch (group 0).
+function chooseAlgo(g: Geometry): { depthwise: boolean; pointwise: boolean; single: boolean; group: number } {
+  const direct = forcedAlgo === 'auto' || forcedAlgo === 'direct';
   const depthwise = direct && isDepthwise(g), pointwise = direct && !depthwise && isPointwise(g);
-  return { depthwise, pointwise, single: direct && !depthwise && !pointwise && isSingleChannel(g) };
+  const single = direct && !depthwise && !pointwise && isSingleChannel(g);
+  const byGroups = g.groups === 1 && !depthwise && !pointwise && !single && forcedAlgo !== 'im2col' && (forcedAlgo === 'groups' || batchByGroups(g));
+  return { depthwise, pointwise, single, group: byGroups ? imageGroup(g) : 0 };
 }
 
 // Byte offset helpers: all tensors here are contiguous float32.
@@ -190,6 +196,24 @@ const COLS_BUDGET = 1 << 21;
 // Padded output area of an M x N GEMM in 6x8 register tiles: dW [O, CkK] is computed as its
 // transpose when that wastes fewer lanes (a 1-channel 3x3 conv: [9, O] instead of [O, 9], ~1.8x faster).
 const tileArea = (m: number, n: number) => Math.ceil(m / 6) * 6 * Math.ceil(n / 8) * 8;
+
+// Dense convs of a batch (groups = 1, at least MIN_GROUPED_BATCH images whose columns fit
+// COLS_BUDGET) run by fixed groups of images, each group's im2col, GEMMs, scatter and col2im whole
+// on one thread (conv_gemm_*_groups): threads then take the same images as the pooling and
+// activation ops around the conv, so each core reads what it wrote. Split the other way (a GEMM
+// over a sub-batch split by output positions, the scatter by channels), half of what a core read
+// came from the other core's cache: the small CNN's step gained only 1.3x from a second thread.
+// A group's columns stay within GROUP_COLS_BYTES (L2-resident); groups are a power of two of
+// images, at most MAX_GROUP and at most N/8 (so a batch makes about 8 groups for the threads to
+// share). The weight gradient is a sum of per-group partials in group order: the group size must
+// depend on the shape only, never on the thread count.
+const MIN_GROUPED_BATCH = 4, GROUP_COLS_BYTES = 1 << 19, MAX_GROUP = 8;
+const pow2Floor = (v: number) => (v < 2 ? 1 : 2 ** Math.floor(Math.log2(v)));
+const imageColsBytes = (g: Geometry) => f4(g.C * g.kH * g.kW * g.outH * g.outW);
+const batchByGroups = (g: Geometry) => g.groups === 1 && g.N >= MIN_GROUPED_BATCH && imageColsBytes(g) <= COLS_BUDGET;
+function imageGroup(g: Geometry): number {
+  return Math.min(MAX_GROUP, pow2Floor(GROUP_COLS_BYTES / imageColsBytes(g)), pow2Floor(g.N / 8));
+}
 
 /** Images per sub-batch: as many as fit the budget (at least one), spread evenly over the chunks. */
 function chunkImages(g: Geometry, Kg: number): number {
@@ -276,6 +300,47 @@ function backwardGemm(g: Geometry, x: Tensor, w: Tensor, y: Tensor | null, dy: T
     // [Kg, Og] per group -> dw's [Og, Kg] block: read through strides [1, Og].
     for (let gi = 0; gi < g.groups; gi++) k.ew_copy_strided(dwT + f4(gi * Kg * Og), dw.ptr() + f4(gi * Og * Kg), 2, writeMeta([Og, Kg, 1, Og], 2));
   }
+}
+
+// The work memory of conv_gemm_*_groups: one slot per thread slice.
+function groupWork(g: Geometry, G: number): { ptr: number; bytes: number } {
+  const bytes = backend.k.conv_gemm_work_bytes(g.C * g.kH * g.kW, g.O, g.outH * g.outW, G);
+  return { ptr: scratch('conv-group-work', bytes * backend.threads), bytes };
+}
+
+function geometryArgs(g: Geometry): number[] {
+  return [g.C, g.H, g.W, g.O, g.kH, g.kW, g.padT, g.padL, g.sH, g.sW, g.dH, g.dW, g.outH, g.outW, g.N];
+}
+
+function forwardGrouped(g: Geometry, G: number, x: Tensor, w: Tensor, b: Tensor | null, y: Tensor, act: Act, kept: Tensor | null): void {
+  const xp = x.ptr('conv2d'), wp = w.ptr('conv2d'), bp = b ? b.ptr('conv2d') : 0, yp = y.ptr(), keptp = kept ? kept.ptr() : 0;
+  const geo = geometryArgs(g), work = groupWork(g, G);
+  let slot = 0;
+  parallelRows('conv_gemm_fwd_groups', Math.ceil(g.N / G), g.N * g.O * g.outH * g.outW * g.C * g.kH * g.kW, MIN_PARALLEL_ELEMENTS, (s, c) =>
+    [xp, wp, bp, act.code, act.slope, ...geo, G, s, c, keptp, work.ptr + work.bytes * slot++, yp], 1);
+}
+
+// dW and db as per-group partials ([groups, ...] blocks) added in group order.
+function backwardGrouped(g: Geometry, G: number, x: Tensor, w: Tensor, y: Tensor | null, dy: Tensor, act: Act,
+  dx: Tensor | null, dw: Tensor | null, db: Tensor | null, kept: Tensor | null): void {
+  const Kg = g.C * g.kH * g.kW, groups = Math.ceil(g.N / G);
+  const xp = x.ptr('conv2d backward'), wp = w.ptr('conv2d backward'), dyp = dy.ptr('conv2d backward');
+  const yp = y ? y.ptr('conv2d backward') : 0, keptp = kept ? kept.ptr() : 0;
+  const transW = dw !== null && tileArea(Kg, g.O) < tileArea(g.O, Kg);
+  const partialW = dw || db ? scratch('conv-group-partials', f4(groups * (g.O * Kg + g.O))) : 0;
+  const partialB = partialW + f4(groups * g.O * Kg);
+  const geo = geometryArgs(g), work = groupWork(g, G);
+  let slot = 0;
+  parallelRows('conv_gemm_bwd_groups', groups, g.N * g.O * g.outH * g.outW * Kg * ((dw ? 1 : 0) + (dx ? 1 : 0)), MIN_PARALLEL_ELEMENTS, (s, c) =>
+    [xp, wp, dyp, yp, act.code, act.slope, ...geo, G, s, c, keptp, work.ptr + work.bytes * slot++,
+      dx ? dx.ptr() : 0, dw ? partialW : 0, db ? partialB : 0, transW ? 1 : 0], 1);
+  if (dw) {
+    const dwT = transW ? scratch('conv-dwT', f4(Kg * g.O)) : 0;
+    sumRows(partialW, transW ? dwT : dw.ptr(), 1, groups, g.O * Kg, 1);
+    // [Kg, O] -> dw's [O, Kg]: read through strides [1, O].
+    if (transW) backend.k.ew_copy_strided(dwT, dw.ptr(), 2, writeMeta([g.O, Kg, 1, g.O], 2));
+  }
+  if (db) sumRows(partialB, db.ptr(), 1, groups, g.O, 1);
 }
 
 // 1x1 stride-1 unpadded: each image already is its column matrix, so the GEMMs run on x per image.
@@ -401,6 +466,7 @@ function convolution(x: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv2
   if (y.numel()) {
     // The GEMM paths apply the activation in their epilogue; the others apply it in place after.
     if (algo.single) forwardSingle(g, xc, wc, bc, y, act);
+    else if (g.C > 0 && algo.group) forwardGrouped(g, algo.group, xc, wc, bc, y, act, kept);
     else if (g.C > 0 && !algo.depthwise && !algo.pointwise) forwardGemm(g, xc, wc, bc, y, act, kept);
     else if (g.C > 0 && !algo.depthwise) forwardPointwise(g, xc, wc, bc, y, act);
     else {
@@ -419,6 +485,8 @@ function convolution(x: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv2
       const db = bias && bias.requiresGrad ? Tensor._empty([g.O]) : null;
       if (algo.single && dw && !dx && dy.numel()) {
         backwardSingle(g, xc, fused ? y : null, dy, act, dw, db);
+      } else if (dy.numel() && g.C > 0 && algo.group) {
+        backwardGrouped(g, algo.group, xc, wc, fused ? y : null, dy, act, dx, dw, db, kept);
       } else if (dy.numel() && g.C > 0 && !algo.depthwise && !algo.pointwise) {
         backwardGemm(g, xc, wc, fused ? y : null, dy, act, dx, dw, db, kept); // gathers d(pre-activation) itself
       } else {

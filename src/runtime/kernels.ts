@@ -122,6 +122,15 @@ export interface Kernels {
   conv_single_bwd_weight(src: Ptr, dy: Ptr, y: Ptr, act: number, slope: number, O: number, n0: number, nCount: number, groupSize: number,
                          H: number, W: number, kH: number, kW: number, padT: number, padL: number, outH: number, outW: number,
                          partialW: Ptr, partialB: Ptr, work: Ptr): void;
+  /** Dense groups=1 conv by fixed groups of G images, each group whole on one thread (see assembly/conv.ts). */
+  conv_gemm_work_bytes(Kg: number, O: number, L: number, G: number): number;
+  conv_gemm_fwd_groups(src: Ptr, weight: Ptr, bias: Ptr, act: number, slope: number, C: number, H: number, W: number, O: number,
+                       kH: number, kW: number, padH: number, padW: number, strideH: number, strideW: number, dilH: number, dilW: number,
+                       outH: number, outW: number, N: number, G: number, g0: number, gCount: number, kept: Ptr, work: Ptr, dst: Ptr): void;
+  conv_gemm_bwd_groups(src: Ptr, weight: Ptr, dy: Ptr, y: Ptr, act: number, slope: number, C: number, H: number, W: number, O: number,
+                       kH: number, kW: number, padH: number, padW: number, strideH: number, strideW: number, dilH: number, dilW: number,
+                       outH: number, outW: number, N: number, G: number, g0: number, gCount: number, kept: Ptr, work: Ptr,
+                       dx: Ptr, partialW: Ptr, partialB: Ptr, transW: number): void;
   // pool.ts (NC planes per call; idx: int32 argmax per output)
   pool_out_size(inSize: number, k: number, pad: number, stride: number, dil: number, ceilMode: Bool): number;
   pool_max2d_fwd(src: Ptr, NC: number, H: number, W: number, kH: number, kW: number, padH: number, padW: number,
@@ -173,6 +182,7 @@ export const KERNEL_ARITY: { readonly [K in keyof Kernels]: Parameters<Kernels[K
   conv_gather_act_backward: 12, conv_depthwise_fwd: 17, conv_depthwise_bwd_input: 16, conv_depthwise_bwd_weight: 16,
   conv_depthwise_fwd_images: 20, conv_depthwise_bwd_input_images: 19, conv_depthwise_bwd_weight_images: 19,
   conv_single_work_floats: 5, conv_single_fwd_images: 18, conv_single_bwd_weight: 20,
+  conv_gemm_work_bytes: 4, conv_gemm_fwd_groups: 26, conv_gemm_bwd_groups: 30,
   pool_out_size: 6, pool_max2d_fwd: 16, pool_max2d_bwd: 16, pool_avg2d_fwd: 15, pool_avg2d_bwd: 15,
   pool_adaptive_avg2d_fwd: 7, pool_adaptive_avg2d_bwd: 7,
   rnn_elman_fwd: 6, rnn_elman_bwd: 6, rnn_gru_fwd: 7, rnn_gru_bwd: 8,

@@ -72,6 +72,7 @@ export const THREADED_KERNELS = ['gemm', 'gemm_prepacked', 'ew_index_select', 'o
   'conv_depthwise_fwd_images', 'conv_depthwise_bwd_input_images', 'conv_depthwise_bwd_weight_images',
   'pool_max2d_fwd', 'pool_max2d_bwd', 'pool_avg2d_fwd', 'pool_avg2d_bwd', 'norm_layer_fwd', 'norm_layer_bwd',
   'conv_single_fwd_images', 'conv_single_bwd_weight', 'conv_gather_act_backward', 'conv_scatter_nchw',
+  'conv_gemm_fwd_groups', 'conv_gemm_bwd_groups',
 ] as const satisfies readonly (keyof Kernels)[];
 export type ThreadedKernel = (typeof THREADED_KERNELS)[number];
 
