@@ -1,6 +1,6 @@
 // Two source trees of wasmgrad in one process, taking turns block by block: the speed ratio of a
 // change that no single timing on a noisy machine can show. Each tree has its own wasm instance.
-//   npx tsx bench/paired.ts <base tree> <new tree> [mlp|cnn|lstm|lstm-infer] [threads] [rounds]
+//   npx tsx bench/paired.ts <base tree> <new tree> [mlp|cnn|cnn-example|lstm|lstm-infer] [threads] [rounds]
 // e.g. `git worktree add /tmp/base <commit> && (cd /tmp/base && ln -s $PWD/node_modules && node
 // scripts/build-wasm.mjs)`, then `npx tsx bench/paired.ts /tmp/base . mlp 1 80`. Prints the median
 // and the quartiles of the per-round ratio new/base (speed: above 1, the new tree is faster), by CPU
@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 
 type Lib = typeof import('../src/index.js');
 const [baseTree, newTree, which = 'mlp', threadsArg = '1', roundsArg = '24'] = process.argv.slice(2);
-if (!baseTree || !newTree) throw new Error('usage: npx tsx bench/paired.ts <base tree> <new tree> [mlp|cnn|lstm|lstm-infer] [threads] [rounds]');
+if (!baseTree || !newTree) throw new Error('usage: npx tsx bench/paired.ts <base tree> <new tree> [mlp|cnn|cnn-example|lstm|lstm-infer] [threads] [rounds]');
 const threads = Number(threadsArg), rounds = Number(roundsArg);
 const load = async (tree: string): Promise<Lib> => import(pathToFileURL(resolve(tree, 'src/index.ts')).href);
 
@@ -31,6 +31,14 @@ function setup(wg: Lib): { steps: number; step: () => void } {
     const x = wg.randn([64, 1, 28, 28]), y = wg.randint(0, 10, [64]);
     return { steps: 4, step: () => { opt.zeroGrad(); F.crossEntropy(model.forward(x), y).backward(); opt.step(); } };
   }
+  if (which === 'cnn-example') { // examples/mnist-cnn.ts's model and optimizer (dropout left out: same work every step)
+    const model = new nn.Sequential(new nn.Conv2d(1, 16, 3, { padding: 1 }), new nn.ReLU(), new nn.MaxPool2d(2),
+      new nn.Conv2d(16, 32, 3, { padding: 1 }), new nn.ReLU(), new nn.MaxPool2d(2), new nn.Flatten(),
+      new nn.Linear(32 * 7 * 7, 128), new nn.ReLU(), new nn.Linear(128, 10));
+    const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
+    const x = wg.randn([64, 1, 28, 28]), y = wg.randint(0, 10, [64]);
+    return { steps: 2, step: () => { opt.zeroGrad(); F.crossEntropy(model.forward(x), y).backward(); opt.step(); } };
+  }
   if (which === 'lstm') {
     const lstm = new nn.LSTM(32, 128);
     const opt = new optim.SGD(lstm.parameters(), { lr: 0.01 });
@@ -45,7 +53,7 @@ function setup(wg: Lib): { steps: number; step: () => void } {
     const x = wg.randn([32, 32, 32]);
     return { steps: 8, step: () => wg.tidy(() => wg.noGrad(() => lstm.forward(x)[0].data())) };
   }
-  throw new Error(`paired: unknown workload '${which}' (mlp, cnn, lstm or lstm-infer)`);
+  throw new Error(`paired: unknown workload '${which}' (mlp, cnn, cnn-example, lstm or lstm-infer)`);
 }
 
 const libs = [await load(baseTree), await load(newTree)];
