@@ -2,7 +2,9 @@
 // 'same'/'valid', dilation, groups), optionally with an activation fused into the same op.
 // Dense convs are im2col + ONE GEMM per group over a whole (sub)batch: the columns of up to
 // COLS_BUDGET bytes of images sit side by side ([C*kH*kW, n*outH*outW]), the GEMM applies bias and
-// activation in its epilogue and writes [O, n*outH*outW], which is scattered to NCHW. 1x1 stride-1
+// activation in its epilogue and writes [O, n*outH*outW], which is scattered to NCHW. A batch of
+// small images runs the same steps by fixed groups of images, threads taking whole groups
+// (imageGroup); a few large images split each GEMM across threads instead. 1x1 stride-1
 // unpadded convs skip im2col (a GEMM per image straight on the input); depthwise convs
 // (groups == C == O) and convs of one input channel (an image's first layer) use direct kernels
 // (assembly/conv.ts).
