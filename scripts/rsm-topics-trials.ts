@@ -6,6 +6,11 @@
 //   weighting (documents) wd (0) k (1 -> 5 -> 10 by default) persistent (false|documents|particles) meanField
 //   seed (1) hidden (50) initStd (0.1) unigramBias (true) buckets (per-length perplexities on validation)
 //   lda (instead: LDA-50 as in the example, 30 iterations, its validation perplexity)
+//   ema (decay of the parameters' moving average, fit's `ema`; emaStart: the epoch it starts, 0 before;
+//   both the raw and the averaged model are scored at every checkpoint with the same AIS seed, and the
+//   training stream is reseeded before every chunk so that evaluation does not change the trajectory)
+//   reseed (that reseeding without an average) momentum0/momentumUntil (momentum before that epoch)
+//   batchLate/batchFrom (batch size from that epoch)
 import * as wg from '../src/index.js';
 import { spamAssassin, split } from '../examples/text-data.js';
 import { LDA } from '../examples/lda.js';
@@ -43,14 +48,38 @@ const lr0 = cfg.lr ?? 1, decay = cfg.decay ?? 'none';
 const lrAt = (e: number) => decay === 'none' ? lr0 : decay === 'linear' ? lr0 * Math.max(0.02, 1 - (e - 1) / epochs) : decay === 'inv' ? lr0 / (1 + (e - 1) / (cfg.tau ?? 10)) : lr0;
 const kAt = (e: number) => cfg.k != null ? cfg.k : (e <= epochs / 2 ? 1 : e <= 3 * epochs / 4 ? 5 : 10);
 console.log(JSON.stringify(cfg), `unigram val ${uni.toFixed(1)}`);
-let best = Infinity, bestE = 0;
-const vals: string[] = [];
+let best = Infinity, bestE = 0, bestRaw = Infinity, bestRawE = 0;
+const vals: string[] = [], rawVals: string[] = [];
+const emaOn = cfg.ema != null, reseed = emaOn || cfg.reseed;
+const emaAt = (e: number) => (e < (cfg.emaStart ?? 1) ? 0 : cfg.ema);
 for (let done = 0; done < epochs; done += every) {
   const n = Math.min(every, epochs - done);
-  const h = rsm.fit(Xfit, { epochs: n, lr: (e) => lrAt(done + e), momentum: cfg.momentum ?? 0.9, batchSize: cfg.batch ?? 100,
-    weighting: cfg.weighting ?? 'documents', weightDecay: cfg.wd ?? 0, k: (e) => kAt(done + e), persistent: cfg.persistent ?? false, meanField: cfg.meanField ?? false });
+  if (reseed) wg.manualSeed((cfg.seed ?? 1) * 1000 + done);
+  const momentumAt = (e: number) => (cfg.momentum0 != null && e < cfg.momentumUntil ? cfg.momentum0 : cfg.momentum ?? 0.9);
+  const batchAt = (e: number) => (cfg.batchLate != null && e >= cfg.batchFrom ? cfg.batchLate : cfg.batch ?? 100);
+  // pcdFrom: persistent CD (pcdKind, default 'particles') from that epoch on, lr times pcdLr, k pcdK, weighting pcdWeighting.
+  const pcd = (e: number) => cfg.pcdFrom != null && e >= cfg.pcdFrom;
+  const h: any[] = [];
+  // Momentum and batch size are per fit call: split the chunk where they change.
+  for (let e = 1; e <= n;) {
+    let m = 1;
+    while (e + m <= n && momentumAt(done + e + m) === momentumAt(done + e) && batchAt(done + e + m) === batchAt(done + e) && pcd(done + e + m) === pcd(done + e)) m++;
+    const off = done + e - 1, p = pcd(off + 1);
+    h.push(...rsm.fit(Xfit, { epochs: m, lr: (x) => lrAt(off + x) * (p ? cfg.pcdLr ?? 1 : 1), momentum: momentumAt(off + 1), batchSize: batchAt(off + 1),
+      weighting: p && cfg.pcdWeighting != null ? cfg.pcdWeighting : cfg.weighting ?? 'documents', weightDecay: cfg.wd ?? 0,
+      k: (x) => (p && cfg.pcdK ? cfg.pcdK : kAt(off + x)), persistent: p ? cfg.pcdKind ?? 'particles' : cfg.persistent ?? false, meanField: cfg.meanField ?? false,
+      ...(emaOn ? { ema: (x: number) => emaAt(off + x) } : {}) }));
+    e += m;
+  }
+  if (emaOn) {
+    wg.manualSeed(5);
+    const raw = wg.rbm.perplexity(rsm, Xv, { runs, steps }).perplexity;
+    rawVals.push(raw.toFixed(1));
+    if (raw < bestRaw) { bestRaw = raw; bestRawE = done + n; }
+  }
   wg.manualSeed(5);
-  const pr = wg.rbm.perplexity(rsm, Xv, { runs, steps });
+  const model = emaOn ? rsm.averaged() : rsm;
+  const pr = wg.rbm.perplexity(model, Xv, { runs, steps });
   const val = pr.perplexity;
   if (cfg.buckets) {
     const L = Xv.sum(-1).data(), U = Xv.mul(logUnigram).sum(-1).data();
@@ -65,6 +94,20 @@ for (let done = 0; done < epochs; done += every) {
   }
   vals.push(val.toFixed(1));
   if (val < best) { best = val; bestE = done + n; }
-  console.log(`epoch ${done + n} recon ${h[h.length - 1].reconstructionPerplexity.toFixed(1)} val ${val.toFixed(1)} [${el()}]`);
+  console.log(`epoch ${done + n} recon ${h[h.length - 1].reconstructionPerplexity.toFixed(1)} val ${val.toFixed(1)}${emaOn ? ` (raw ${rawVals[rawVals.length - 1]})` : ''} [${el()}]`);
 }
-console.log(`SUMMARY ${JSON.stringify(cfg)} best ${best.toFixed(1)} @${bestE} vals ${vals.join(',')} [${el()}]`);
+// finalAis: [[runs, steps, seed], ...]: the last model (and its average) scored again with other AIS sizes and seeds.
+const finals: string[] = [];
+for (const [r, st, sd] of cfg.finalAis ?? []) {
+  for (const [name, m] of emaOn ? [['raw', rsm], ['avg', rsm.averaged()]] as const : [['raw', rsm]] as const) {
+    wg.manualSeed(sd);
+    const pr = wg.rbm.perplexity(m, Xv, { runs: r, steps: st });
+    const maxStd = Math.max(...pr.ais.estimates.map((e) => e.logZStd));
+    const unsure = pr.ais.lengths.filter((_, i) => pr.ais.estimates[i].logZStd > 0.5);
+    finals.push(`${name} ${r}x${st}/s${sd} ${pr.perplexity.toFixed(1)} (max std ${maxStd.toFixed(2)}, ${unsure.length}/${pr.ais.lengths.length} lengths above 0.5${unsure.length ? ` from ${unsure[0]}` : ''})`);
+    console.log(`  final ${finals[finals.length - 1]} [${el()}]`);
+  }
+}
+if (finals.length) console.log(`FINAL ${finals.join('; ')}`);
+console.log(`SUMMARY ${JSON.stringify(cfg)} best ${best.toFixed(1)} @${bestE} vals ${vals.join(',')}` +
+  `${emaOn ? ` | raw best ${bestRaw.toFixed(1)} @${bestRawE} vals ${rawVals.join(',')}` : ''} [${el()}]`);

@@ -23,7 +23,7 @@ import { checkSize, checkSteps } from './rbm.js';
 export type Documents = Tensor | ReadonlyArray<ReadonlyArray<number> | ReadonlyMap<number, number> | Readonly<Record<number, number>>>;
 
 export interface RSMOptions {
-  /** Standard deviation of the initial weights (default 0.01). */
+  /** Standard deviation of the initial weights (default 0.01; 0: zero weights, drawing nothing from the random stream). */
   initStd?: number;
 }
 
@@ -48,7 +48,7 @@ export interface RSMFitOptions {
    * in every pre-activation (W·v + D c): without it, a step that suits the weights moves D c so far
    * that the hidden units of long documents switch off for good.
    */
-  weighting?: 'words' | 'documents' | 'sqrt';
+  weighting?: 'words' | 'documents' | 'sqrt' | number;
   /**
    * Negative phase (default false: CD-k, every chain starts at its document). 'documents': persistent
    * contrastive divergence with one chain per training document (its hidden state is kept between
@@ -60,6 +60,15 @@ export interface RSMFitOptions {
   persistent?: false | 'documents' | 'particles';
   /** Drive the negative phase's visible steps with P(h | v) instead of a binary sample of it (default false). */
   meanField?: boolean;
+  /**
+   * Keep an exponential moving average of the parameters (as PyTorch's swa_utils.AveragedModel with
+   * get_ema_multi_avg_fn): after every update, avg ← decay·avg + (1 - decay)·param. A decay, or a
+   * schedule epoch → decay (0 keeps the average at the current parameters, e.g. before averaging
+   * starts). Default: no average. The average lives on the model, is started from the parameters at
+   * the first update that keeps one and is continued by later fit calls; `averaged()` returns it as a
+   * model. CD's iterates are noisy: the average is the steadier model to evaluate.
+   */
+  ema?: number | ((epoch: number) => number);
   /** Reshuffle the documents every epoch (default true). */
   shuffle?: boolean;
   /** Called after every epoch. */
@@ -82,8 +91,8 @@ export interface RSMGradients { weight: Tensor; visibleBias: Tensor; hiddenBias:
 
 const RSM_ARGS: ArgSpec = { op: 'ReplicatedSoftmax', keywords: ['initStd'], types: { initStd: 'number' } };
 const FIT_ARGS: ArgSpec = {
-  op: 'ReplicatedSoftmax.fit', keywords: ['epochs', 'batchSize', 'lr', 'momentum', 'weightDecay', 'k', 'weighting', 'persistent', 'meanField', 'shuffle', 'onEpoch', 'verbose'],
-  types: { epochs: 'integer', batchSize: 'integer', lr: ['number', 'function'], momentum: 'number', weightDecay: 'number', k: ['integer', 'function'], weighting: 'string', persistent: ['boolean', 'string'], meanField: 'boolean', shuffle: 'boolean', onEpoch: 'function', verbose: 'boolean' },
+  op: 'ReplicatedSoftmax.fit', keywords: ['epochs', 'batchSize', 'lr', 'momentum', 'weightDecay', 'k', 'weighting', 'persistent', 'meanField', 'ema', 'shuffle', 'onEpoch', 'verbose'],
+  types: { epochs: 'integer', batchSize: 'integer', lr: ['number', 'function'], momentum: 'number', weightDecay: 'number', k: ['integer', 'function'], weighting: ['string', 'number'], persistent: ['boolean', 'string'], meanField: 'boolean', ema: ['number', 'function'], shuffle: 'boolean', onEpoch: 'function', verbose: 'boolean' },
 };
 const TOP_ARGS: ArgSpec = { op: 'ReplicatedSoftmax.topWords', keywords: ['vocabulary'], types: { vocabulary: 'array' } };
 
@@ -161,6 +170,8 @@ export class ReplicatedSoftmax extends Module {
   visibleBias!: Tensor;
   /** [nHidden], scaled by the document length */
   hiddenBias!: Tensor;
+  // The moving average of [weight, visibleBias, hiddenBias] kept by fit's `ema` option (not part of the state dict).
+  private emaParams: Tensor[] | null = null;
 
   constructor(vocabSize: number, nHidden: number, opts: RSMOptions = {}) {
     super();
@@ -172,7 +183,8 @@ export class ReplicatedSoftmax extends Module {
     this.weight = new Parameter(empty([nHidden, vocabSize]));
     this.visibleBias = new Parameter(zeros([vocabSize]));
     this.hiddenBias = new Parameter(zeros([nHidden]));
-    noGrad(() => this.weight.normal_(0, std));
+    // initStd 0 draws nothing from the random stream (averaged() builds its model so).
+    noGrad(() => (std === 0 ? this.weight.zero_() : this.weight.normal_(0, std)));
   }
 
   get vocabSize(): number { return this.nVisible; }
@@ -288,12 +300,21 @@ export class ReplicatedSoftmax extends Module {
     if (!(momentum >= 0 && momentum < 1)) throw new Error(`${op}: momentum must be in [0, 1), got ${momentum}`);
     if (!(wd >= 0) || !Number.isFinite(wd)) throw new Error(`${op}: weightDecay must be a finite number >= 0, got ${wd}`);
     const weighting = opts.weighting ?? 'words';
-    if (weighting !== 'words' && weighting !== 'documents' && weighting !== 'sqrt') throw new Error(`${op}: weighting must be 'words', 'documents' or 'sqrt', got ${JSON.stringify(weighting)}`);
+    if (typeof weighting === 'number' ? !(weighting >= 0 && weighting <= 1) : weighting !== 'words' && weighting !== 'documents' && weighting !== 'sqrt') {
+      throw new Error(`${op}: weighting must be 'words', 'documents', 'sqrt' or a power in [0, 1], got ${JSON.stringify(weighting)}`);
+    }
+    const power = typeof weighting === 'number' ? weighting : weighting === 'documents' ? 1 : weighting === 'sqrt' ? 0.5 : 0;
     const persistent = opts.persistent ?? false, meanField = opts.meanField ?? false;
     if (persistent !== false && persistent !== 'documents' && persistent !== 'particles') {
       throw new Error(`${op}: persistent must be false, 'documents' or 'particles', got ${JSON.stringify(persistent)}`);
     }
     const kOf = typeof opts.k === 'function' ? opts.k : () => (opts.k as number | undefined) ?? 1;
+    const emaOf = typeof opts.ema === 'function' ? opts.ema : opts.ema === undefined ? null : () => opts.ema as number;
+    const checkDecay = (d: number) => {
+      if (!(d >= 0 && d < 1)) throw new Error(`${op}: ema decay must be in [0, 1), got ${d}`);
+      return d;
+    };
+    if (emaOf && typeof opts.ema !== 'function') checkDecay(emaOf(1));
     const data = this.counts(docs);
     // Counts made here are the fit's to free; a float32 count tensor passed in is the caller's.
     const owned = data !== docs;
@@ -310,6 +331,7 @@ export class ReplicatedSoftmax extends Module {
       for (let epoch = 1; epoch <= epochs; epoch++) {
         const k = checkSteps(kOf(epoch), op);
         const lr = checkLr(lrOf(epoch));
+        const decay = emaOf ? checkDecay(emaOf(epoch)) : null;
         const t0 = performance.now();
         const order = opts.shuffle === false ? null : randperm(N).keep();
         let logLik = 0, words = 0;
@@ -347,7 +369,7 @@ export class ReplicatedSoftmax extends Module {
             }
             // Reconstruction log-likelihood of the batch's words under P(word | P(h | v0)).
             const ll = v0.mul(linear(h0, this.weight.t(), this.visibleBias).logSoftmax(-1)).sum().item();
-            const g = statistics(v0, vk, h0, hk, D, weighting === 'documents' ? D.reciprocal() : weighting === 'sqrt' ? D.rsqrt() : null);
+            const g = statistics(v0, vk, h0, hk, D, power === 1 ? D.reciprocal() : power === 0.5 ? D.rsqrt() : power === 0 ? null : D.pow(-power));
             const params = [this.weight, this.visibleBias, this.hiddenBias];
             const grads = [g.weight, g.visibleBias, g.hiddenBias];
             for (let i = 0; i < 3; i++) {
@@ -355,6 +377,10 @@ export class ReplicatedSoftmax extends Module {
               vel[i].mulScalar_(momentum).addInPlace_(grads[i], lr);
               if (i === 0 && wd) vel[i].addInPlace_(params[i], -lr * wd);
               params[i].addInPlace_(vel[i]);
+            }
+            if (decay !== null) {
+              if (!this.emaParams) this.emaParams = params.map((p) => p.detach().clone().keep());
+              else for (let i = 0; i < 3; i++) this.emaParams[i].mulScalar_(decay).addInPlace_(params[i], 1 - decay);
             }
             return [ll, D.sum().item()];
           }));
@@ -375,6 +401,23 @@ export class ReplicatedSoftmax extends Module {
       for (const t of vel) t.dispose();
     }
     return history;
+  }
+
+  /**
+   * A new model holding the moving average of the parameters that fit's `ema` option keeps (a copy of
+   * the current parameters if fit never kept one).
+   */
+  averaged(): ReplicatedSoftmax {
+    const m = new ReplicatedSoftmax(this.nVisible, this.nHidden, { initStd: 0 });
+    const src = this.emaParams ?? [this.weight, this.visibleBias, this.hiddenBias];
+    noGrad(() => { m.weight.copy_(src[0]); m.visibleBias.copy_(src[1]); m.hiddenBias.copy_(src[2]); });
+    return m;
+  }
+
+  /** Drops the moving average kept by fit's `ema` option; the next fit with `ema` starts a new one. */
+  resetAverage(): void {
+    for (const t of this.emaParams ?? []) t.dispose();
+    this.emaParams = null;
   }
 
   override extraRepr(): string {

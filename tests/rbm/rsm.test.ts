@@ -169,7 +169,8 @@ describe('training', () => {
     expectClose(docB, wordB.div(4), 1e-4, 1e-6, 'visibleBias');
     // The hidden biases are multiplied by the length in every pre-activation: divided by D² in all.
     expectClose(docC, wordC.div(16), 1e-4, 1e-6, 'hiddenBias');
-    expect(() => randomModel(6, 3, 0.3, 9).fit(docs, { weighting: 'tokens' as any })).toThrow(/weighting must be 'words', 'documents' or 'sqrt', got "tokens"/);
+    expect(() => randomModel(6, 3, 0.3, 9).fit(docs, { weighting: 'tokens' as any })).toThrow(/weighting must be 'words', 'documents', 'sqrt' or a power in \[0, 1\], got "tokens"/);
+    expect(() => randomModel(6, 3, 0.3, 9).fit(docs, { weighting: 1.5 })).toThrow(/or a power in \[0, 1\], got 1.5/);
   });
 
   it("weighting: 'sqrt' divides each document's update by the square root of its length (the hidden biases' by the length)", () => {
@@ -185,6 +186,58 @@ describe('training', () => {
     expectClose(sqW, wordW.div(2), 1e-4, 1e-6, 'weight');
     expectClose(sqB, wordB.div(2), 1e-4, 1e-6, 'visibleBias');
     expectClose(sqC, wordC.div(4), 1e-4, 1e-6, 'hiddenBias');
+  });
+
+  it('weighting as a power p divides each document\'s update by D^p (the hidden biases\' by D^(2p)); 0.5 is \'sqrt\', 1 \'documents\'', () => {
+    const docs = [[0, 1, 1, 2, 3, 3, 4, 5], [3, 4, 4, 4, 0, 1, 2, 2], [0, 0, 5, 5, 1, 1, 2, 3]]; // all of length 8
+    const step = (weighting: 'words' | 'sqrt' | number) => {
+      const m = randomModel(6, 3, 0.3, 9);
+      const before = [m.weight.clone(), m.visibleBias.clone(), m.hiddenBias.clone()];
+      manualSeed(10);
+      m.fit(docs, { epochs: 1, batchSize: 3, shuffle: false, momentum: 0, lr: 0.1, weighting });
+      return [m.weight, m.visibleBias, m.hiddenBias].map((p, i) => p.sub(before[i]));
+    };
+    const [pW, pB, pC] = step(1 / 3), [wordW, wordB, wordC] = step('words');
+    expectClose(pW, wordW.div(2), 1e-4, 1e-6, 'weight');      // 8^(1/3) = 2
+    expectClose(pB, wordB.div(2), 1e-4, 1e-6, 'visibleBias');
+    expectClose(pC, wordC.div(4), 1e-4, 1e-6, 'hiddenBias');
+    step(0.5).forEach((t, i) => expectClose(t, step('sqrt')[i], 1e-6, 1e-8));
+    step(0).forEach((t, i) => expectClose(t, [wordW, wordB, wordC][i], 1e-6, 1e-8));
+  });
+
+  it('ema keeps a moving average of the parameters over the updates; averaged() returns it as a model', () => {
+    const docs = corpus(30, 13);
+    // Three updates per epoch (batch 10, no shuffle, no momentum): the average follows the iterates.
+    manualSeed(15);
+    const m = randomModel(20, 4, 0.3, 14);
+    const iterates: wg.Tensor[][] = [];
+    const opts = { batchSize: 10, shuffle: false, momentum: 0, lr: 0.05 } as const;
+    // One update at a time (one batch per fit call) gives the iterates a 3-update fit passes through.
+    manualSeed(22);
+    const ref = randomModel(20, 4, 0.3, 14);
+    manualSeed(22);
+    for (let u = 0; u < 6; u++) {
+      ref.fit(docs.slice((u % 3) * 10, (u % 3) * 10 + 10), { ...opts, epochs: 1 });
+      iterates.push([ref.weight.clone().keep(), ref.visibleBias.clone().keep(), ref.hiddenBias.clone().keep()]);
+    }
+    manualSeed(22);
+    // Epoch 1 at decay 0 (the average is the current parameters), epoch 2 at 0.9, continued by a second fit call.
+    m.fit(docs, { ...opts, epochs: 1, ema: (e) => (e === 1 ? 0 : 0.9) });
+    expectClose(m.averaged().weight, iterates[2][0], 1e-5, 1e-7, 'average at decay 0');
+    m.fit(docs, { ...opts, epochs: 1, ema: 0.9 });
+    expectClose(m.weight, iterates[5][0], 1e-5, 1e-7, 'iterates');
+    for (let i = 0; i < 3; i++) {
+      let avg = iterates[2][i];
+      for (let u = 3; u < 6; u++) avg = avg.mul(0.9).add(iterates[u][i].mul(0.1));
+      const a = m.averaged();
+      expectClose([a.weight, a.visibleBias, a.hiddenBias][i], avg, 1e-5, 1e-7, `average ${i}`);
+    }
+    // Not in the state dict; resetAverage() drops it (averaged() is then a copy of the parameters).
+    expect([...m.stateDict().keys()].sort()).toEqual(['hiddenBias', 'visibleBias', 'weight']);
+    m.resetAverage();
+    expectClose(m.averaged().weight, m.weight, 0, 0);
+    expect(() => m.fit(docs, { epochs: 1, ema: 1 })).toThrow(/ema decay must be in \[0, 1\), got 1/);
+    expect(() => m.fit(docs, { epochs: 1, ema: () => -0.1 })).toThrow(/ema decay must be in \[0, 1\), got -0.1/);
   });
 
   it('lr as a schedule epoch → lr', () => {
