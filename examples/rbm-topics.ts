@@ -17,6 +17,7 @@
 //      other training settings: --lr 1 --weighting documents --lr-decay none --every 10 (the settings
 //      before issue 17's second round), --persistent particles|documents, --mean-field, --weight-decay
 //      npx tsx examples/rbm-topics.ts --ais-steps 4000 --ais-runs 256   (the same model, longer annealing)
+//      npx tsx examples/rbm-topics.ts --ais-seeds 6,7,8   (the same model scored with three AIS seeds; RESULT from the first)
 //      npx tsx examples/rbm-topics.ts --full     (AIS 256 runs x 4000 steps, 60 epochs, LDA 100 iterations)
 import * as wg from '../src/index.js';
 import { epochLine } from './progress.js';
@@ -110,7 +111,10 @@ for (let done = 0; done < rsmEpochs; done += every) {
 }
 rsm.loadStateDict(wg.load(best.state!));
 console.log(`checkpoint: epoch ${best.epoch} (validation perplexity ${best.perplexity.toFixed(1)}); AIS (${aisRuns} runs x ${aisSteps} steps) on the held-out e-mails... [${elapsed()}]`);
-wg.manualSeed(6);
+// --ais-seeds 6,7,8: the same model scored with several AIS seeds (the first gives RESULT), to show
+// how much of the figure is the estimator's noise.
+const aisSeeds = flag('ais-seeds', '6').split(',').map(Number);
+wg.manualSeed(aisSeeds[0]);
 const rsmEval = wg.rbm.perplexity(rsm, Xe, { runs: aisRuns, steps: aisSteps });
 const stds = rsmEval.ais.estimates.map((e) => e.logZStd);
 // A std near 1 means one run carried all the weight: log Z of that length is not to be trusted
@@ -118,6 +122,13 @@ const stds = rsmEval.ais.estimates.map((e) => e.logZStd);
 const unsure = rsmEval.ais.lengths.filter((_, i) => stds[i] > 0.5);
 console.log(`Replicated Softmax held-out perplexity ${rsmEval.perplexity.toFixed(1)} (log Z for ${rsmEval.ais.lengths.length} lengths, largest std ` +
   `${Math.max(...stds).toFixed(2)} nats; above 0.5 for ${unsure.length} lengths${unsure.length ? ` from ${unsure[0]} words` : ''}) [${elapsed()}]`);
+for (const seed of aisSeeds.slice(1)) {
+  wg.manualSeed(seed);
+  const again = wg.rbm.perplexity(rsm, Xe, { runs: aisRuns, steps: aisSteps });
+  const s2 = again.ais.estimates.map((e) => e.logZStd);
+  console.log(`  the same model, AIS seed ${seed}: held-out perplexity ${again.perplexity.toFixed(1)} (largest std ${Math.max(...s2).toFixed(2)}, ` +
+    `above 0.5 for ${s2.filter((x) => x > 0.5).length} lengths) [${elapsed()}]`);
+}
 
 // ---- LDA ----
 wg.manualSeed(3);
