@@ -786,6 +786,11 @@ export function conv_gemm_work_bytes(Kg: i32, O: i32, L: i32, G: i32): i32 {
   return Kg * NL * 4 + O * NL * 4 + ws + 64;
 }
 
+// The work block's layout: [Kg, G*L] columns, [O, G*L], then the GEMM's workspace (64-byte aligned).
+@inline function groupColsBlock(work: usize): usize { return (work + 63) & ~(<usize>63); }
+@inline function groupOutBlock(work: usize, Kg: i32, G: i32, L: i32): usize { return groupColsBlock(work) + (<usize>(Kg * G * L) << 2); }
+@inline function groupGemmWork(work: usize, Kg: i32, O: i32, G: i32, L: i32): usize { return groupOutBlock(work, Kg, G, L) + (<usize>(O * G * L) << 2); }
+
 @inline function imax(a: i32, b: i32): i32 { return a > b ? a : b; }
 @inline function imin(a: i32, b: i32): i32 { return a < b ? a : b; }
 
@@ -802,9 +807,7 @@ export function conv_gemm_fwd_groups(
   N: i32, G: i32, g0: i32, gCount: i32, kept: usize, work: usize, dst: usize,
 ): void {
   const L = outH * outW, Kg = C * kH * kW, HW = H * W;
-  const colsWork = (work + 63) & ~(<usize>63);
-  const out = colsWork + (<usize>(Kg * G * L) << 2);
-  const ws = out + (<usize>(O * G * L) << 2);
+  const colsWork = groupColsBlock(work), out = groupOutBlock(work, Kg, G, L), ws = groupGemmWork(work, Kg, O, G, L);
   for (let q = g0; q < g0 + gCount; q++) {
     const n0 = q * G, nc = imin(G, N - n0), NL = nc * L;
     const cols = kept ? f32p(kept, n0 * Kg * L) : colsWork;
@@ -832,9 +835,7 @@ export function conv_gemm_bwd_groups(
   N: i32, G: i32, g0: i32, gCount: i32, kept: usize, work: usize, dx: usize, partialW: usize, partialB: usize, transW: i32,
 ): void {
   const L = outH * outW, Kg = C * kH * kW, HW = H * W;
-  const colsWork = (work + 63) & ~(<usize>63);
-  const gy = colsWork + (<usize>(Kg * G * L) << 2);
-  const ws = gy + (<usize>(O * G * L) << 2);
+  const colsWork = groupColsBlock(work), gy = groupOutBlock(work, Kg, G, L), ws = groupGemmWork(work, Kg, O, G, L);
   for (let q = g0; q < g0 + gCount; q++) {
     const n0 = q * G, nc = imin(G, N - n0), NL = nc * L;
     const db = partialB ? f32p(partialB, q * O) : 0;
