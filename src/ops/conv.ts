@@ -209,8 +209,9 @@ const tileArea = (m: number, n: number) => Math.ceil(m / 6) * 6 * Math.ceil(n / 
 // MAX_GROUP and at most N/8 (so a batch makes about 8 groups for the threads to share). Measured
 // on the small CNN (bench/paired.ts cnn, against groups of 8 images): groups of 4 (256 KB) 1.05x on
 // 1 thread, 1.09-1.11x on 2; of 2 1.03x / 1.11x; of 1 1.02x / 1.02x. The example CNN's second conv
-// (113 KB of columns an image) ran alike with groups of 2 and 4. The weight gradient is a sum of per-group partials in group order: the group size must
-// depend on the shape only, never on the thread count.
+// (113 KB of columns an image) ran alike with groups of 2 and 4. The weight gradient is a sum of
+// per-group partials in group order: the group size must depend on the shape only, never on the
+// thread count.
 const MIN_GROUPED_BATCH = 4, GROUP_COLS_BYTES = 1 << 18, MAX_GROUP = 8;
 const pow2Floor = (v: number) => (v < 2 ? 1 : 2 ** Math.floor(Math.log2(v)));
 const imageColsBytes = (g: Geometry) => f4(g.C * g.kH * g.kW * g.outH * g.outW);
