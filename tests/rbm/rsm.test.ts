@@ -218,7 +218,7 @@ describe('training', () => {
     manualSeed(22);
     for (let u = 0; u < 6; u++) {
       ref.fit(docs.slice((u % 3) * 10, (u % 3) * 10 + 10), { ...opts, epochs: 1 });
-      iterates.push([ref.weight.clone().keep(), ref.visibleBias.clone().keep(), ref.hiddenBias.clone().keep()]);
+      iterates.push([ref.weight.clone(), ref.visibleBias.clone(), ref.hiddenBias.clone()]);
     }
     manualSeed(22);
     // Epoch 1 at decay 0 (the average is the current parameters), epoch 2 at 0.9, continued by a second fit call.
