@@ -199,14 +199,14 @@ const COLS_BUDGET = 1 << 21;
 // transpose when that wastes fewer lanes (a 1-channel 3x3 conv: [9, O] instead of [O, 9], ~1.8x faster).
 const tileArea = (m: number, n: number) => Math.ceil(m / 6) * 6 * Math.ceil(n / 8) * 8;
 
-// Dense convs of a batch (groups = 1, at least MIN_GROUPED_BATCH images whose columns fit
-// COLS_BUDGET) run by fixed groups of images, each group's im2col, GEMMs, scatter and col2im whole
-// on one thread (conv_gemm_*_groups): threads then take the same images as the pooling and
-// activation ops around the conv, so each core reads what it wrote. Split the other way (a GEMM
-// over a sub-batch split by output positions, the scatter by channels), half of what a core read
-// came from the other core's cache: the small CNN's step gained only 1.3x from a second thread.
-// A group's columns stay within GROUP_COLS_BYTES; groups are a power of two of images, at most
-// MAX_GROUP and at most N/8 (so a batch makes about 8 groups for the threads to share). Measured
+// Dense convs of a batch (groups = 1, at least MIN_GROUPED_BATCH images whose columns, or output
+// if larger, fit COLS_BUDGET) run by fixed groups of images, each group's im2col, GEMMs, scatter
+// and col2im whole on one thread (conv_gemm_*_groups): threads then take the same images as the
+// pooling and activation ops around the conv, so each core reads what it wrote. Split the other
+// way (a GEMM over a sub-batch split by output positions, the scatter by channels), half of what a
+// core read came from the other core's cache: the small CNN's step gained only 1.3x from a second
+// thread. A group's columns (or output) stay within GROUP_COLS_BYTES; groups are a power of two of
+// images, at most MAX_GROUP and at most N/8 (so a batch makes about 8 groups to share). Measured
 // on the small CNN (bench/paired.ts cnn, against groups of 8 images): groups of 4 (256 KB) 1.05x on
 // 1 thread, 1.09-1.11x on 2; of 2 1.03x / 1.11x; of 1 1.02x / 1.02x. The example CNN's second conv
 // (113 KB of columns an image) ran alike with groups of 2 and 4. The weight gradient is a sum of
@@ -214,7 +214,8 @@ const tileArea = (m: number, n: number) => Math.ceil(m / 6) * 6 * Math.ceil(n / 
 // thread count.
 const MIN_GROUPED_BATCH = 4, GROUP_COLS_BYTES = 1 << 18, MAX_GROUP = 8;
 const pow2Floor = (v: number) => (v < 2 ? 1 : 2 ** Math.floor(Math.log2(v)));
-const imageColsBytes = (g: Geometry) => f4(g.C * g.kH * g.kW * g.outH * g.outW);
+// An image's share of a group's work blocks: its columns [Kg, L] or its GEMM output [O, L], the larger.
+const imageColsBytes = (g: Geometry) => f4(Math.max(g.C * g.kH * g.kW, g.O) * g.outH * g.outW);
 const batchByGroups = (g: Geometry) => g.groups === 1 && g.N >= MIN_GROUPED_BATCH && imageColsBytes(g) <= COLS_BUDGET;
 function imageGroup(g: Geometry): number {
   return Math.min(MAX_GROUP, pow2Floor(GROUP_COLS_BYTES / imageColsBytes(g)), pow2Floor(g.N / 8));
