@@ -155,54 +155,44 @@ describe('training', () => {
     expect(named[0][0]).toMatch(/^w\d+$/);
   });
 
+  // The change of [weight, visibleBias, hiddenBias] by one CD-1 update over `docs` (one batch, no
+  // momentum) from the same model and seed, for a given weighting.
+  type Weighting = NonNullable<rbm.RSMFitOptions['weighting']>;
+  const oneUpdate = (docs: number[][], weighting: Weighting) => {
+    const m = randomModel(6, 3, 0.3, 9);
+    const before = [m.weight.clone(), m.visibleBias.clone(), m.hiddenBias.clone()];
+    manualSeed(10);
+    m.fit(docs, { epochs: 1, batchSize: 3, shuffle: false, momentum: 0, lr: 0.1, weighting });
+    return [m.weight, m.visibleBias, m.hiddenBias].map((p, i) => p.sub(before[i]));
+  };
+
+  // Every document of `docs` has the same length D and `weighting` divides its update by s (D^p): the
+  // weights' and visible biases' update is the plain ('words') one over s, the hidden biases' over s²
+  // (they are multiplied by the length in every pre-activation).
+  const expectScaledUpdate = (docs: number[][], weighting: Weighting, s: number) => {
+    const [w, b, c] = oneUpdate(docs, weighting), [wordW, wordB, wordC] = oneUpdate(docs, 'words');
+    expectClose(w, wordW.div(s), 1e-4, 1e-6, 'weight');
+    expectClose(b, wordB.div(s), 1e-4, 1e-6, 'visibleBias');
+    expectClose(c, wordC.div(s * s), 1e-4, 1e-6, 'hiddenBias');
+  };
+  const length4 = [[0, 1, 1, 2], [3, 4, 4, 4], [0, 0, 5, 5]];
+  const length8 = [[0, 1, 1, 2, 3, 3, 4, 5], [3, 4, 4, 4, 0, 1, 2, 2], [0, 0, 5, 5, 1, 1, 2, 3]];
+
   it("weighting: 'documents' divides each document's update by its length (the hidden biases' by its square)", () => {
-    const docs = [[0, 1, 1, 2], [3, 4, 4, 4], [0, 0, 5, 5]]; // all of length 4
-    const step = (weighting: 'words' | 'documents') => {
-      const m = randomModel(6, 3, 0.3, 9);
-      const before = [m.weight.clone(), m.visibleBias.clone(), m.hiddenBias.clone()];
-      manualSeed(10);
-      m.fit(docs, { epochs: 1, batchSize: 3, shuffle: false, momentum: 0, lr: 0.1, weighting });
-      return [m.weight, m.visibleBias, m.hiddenBias].map((p, i) => p.sub(before[i]));
-    };
-    const [docW, docB, docC] = step('documents'), [wordW, wordB, wordC] = step('words');
-    expectClose(docW, wordW.div(4), 1e-4, 1e-6, 'weight');
-    expectClose(docB, wordB.div(4), 1e-4, 1e-6, 'visibleBias');
-    // The hidden biases are multiplied by the length in every pre-activation: divided by D² in all.
-    expectClose(docC, wordC.div(16), 1e-4, 1e-6, 'hiddenBias');
-    expect(() => randomModel(6, 3, 0.3, 9).fit(docs, { weighting: 'tokens' as any })).toThrow(/weighting must be 'words', 'documents', 'sqrt' or a power in \[0, 1\], got "tokens"/);
-    expect(() => randomModel(6, 3, 0.3, 9).fit(docs, { weighting: 1.5 })).toThrow(/or a power in \[0, 1\], got 1.5/);
+    expectScaledUpdate(length4, 'documents', 4);
+    expect(() => randomModel(6, 3, 0.3, 9).fit(length4, { weighting: 'tokens' as any })).toThrow(/weighting must be 'words', 'documents', 'sqrt' or a power in \[0, 1\], got "tokens"/);
+    expect(() => randomModel(6, 3, 0.3, 9).fit(length4, { weighting: 1.5 })).toThrow(/or a power in \[0, 1\], got 1.5/);
   });
 
   it("weighting: 'sqrt' divides each document's update by the square root of its length (the hidden biases' by the length)", () => {
-    const docs = [[0, 1, 1, 2], [3, 4, 4, 4], [0, 0, 5, 5]]; // all of length 4
-    const step = (weighting: 'words' | 'sqrt') => {
-      const m = randomModel(6, 3, 0.3, 9);
-      const before = [m.weight.clone(), m.visibleBias.clone(), m.hiddenBias.clone()];
-      manualSeed(10);
-      m.fit(docs, { epochs: 1, batchSize: 3, shuffle: false, momentum: 0, lr: 0.1, weighting });
-      return [m.weight, m.visibleBias, m.hiddenBias].map((p, i) => p.sub(before[i]));
-    };
-    const [sqW, sqB, sqC] = step('sqrt'), [wordW, wordB, wordC] = step('words');
-    expectClose(sqW, wordW.div(2), 1e-4, 1e-6, 'weight');
-    expectClose(sqB, wordB.div(2), 1e-4, 1e-6, 'visibleBias');
-    expectClose(sqC, wordC.div(4), 1e-4, 1e-6, 'hiddenBias');
+    expectScaledUpdate(length4, 'sqrt', 2);
   });
 
   it('weighting as a power p divides each document\'s update by D^p (the hidden biases\' by D^(2p)); 0.5 is \'sqrt\', 1 \'documents\'', () => {
-    const docs = [[0, 1, 1, 2, 3, 3, 4, 5], [3, 4, 4, 4, 0, 1, 2, 2], [0, 0, 5, 5, 1, 1, 2, 3]]; // all of length 8
-    const step = (weighting: 'words' | 'sqrt' | number) => {
-      const m = randomModel(6, 3, 0.3, 9);
-      const before = [m.weight.clone(), m.visibleBias.clone(), m.hiddenBias.clone()];
-      manualSeed(10);
-      m.fit(docs, { epochs: 1, batchSize: 3, shuffle: false, momentum: 0, lr: 0.1, weighting });
-      return [m.weight, m.visibleBias, m.hiddenBias].map((p, i) => p.sub(before[i]));
-    };
-    const [pW, pB, pC] = step(1 / 3), [wordW, wordB, wordC] = step('words');
-    expectClose(pW, wordW.div(2), 1e-4, 1e-6, 'weight');      // 8^(1/3) = 2
-    expectClose(pB, wordB.div(2), 1e-4, 1e-6, 'visibleBias');
-    expectClose(pC, wordC.div(4), 1e-4, 1e-6, 'hiddenBias');
-    step(0.5).forEach((t, i) => expectClose(t, step('sqrt')[i], 1e-6, 1e-8));
-    step(0).forEach((t, i) => expectClose(t, [wordW, wordB, wordC][i], 1e-6, 1e-8));
+    expectScaledUpdate(length8, 1 / 3, 2); // 8^(1/3) = 2
+    const sqrt = oneUpdate(length8, 'sqrt'), words = oneUpdate(length8, 'words');
+    oneUpdate(length8, 0.5).forEach((t, i) => expectClose(t, sqrt[i], 1e-6, 1e-8));
+    oneUpdate(length8, 0).forEach((t, i) => expectClose(t, words[i], 1e-6, 1e-8));
   });
 
   it('ema keeps a moving average of the parameters over the updates; averaged() returns it as a model', () => {
