@@ -794,17 +794,17 @@ export function conv_gemm_work_bytes(Kg: i32, O: i32, L: i32, G: i32): i32 {
 @inline function imax(a: i32, b: i32): i32 { return a > b ? a : b; }
 @inline function imin(a: i32, b: i32): i32 { return a < b ? a : b; }
 
-// conv_gemm_fwd_groups(src, weight, bias, act, slope, C, H, W, O, kH, kW, padH, padW, strideH, strideW,
-//                      dilH, dilW, outH, outW, N, G, g0, gCount, kept, work, dst)
+// conv_gemm_fwd_groups(src, weight, bias, act, slope, C, H, W, kH, kW, padH, padW, strideH, strideW,
+//                      dilH, dilW, outH, outW, O, N, G, g0, gCount, kept, work, dst)
 //   Groups [g0, g0 + gCount) of G images (the last group of the batch may be shorter) of a groups=1
 //   conv: src f32 [N, C, H, W], weight f32 [O, C*kH*kW], bias f32 [O] or 0; dst f32 [N, O, outH, outW]
 //   OVERWRITTEN with act(conv + bias) (act: an EpilogueAct code). kept != 0: each group's columns are
 //   written to kept at float offset n0*Kg*L as [Kg, nc*L] (for the weight gradient) instead of work.
 //   work: conv_gemm_work_bytes bytes.
 export function conv_gemm_fwd_groups(
-  src: usize, weight: usize, bias: usize, act: i32, slope: f32, C: i32, H: i32, W: i32, O: i32, kH: i32, kW: i32,
+  src: usize, weight: usize, bias: usize, act: i32, slope: f32, C: i32, H: i32, W: i32, kH: i32, kW: i32,
   padH: i32, padW: i32, strideH: i32, strideW: i32, dilH: i32, dilW: i32, outH: i32, outW: i32,
-  N: i32, G: i32, g0: i32, gCount: i32, kept: usize, work: usize, dst: usize,
+  O: i32, N: i32, G: i32, g0: i32, gCount: i32, kept: usize, work: usize, dst: usize,
 ): void {
   const L = outH * outW, Kg = C * kH * kW, HW = H * W;
   const colsWork = groupColsBlock(work), out = groupOutBlock(work, Kg, G, L), ws = groupGemmWork(work, Kg, O, G, L);
@@ -820,8 +820,8 @@ export function conv_gemm_fwd_groups(
   }
 }
 
-// conv_gemm_bwd_groups(src, weight, dy, y, act, slope, C, H, W, O, kH, kW, padH, padW, strideH, strideW,
-//                      dilH, dilW, outH, outW, N, G, g0, gCount, kept, work, dx, partialW, partialB, transW)
+// conv_gemm_bwd_groups(src, weight, dy, y, act, slope, C, H, W, kH, kW, padH, padW, strideH, strideW,
+//                      dilH, dilW, outH, outW, O, N, G, g0, gCount, kept, work, dx, partialW, partialB, transW)
 //   Backward of conv_gemm_fwd_groups for groups [g0, g0 + gCount): dy, y f32 [N, O, outH, outW] (y the
 //   saved output act(z), unread for act none). Per group q (images n0 = q*G ..):
 //   partialB != 0: partialB[q*O ..] OVERWRITTEN with the group's bias gradient;
@@ -830,9 +830,9 @@ export function conv_gemm_fwd_groups(
 //     the forward wrote them) or, when kept == 0, made again from src;
 //   dx != 0: the group's images of dx f32 [N, C, H, W] OVERWRITTEN with the input gradient.
 export function conv_gemm_bwd_groups(
-  src: usize, weight: usize, dy: usize, y: usize, act: i32, slope: f32, C: i32, H: i32, W: i32, O: i32, kH: i32, kW: i32,
+  src: usize, weight: usize, dy: usize, y: usize, act: i32, slope: f32, C: i32, H: i32, W: i32, kH: i32, kW: i32,
   padH: i32, padW: i32, strideH: i32, strideW: i32, dilH: i32, dilW: i32, outH: i32, outW: i32,
-  N: i32, G: i32, g0: i32, gCount: i32, kept: usize, work: usize, dx: usize, partialW: usize, partialB: usize, transW: i32,
+  O: i32, N: i32, G: i32, g0: i32, gCount: i32, kept: usize, work: usize, dx: usize, partialW: usize, partialB: usize, transW: i32,
 ): void {
   const L = outH * outW, Kg = C * kH * kW, HW = H * W;
   const colsWork = groupColsBlock(work), gy = groupOutBlock(work, Kg, G, L), ws = groupGemmWork(work, Kg, O, G, L);

@@ -314,13 +314,9 @@ function groupWork(g: Geometry, G: number): { ptr: number; bytes: number } {
   return { ptr: scratch('conv-group-work', bytes * backend.threads), bytes };
 }
 
-function geometryArgs(g: Geometry): number[] {
-  return [g.C, g.H, g.W, g.O, g.kH, g.kW, g.padT, g.padL, g.sH, g.sW, g.dH, g.dW, g.outH, g.outW, g.N];
-}
-
 function forwardGrouped(g: Geometry, G: number, x: Tensor, w: Tensor, b: Tensor | null, y: Tensor, act: Act, kept: Tensor | null): void {
   const xp = x.ptr('conv2d'), wp = w.ptr('conv2d'), bp = b ? b.ptr('conv2d') : 0, yp = y.ptr(), keptp = kept ? kept.ptr() : 0;
-  const geo = geometryArgs(g), work = groupWork(g, G);
+  const geo = [...kernelArgs(g, g.C), g.O, g.N], work = groupWork(g, G);
   let slot = 0;
   parallelRows('conv_gemm_fwd_groups', Math.ceil(g.N / G), g.N * g.O * g.outH * g.outW * g.C * g.kH * g.kW, MIN_PARALLEL_ELEMENTS, (s, c) =>
     [xp, wp, bp, act.code, act.slope, ...geo, G, s, c, keptp, work.ptr + work.bytes * slot++, yp], 1);
@@ -335,7 +331,7 @@ function backwardGrouped(g: Geometry, G: number, x: Tensor, w: Tensor, y: Tensor
   const transW = dw !== null && tileArea(Kg, g.O) < tileArea(g.O, Kg);
   const partialW = dw || db ? scratch('conv-group-partials', f4(groups * (g.O * Kg + g.O))) : 0;
   const partialB = partialW + f4(groups * g.O * Kg);
-  const geo = geometryArgs(g), work = groupWork(g, G);
+  const geo = [...kernelArgs(g, g.C), g.O, g.N], work = groupWork(g, G);
   let slot = 0;
   parallelRows('conv_gemm_bwd_groups', groups, g.N * g.O * g.outH * g.outW * Kg * ((dw ? 1 : 0) + (dx ? 1 : 0)), MIN_PARALLEL_ELEMENTS, (s, c) =>
     [xp, wp, dyp, yp, act.code, act.slope, ...geo, G, s, c, keptp, work.ptr + work.bytes * slot++,

@@ -124,12 +124,12 @@ export interface Kernels {
                          partialW: Ptr, partialB: Ptr, work: Ptr): void;
   /** Dense groups=1 conv by fixed groups of G images, each group whole on one thread (see assembly/conv.ts). */
   conv_gemm_work_bytes(Kg: number, O: number, L: number, G: number): number;
-  conv_gemm_fwd_groups(src: Ptr, weight: Ptr, bias: Ptr, act: number, slope: number, C: number, H: number, W: number, O: number,
+  conv_gemm_fwd_groups(src: Ptr, weight: Ptr, bias: Ptr, act: number, slope: number, C: number, H: number, W: number,
                        kH: number, kW: number, padH: number, padW: number, strideH: number, strideW: number, dilH: number, dilW: number,
-                       outH: number, outW: number, N: number, G: number, g0: number, gCount: number, kept: Ptr, work: Ptr, dst: Ptr): void;
-  conv_gemm_bwd_groups(src: Ptr, weight: Ptr, dy: Ptr, y: Ptr, act: number, slope: number, C: number, H: number, W: number, O: number,
+                       outH: number, outW: number, O: number, N: number, G: number, g0: number, gCount: number, kept: Ptr, work: Ptr, dst: Ptr): void;
+  conv_gemm_bwd_groups(src: Ptr, weight: Ptr, dy: Ptr, y: Ptr, act: number, slope: number, C: number, H: number, W: number,
                        kH: number, kW: number, padH: number, padW: number, strideH: number, strideW: number, dilH: number, dilW: number,
-                       outH: number, outW: number, N: number, G: number, g0: number, gCount: number, kept: Ptr, work: Ptr,
+                       outH: number, outW: number, O: number, N: number, G: number, g0: number, gCount: number, kept: Ptr, work: Ptr,
                        dx: Ptr, partialW: Ptr, partialB: Ptr, transW: number): void;
   // pool.ts (NC planes per call; idx: int32 argmax per output)
   pool_out_size(inSize: number, k: number, pad: number, stride: number, dil: number, ceilMode: Bool): number;
