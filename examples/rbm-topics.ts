@@ -114,20 +114,22 @@ console.log(`checkpoint: epoch ${best.epoch} (validation perplexity ${best.perpl
 // --ais-seeds 6,7,8: the same model scored with several AIS seeds (the first gives RESULT), to show
 // how much of the figure is the estimator's noise.
 const aisSeeds = flag('ais-seeds', '6').split(',').map(Number);
-wg.manualSeed(aisSeeds[0]);
-const rsmEval = wg.rbm.perplexity(rsm, Xe, { runs: aisRuns, steps: aisSteps });
-const stds = rsmEval.ais.estimates.map((e) => e.logZStd);
-// A std near 1 means one run carried all the weight: log Z of that length is not to be trusted
-// (AIS then tends to underestimate log Z, which flatters the model's perplexity).
-const unsure = rsmEval.ais.lengths.filter((_, i) => stds[i] > 0.5);
-console.log(`Replicated Softmax held-out perplexity ${rsmEval.perplexity.toFixed(1)} (log Z for ${rsmEval.ais.lengths.length} lengths, largest std ` +
-  `${Math.max(...stds).toFixed(2)} nats; above 0.5 for ${unsure.length} lengths${unsure.length ? ` from ${unsure[0]} words` : ''}) [${elapsed()}]`);
-for (const seed of aisSeeds.slice(1)) {
+// The held-out perplexity with one AIS seed, and how sure its log Z estimates are: a std near 1
+// means one run carried all the weight, and log Z of that length is not to be trusted (AIS then
+// tends to underestimate log Z, which flatters the model's perplexity).
+function heldOut(seed: number): { result: wg.rbm.PerplexityResult; spread: string } {
   wg.manualSeed(seed);
-  const again = wg.rbm.perplexity(rsm, Xe, { runs: aisRuns, steps: aisSteps });
-  const s2 = again.ais.estimates.map((e) => e.logZStd);
-  console.log(`  the same model, AIS seed ${seed}: held-out perplexity ${again.perplexity.toFixed(1)} (largest std ${Math.max(...s2).toFixed(2)}, ` +
-    `above 0.5 for ${s2.filter((x) => x > 0.5).length} lengths) [${elapsed()}]`);
+  const result = wg.rbm.perplexity(rsm, Xe, { runs: aisRuns, steps: aisSteps });
+  const stds = result.ais.estimates.map((e) => e.logZStd);
+  const unsure = result.ais.lengths.filter((_, i) => stds[i] > 0.5);
+  return { result, spread: `log Z for ${result.ais.lengths.length} lengths, largest std ${Math.max(...stds).toFixed(2)} nats; ` +
+    `above 0.5 for ${unsure.length} lengths${unsure.length ? ` from ${unsure[0]} words` : ''}` };
+}
+const { result: rsmEval, spread } = heldOut(aisSeeds[0]);
+console.log(`Replicated Softmax held-out perplexity ${rsmEval.perplexity.toFixed(1)} (${spread}) [${elapsed()}]`);
+for (const seed of aisSeeds.slice(1)) {
+  const again = heldOut(seed);
+  console.log(`  the same model, AIS seed ${seed}: held-out perplexity ${again.result.perplexity.toFixed(1)} (${again.spread}) [${elapsed()}]`);
 }
 
 // ---- LDA ----
