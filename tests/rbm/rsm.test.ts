@@ -90,6 +90,32 @@ describe('AIS', () => {
     }
   });
 
+  it('Replicated Softmax: log Z_D is never below the sure bound from local maxima of g, which rescues a short AIS at long lengths', () => {
+    // 4 runs of 10 steps: the raw AIS estimate (from the runs' weights) misses log Z_D by ~7.5 nats
+    // from D = 50 on; the bound log Σ exp(D·g(h)) over the maxima found pins it there.
+    const m = randomModel(40, 12, 1.5, 7);
+    const lengths = [5, 50, 500, 2000];
+    const exact = rbm.exactLogZ(m, { lengths });
+    const est = rbm.ais(m, { lengths, runs: 4, steps: 10 });
+    lengths.forEach((D, i) => {
+      const e = est.estimates[i];
+      const top = Math.max(...e.logWeights);
+      const raw = e.logZBase + top + Math.log(e.logWeights.reduce((a, w) => a + Math.exp(w - top), 0) / e.logWeights.length);
+      const bound = e.lowerBound!;
+      expect(bound, `D=${D}: the bound ${bound} may not exceed exact ${exact[i]}`).toBeLessThanOrEqual(exact[i] + 1e-6 * Math.abs(exact[i]) + 1e-3);
+      expect(e.logZ).toBe(Math.max(raw, bound));
+      if (D >= 50) {
+        expect(raw, `D=${D}: raw AIS ${raw} should miss exact ${exact[i]} here`).toBeLessThan(exact[i] - 5);
+        expect(Math.abs(e.logZ - exact[i]), `D=${D}: ${e.logZ} vs exact ${exact[i]}`).toBeLessThan(0.5);
+      }
+    });
+    // Two runs that end in poorer maxima: the bound stays a lower bound.
+    const m2 = randomModel(60, 14, 1.5, 9);
+    const exact2 = rbm.exactLogZ(m2, { lengths });
+    const est2 = rbm.ais(m2, { lengths, runs: 2, steps: 5 });
+    lengths.forEach((D, i) => expect(est2.estimates[i].lowerBound!).toBeLessThanOrEqual(exact2[i] + 1e-6 * Math.abs(exact2[i]) + 1e-3));
+  });
+
   it('perplexity = exp(-Σ log P(doc) / Σ words) with the AIS log Z', () => {
     const m = randomModel(40, 10, 0.5, 4);
     const docs = [[0, 1, 2, 3, 3], [5, 5, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]];
