@@ -141,6 +141,19 @@ const ldaLogProb = lda.logProb(Xe, 100);
 const ldaPerplexity = Math.exp(-ldaLogProb.reduce((a, b) => a + b, 0) / evalWords);
 console.log(`LDA held-out perplexity ${ldaPerplexity.toFixed(1)} (importance sampling, 100 samples per e-mail) [${elapsed()}]`);
 
+// Where each model wins: per-word perplexity by e-mail length. The Replicated Softmax's hidden
+// marginal at length D is ∝ exp(D·g(h)), so the length acts as an inverse temperature: the longer the
+// e-mail, the more its probability depends on how close g of its hidden state is to the largest g.
+const evalLengths = Array.from(Xe.sum(-1).data());
+const unigramLogProb = Array.from(Xe.mul(logUnigram).sum(-1).data());
+console.log('per-word perplexity by e-mail length (held-out):  words    e-mails  words in total  RSM  LDA  unigram');
+for (const [lo, hi] of [[0, 30], [30, 100], [100, 300], [300, Infinity]]) {
+  const rows = evalLengths.flatMap((D, i) => (D > lo && D <= hi ? [i] : []));
+  const words = rows.reduce((a, i) => a + evalLengths[i], 0);
+  const ppl = (lp: ArrayLike<number>) => Math.exp(-rows.reduce((a, i) => a + lp[i], 0) / words).toFixed(1);
+  console.log(`  ${`${lo + 1}-${hi === Infinity ? '' : hi}`.padEnd(8)} ${String(rows.length).padStart(5)} ${String(words).padStart(8)}  ${ppl(rsmEval.logProb)}  ${ppl(ldaLogProb)}  ${ppl(unigramLogProb)}`);
+}
+
 // ---- retrieval: precision at 10 ----
 function precisionAt10(trainF: wg.Tensor, testF: wg.Tensor): number {
   return wg.noGrad(() => wg.tidy(() => {
