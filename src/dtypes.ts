@@ -39,7 +39,7 @@ export const DTYPE_RULES = {
   log1p: 'promote', expm1: 'promote', sqrt: 'promote', rsqrt: 'promote', reciprocal: 'promote',
   sin: 'promote', cos: 'promote', floor: 'promote', ceil: 'promote', round: 'promote',
   sum: 'promote', mean: 'promote', var: 'promote', std: 'promote', norm: 'promote',
-  max: 'promote', min: 'promote', amax: 'promote', amin: 'promote',
+  max: 'promote', min: 'promote', amax: 'promote', amin: 'promote', logsumexp: 'promote',
   // Moving and selecting elements.
   argmax: 'keep', argmin: 'keep', reshape: 'keep', view: 'keep', transpose: 'keep', permute: 'keep',
   slice: 'keep', select: 'keep', expand: 'keep', contiguous: 'keep', clone: 'keep', concat: 'keep',

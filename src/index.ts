@@ -16,6 +16,7 @@ import * as mm from './ops/matmul.js';
 import * as ew from './ops/elementwise.js';
 import * as order from './ops/sort.js';
 import { cumsum as cumsumOp } from './ops/cumsum.js';
+import { logsumexp as logsumexpOp } from './ops/reduce.js';
 import { maskedFill as maskedFillOp } from './ops/masked-fill.js';
 import { multinomial as multinomialOp } from './ops/sampling.js';
 import type { Tensor } from './tensor.js';
@@ -41,6 +42,8 @@ export const sort = framed(order.sort);
 export const argsort = framed(order.argsort);
 export const topk = framed(order.topk);
 export const cumsum = framed(cumsumOp);
+/** torch.logsumexp(input, dim, keepdim=False): log(sum(exp(input))) over dim (an integer or an array of them), max-subtracted. */
+export const logsumexp = framed(logsumexpOp);
 export const maskedFill = framed(maskedFillOp);
 export const multinomial = framed(multinomialOp);
 export { type ValuesIndices } from './ops/return-types.js';

@@ -1,11 +1,11 @@
-// Reductions: sum, mean, var, max/min (values + indices), amax/amin, argmax/argmin, norm.
+// Reductions: sum, mean, var, max/min (values + indices), amax/amin, argmax/argmin, logsumexp, norm.
 // A reduction over several dims permutes them to the end and reduces one flattened axis.
 import { Tensor } from '../tensor.js';
 import { backend } from '../runtime/backend.js';
 import { sumRows } from '../runtime/parallel.js';
 import { needsGrad, record } from '../autograd/node.js';
 import { normDim, normDims } from '../shape.js';
-import { binaryRaw, unaryRaw, cast } from './elementwise.js';
+import { binaryRaw, unaryRaw, unaryKernel, cast } from './elementwise.js';
 import * as views from './views.js';
 import { valuesIndices, type ValuesIndices } from './return-types.js';
 import { parseArgs, type ArgSpec, type PositionalArgs } from '../options.js';
@@ -166,6 +166,60 @@ export function argMaxMin(x: Tensor, dim: number | undefined, keepdim: boolean, 
     return maxMinRaw(flat, 0, false, isMin, op).indices;
   }
   return maxMinRaw(x, normDim(dim, x.ndim, op), keepdim, isMin, op).indices;
+}
+
+const F32_MAX = 3.4028234663852886e38;
+
+/**
+ * log(sum(exp(x))) over dim (an integer or an array of them; required, as in torch.logsumexp),
+ * with each slice's max subtracted first. A slice of all -inf gives -inf, one with +inf gives +inf,
+ * NaN propagates, an empty slice gives -inf; int32 is read as float32 (PyTorch promotes it too).
+ * The gradient is exp(x - result) * g: the softmax over dim (NaN where x and the result are the
+ * same infinity, as PyTorch's).
+ */
+export function logsumexp(x: Tensor, dim: number | readonly number[], keepdim = false): Tensor {
+  const op = 'logsumexp';
+  if (dim === undefined || dim === null) {
+    throw new Error(`${op}: dim is required (an integer or an array of them, as in torch.logsumexp(input, dim)), got ${dim} for a tensor of shape [${x.shape}]`);
+  }
+  if (Array.isArray(dim) && dim.length === 0) {
+    throw new Error(`${op}: dim [] names no dim to reduce (shape [${x.shape}]); expected an integer or a non-empty array of them`);
+  }
+  let dims: number[];
+  try {
+    // A 0-d tensor takes dim 0 or -1 (as PyTorch) and reduces nothing.
+    dims = x.ndim === 0 ? (normDims(dim, 0, op), []) : normDims(dim, x.ndim, op);
+  } catch (e) {
+    throw new Error(`${(e as Error).message}; input shape [${x.shape}]`);
+  }
+  const L = layout(x, dims, keepdim, op);
+  let out: Tensor;
+  if (L.n === 0 || L.outer * L.inner === 0) {
+    // Nothing to sum: log(0) = -inf (PyTorch's value for an empty slice), or no slices at all.
+    out = Tensor._empty(L.outShape);
+    if (out.numel()) k().ew_fill(out.ptr(), out.numel(), -Infinity);
+  } else {
+    // Each slice's max, clamped to the finite range: a slice of -inf (or holding +inf) then
+    // subtracts a finite number, so exp gives 0 (+inf) and the result is -inf (+inf), not NaN.
+    const m = Tensor._empty([L.outer, 1, L.inner]);
+    k().red_max(L.src.ptr(op), m.ptr(), 0, L.outer, L.n, L.inner, 0);
+    unaryKernel('clamp', m.ptr(), m.ptr(), m.numel(), -F32_MAX, F32_MAX);
+    const e = binaryRaw('sub', views.reshape(L.src, [L.outer, L.n, L.inner]), m, op);
+    unaryKernel('exp', e.ptr(), e.ptr(), e.numel());
+    const s = Tensor._empty(L.outShape);
+    sumRows(e.ptr(op), s.ptr(), L.outer, L.n, L.inner, 1);
+    unaryKernel('log', s.ptr(), s.ptr(), s.numel());
+    out = binaryRaw('add', s, views.reshape(m, L.outShape), op);
+  }
+  if (needsGrad(x)) {
+    const kept = L.keptShape;
+    record(out, 'LogsumexpBackward0', [x], (g) => {
+      const p = binaryRaw('sub', x, views.reshape(out, kept), op);
+      if (p.numel()) unaryKernel('exp', p.ptr(), p.ptr(), p.numel());
+      return [binaryRaw('mul', p, views.reshape(g, kept), op)];
+    }, [x, out]);
+  }
+  return out;
 }
 
 /** p-norm over all elements (p = 2 default, p = Infinity for the max norm). */

@@ -128,6 +128,8 @@ export interface TensorMethods {
   amin(dim?: number | number[] | null, keepdim?: boolean): Tensor;
   argmax(dim?: number, keepdim?: boolean): Tensor;
   argmin(dim?: number, keepdim?: boolean): Tensor;
+  /** log(sum(exp(x))) over dim (required: an integer or an array of them), max-subtracted; PyTorch's logsumexp(dim, keepdim). */
+  logsumexp(dim: number | readonly number[], keepdim?: boolean): Tensor;
   norm(p?: number): Tensor;
   /** Running sums along dim (required, as in PyTorch). */
   cumsum(dim: number): Tensor;
@@ -252,6 +254,7 @@ const framedMethods = {
   amin(this: Tensor, dim?: number | number[] | null, keepdim = false): Tensor { return red.amaxAmin(this, dim, keepdim, true); },
   argmax(this: Tensor, dim?: number, keepdim = false): Tensor { return red.argMaxMin(this, dim, keepdim, false); },
   argmin(this: Tensor, dim?: number, keepdim = false): Tensor { return red.argMaxMin(this, dim, keepdim, true); },
+  logsumexp(this: Tensor, dim: number | readonly number[], keepdim = false): Tensor { return red.logsumexp(this, dim, keepdim); },
   norm(this: Tensor, p: number = 2): Tensor { return red.norm(this, p); },
   cumsum(this: Tensor, dim: number): Tensor { return cumsum(this, dim); },
   sort(this: Tensor, dim = -1, descending = false): ValuesIndices { return order.sort(this, dim, descending); },

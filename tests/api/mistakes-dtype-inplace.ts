@@ -90,7 +90,7 @@ const PROMOTE_CALLS: Record<string, (x: Tensor) => Tensor> = {
   rsqrt: (x) => x.add(1).rsqrt(), reciprocal: (x) => x.add(1).reciprocal(), sin: (x) => x.sin(), cos: (x) => x.cos(),
   floor: (x) => x.floor(), ceil: (x) => x.ceil(), round: (x) => x.round(),
   sum: (x) => x.sum(), mean: (x) => x.mean(), var: (x) => x.var(), std: (x) => x.std(), norm: (x) => x.norm(),
-  max: (x) => x.max(), min: (x) => x.min(), amax: (x) => x.amax(), amin: (x) => x.amin(),
+  max: (x) => x.max(), min: (x) => x.min(), amax: (x) => x.amax(), amin: (x) => x.amin(), logsumexp: (x) => x.logsumexp(0),
   sigmoid: (x) => x.sigmoid(), tanh: (x) => x.tanh(), relu: (x) => x.relu(), hardtanh: (x) => x.hardtanh(0, 2),
 };
 

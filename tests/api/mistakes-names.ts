@@ -1,4 +1,4 @@
-// Issue 15, "Names a PyTorch user reaches for" (topk, sort, argsort, cumsum, maskedFill,
+// Issue 15, "Names a PyTorch user reaches for" (topk, sort, argsort, cumsum, logsumexp, maskedFill,
 // multinomial, F.oneHot, cat, add_/sub_/mul_/div_, comparison masks) and "Errors that should be
 // clear" (destructuring max(dim), x.size()). Each test is the program a PyTorch user writes, using
 // only the public API; before this change each one threw "is not a function" / "is not iterable"
@@ -113,6 +113,30 @@ export function namesMistakes(label: string): void {
       expect(values(wg.arange(1, 5).cumsum(0))).toEqual([1, 3, 6, 10]);
       expect(wg.arange(1, 5).cumsum(0).dtype).toBe('int32');
       expect(() => (x as any).cumsum()).toThrow("cumsum: dim must be a number (PyTorch's cumsum has no default dim), got undefined");
+    });
+
+    it('logsumexp: torch.logsumexp(x, dim, keepdim) as a method and a function, its gradient the softmax', () => {
+      // A mixture's log-likelihood: log sum_k exp(score_k) per row, with scores far past exp's range.
+      const scores = wg.tensor([[1000, 1001, 999], [-1000, -1001, -999]], { requiresGrad: true });
+      const ll = scores.logsumexp(1);
+      close(ll, [1001.40760596, -998.59239404]);
+      expect(ll.shape).toEqual([2]);
+      expect(wg.logsumexp(scores, -1, true).shape).toEqual([2, 1]);
+      close(wg.logsumexp(scores, [0, 1]), [1001.40760596]);
+      ll.sum().backward();
+      close(scores.grad!, values(scores.detach().softmax(1)));
+      // The hand-rolled form it replaces gives the same values.
+      const x = wg.tensor([[0.5, -1, 2], [3, 3, 3]]);
+      close(x.logsumexp(-1), values(x.sub(x.logSoftmax(-1)).select(-1, 0)));
+      // Infinities as PyTorch: an all -inf row is -inf, a +inf makes +inf, NaN propagates.
+      const special = wg.tensor([[-Infinity, -Infinity], [Infinity, 0], [NaN, 0]]);
+      expect(values(special.logsumexp(1))).toEqual([-Infinity, Infinity, NaN]);
+      expect(values(wg.arange(0, 3).logsumexp(0))).toEqual(values(wg.tensor([0, 1, 2]).logsumexp(0)));
+      expect(() => x.logsumexp(2)).toThrow('logsumexp: dim 2 out of range for a tensor with 2 dims (expected -2..1); input shape [2,3]');
+      expect(() => x.logsumexp([1, -1])).toThrow('logsumexp: dim list [1,-1] repeats a dim; input shape [2,3]');
+      expect(() => (x as any).logsumexp()).toThrow('logsumexp: dim is required (an integer or an array of them, as in torch.logsumexp(input, dim)), got undefined for a tensor of shape [2,3]');
+      expect(() => x.logsumexp([])).toThrow('logsumexp: dim [] names no dim to reduce (shape [2,3]); expected an integer or a non-empty array of them');
+      expect(() => x.logsumexp(1, { keepdim: true } as any)).toThrow(/^logsumexp: keepdim must be a boolean, got object/);
     });
 
     it('comparisons give float32 0/1 masks that maskedFill, where, sum and mul take', () => {

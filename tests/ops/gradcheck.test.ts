@@ -13,7 +13,7 @@ const DIFFERENTIABLE = [
   'sum', 'mean', 'max', 'min', 'amax', 'amin', 'var', 'std', 'matmul', 'mm', 'dot', 'linear',
   'reshape', 'view', 'transpose', 'permute', 'squeeze', 'unsqueeze', 'expand', 'flatten', 'narrow', 'slice', 'select',
   'chunk', 'split', 'contiguous', 'concat', 'stack', 'indexSelect', 'gather',
-  'sort', 'topk', 'cumsum', 'maskedFill', 'cat', 'add_', 'sub_', 'mul_', 'div_',
+  'sort', 'topk', 'cumsum', 'maskedFill', 'cat', 'add_', 'sub_', 'mul_', 'div_', 'logsumexp',
 ];
 
 const cases: OpCase[] = OP_FAMILIES.flatMap((f) => loadFixture<OpFixture>(`ops-${f}`).cases).filter((c) => c.gradcheck);

@@ -96,6 +96,7 @@ export const OPS: Record<string, OpFn> = {
   argmin: (x, a) => x[0].argmin(dimArg(a), a.keepdim),
   var: (x, a) => x[0].var(a.dim, { correction: a.correction, keepdim: a.keepdim }),
   std: (x, a) => x[0].std(a.dim, { correction: a.correction, keepdim: a.keepdim }),
+  logsumexp: (x, a) => x[0].logsumexp(a.dim, a.keepdim),
   // linear algebra
   matmul: (x) => matmul(x[0], x[1]),
   mm: (x) => x[0].mm(x[1]),
