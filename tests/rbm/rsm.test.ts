@@ -113,7 +113,7 @@ describe('AIS', () => {
     const m2 = randomModel(60, 14, 1.5, 9);
     const exact2 = rbm.exactLogZ(m2, { lengths });
     const est2 = rbm.ais(m2, { lengths, runs: 2, steps: 5 });
-    lengths.forEach((D, i) => expect(est2.estimates[i].lowerBound!).toBeLessThanOrEqual(exact2[i] + 1e-6 * Math.abs(exact2[i]) + 1e-3));
+    lengths.forEach((_, i) => expect(est2.estimates[i].lowerBound!).toBeLessThanOrEqual(exact2[i] + 1e-6 * Math.abs(exact2[i]) + 1e-3));
   });
 
   it('perplexity = exp(-Σ log P(doc) / Σ words) with the AIS log Z', () => {
