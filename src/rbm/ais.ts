@@ -14,7 +14,6 @@
 // chains can follow. Instead one path anneals the length itself, from no word to the longest D,
 // adding words one at a time, each fractionally (see annealLength); the runs' weights at every
 // integer length t = D are that length's estimate, so all lengths share one set of runs.
-import { Tensor } from '../tensor.js';
 import { tidy } from '../lifetime.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { matmul, linear } from '../ops/matmul.js';
@@ -229,7 +228,6 @@ function annealLength(model: ReplicatedSoftmax, lengths: number[], runs: number,
   noGrad(() => tidy(() => {
     const W = model.weight, b = model.visibleBias, c = model.hiddenBias.reshape([H, 1]);
     const ones = zeros([runs]).add(1);
-    const lse = (x: Tensor) => x.sub(x.logSoftmax(-1)).select(-1, 0);
     let h = tidy(() => bernoulli(zeros([runs, H]).add(0.5)));
     let prevD = 0, prevBeta = 0;
     for (let k = 1; k < ts.length; k++) {
@@ -237,8 +235,8 @@ function annealLength(model: ReplicatedSoftmax, lengths: number[], runs: number,
       const next = tidy(() => {
         const hW = matmul(h, W), ch = matmul(h, c).reshape([runs]);
         // Per-run values are O(10) nats: the weights add them in float64, never a difference of the large log f.
-        const g = lse(hW.add(b)).add(ch).data();
-        const e = (bt: number) => (bt === 0 ? null : lse(hW.mul(bt).add(b)).add(ch.mul(bt)).data());
+        const g = hW.add(b).logsumexp(-1).add(ch).data();
+        const e = (bt: number) => (bt === 0 ? null : hW.mul(bt).add(b).logsumexp(-1).add(ch.mul(bt)).data());
         const eNew = e(beta), ePrev = e(prevBeta);
         for (let r = 0; r < runs; r++) {
           logW[r] += (D - prevD) * (g[r] - L) + (eNew ? eNew[r] - L : 0) - (ePrev ? ePrev[r] - L : 0);
@@ -287,7 +285,7 @@ function localMaxima(model: ReplicatedSoftmax, starts: Float32Array, seen: Set<s
       const g = noGrad(() => tidy(() => {
         const x = tensor(cand, { shape: [n * (H + 1), H] });
         const act = linear(x, model.weight.t(), model.visibleBias);
-        return act.sub(act.logSoftmax(-1)).select(-1, 0).add(matmul(x, model.hiddenBias.reshape([H, 1])).reshape([-1])).data();
+        return act.logsumexp(-1).add(matmul(x, model.hiddenBias.reshape([H, 1])).reshape([-1])).data();
       }));
       for (let r = 0; r < n; r++) {
         const o = r * (H + 1);
@@ -355,7 +353,7 @@ export function exactLogZ(model: RBM | ReplicatedSoftmax, opts: { lengths?: read
     noGrad(() => tidy(() => {
       const h = tensor(bits, { shape: [m, H] });
       const act = linear(h, model.weight.t(), model.visibleBias);
-      const sv = (rsm ? act.logSoftmax(-1).neg().add(act).select(-1, 0) : act.softplus().sum(-1)).data();
+      const sv = (rsm ? act.logsumexp(-1) : act.softplus().sum(-1)).data();
       const av = matmul(h, model.hiddenBias.reshape([H, 1])).data();
       for (let i = 0; i < m; i++) { a[start + i] = av[i]; s[start + i] = sv[i]; }
     }));
