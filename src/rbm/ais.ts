@@ -50,7 +50,7 @@ export interface AISEstimate {
   logWeights: Float64Array;
   /**
    * Replicated Softmax only: log Σ_h exp(D·g(h)) over the distinct hidden states that a greedy ascent
-   * of g from the runs' last states reached: a sure lower bound on log Z_D (see rsmModeBound).
+   * of g from the runs' last states reached: a sure lower bound on log Z_D, since Z_D = Σ_h exp(D·g(h)) with g(h) = cᵀh + logsumexp(b + Wᵀh).
    * `logZ` is the larger of it and the AIS estimate.
    */
   lowerBound?: number;
