@@ -84,7 +84,8 @@ const evalWords = Xe.sum().item();
 // ---- unigram ----
 const freq = Xfit.sum(0).add(1);
 const logUnigram = freq.div(freq.sum()).log();
-const unigramPerplexity = Math.exp(-Xe.mul(logUnigram).sum().item() / evalWords);
+const unigramLogProb = Array.from(Xe.mul(logUnigram).sum(-1).data());
+const unigramPerplexity = Math.exp(-unigramLogProb.reduce((a, b) => a + b, 0) / evalWords);
 console.log(`unigram (add-one) held-out perplexity ${unigramPerplexity.toFixed(1)} on ${evalRows.length} e-mails, ${evalWords} words`);
 
 // ---- Replicated Softmax ----
@@ -145,7 +146,6 @@ console.log(`LDA held-out perplexity ${ldaPerplexity.toFixed(1)} (importance sam
 // marginal at length D is ∝ exp(D·g(h)), so the length acts as an inverse temperature: the longer the
 // e-mail, the more its probability depends on how close g of its hidden state is to the largest g.
 const evalLengths = Array.from(Xe.sum(-1).data());
-const unigramLogProb = Array.from(Xe.mul(logUnigram).sum(-1).data());
 console.log('per-word perplexity by e-mail length (held-out):  words    e-mails  words in total  RSM  LDA  unigram');
 for (const [lo, hi] of [[0, 30], [30, 100], [100, 300], [300, Infinity]]) {
   const rows = evalLengths.flatMap((D, i) => (D > lo && D <= hi ? [i] : []));
