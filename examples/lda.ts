@@ -6,9 +6,10 @@
 // no likelihood, which perplexity, retrieval and the features all need.
 //
 // Held-out log P(doc) = log ∫ Dir(θ | α) Π_w (θᵀβ)_w^n_w dθ is estimated by importance sampling with
-// the document's variational posterior Dir(γ) as proposal (S samples): log mean_s p(θ_s) p(doc | θ_s) / q(θ_s).
-// Like AIS for the Replicated Softmax it estimates P(doc) without bias, so log P is underestimated
-// on average (by a Jensen gap that shrinks with S); a proposal narrower than the posterior makes the gap larger.
+// a mixture of the document's variational posterior Dir(γ) and the prior Dir(α) as proposal (S samples):
+// log mean_s p(θ_s) p(doc | θ_s) / q(θ_s). Like AIS for the Replicated Softmax it estimates P(doc)
+// without bias, so log P is underestimated on average (by a Jensen gap that shrinks with S); a proposal
+// narrower than the posterior makes the gap larger, which the prior's share of the samples bounds.
 import * as wg from '../src/index.js';
 
 type T = wg.Tensor;
@@ -102,22 +103,35 @@ export class LDA {
   /** Document features: the expected topic proportions γ / Σ γ. */
   transform(X: T): T { return wg.noGrad(() => wg.tidy(() => { const g = this.infer(X); return g.div(g.sum(-1, true)); })); }
 
-  /** Importance-sampling estimate of log P(doc) per document (see the top of this file), S samples each. */
-  logProb(X: T, samples = 100): Float64Array {
+  /**
+   * Importance-sampling estimate of log P(doc) per document (see the top of this file), S samples each:
+   * a share `priorShare` of them from the prior Dir(α), the rest from the variational posterior Dir(γ),
+   * weighted by the mixture of the two (defensive importance sampling, Hesterberg 1995). Dir(γ) alone
+   * has lighter tails than the true posterior where γ_k > α, so the weights' variance can be infinite
+   * (on a 3-topic model a one-word document's estimate was 0.06 nats above and 0.08 below the exact value
+   * for two seeds of 10,000 samples; with the mixture, within 0.003); the prior's share
+   * bounds every weight by P(doc | θ) / priorShare.
+   */
+  logProb(X: T, samples = 100, opts: { priorShare?: number } = {}): Float64Array {
     const N = X.shape[0], K = this.K;
+    const fromPrior = Math.round(samples * (opts.priorShare ?? 0.25)), fromPosterior = samples - fromPrior;
     const gamma = this.infer(X).data() as Float32Array;
     const beta = this.topics();
     const counts = X.data();
     const out = new Float64Array(N);
-    const lgAlpha = lgamma(K * this.alpha) - K * lgamma(this.alpha);
+    const logDir = (a: ArrayLike<number>, lt: Float64Array, at: number) => {
+      let s = 0, lg = 0;
+      for (let k = 0; k < K; k++) { s += a[k]; lg += (a[k] - 1) * lt[at + k] - lgamma(a[k]); }
+      return lg + lgamma(s);
+    };
+    const alpha = new Float64Array(K).fill(this.alpha);
     for (let d = 0; d < N; d++) {
       const ids: number[] = [], n: number[] = [];
       for (let w = 0; w < this.V; w++) { const c = counts[d * this.V + w]; if (c > 0) { ids.push(w); n.push(c); } }
       const g = gamma.subarray(d * K, (d + 1) * K);
-      const logTheta = sampleLogDirichlet(g, samples);
-      let gs = 0, lgq = 0;
-      for (let k = 0; k < K; k++) { gs += g[k]; lgq -= lgamma(g[k]); }
-      lgq += lgamma(gs);
+      const logTheta = new Float64Array(samples * K);
+      logTheta.set(sampleLogDirichlet(g, fromPosterior));
+      logTheta.set(sampleLogDirichlet(alpha, fromPrior), fromPosterior * K);
       // log p(doc | θ_s) for all s: log(θ_s · β[:, ids]) weighted by the counts.
       const lik = wg.noGrad(() => wg.tidy(() => {
         const theta = wg.tensor(Float32Array.from(logTheta, Math.exp), { shape: [samples, K] });
@@ -126,9 +140,11 @@ export class LDA {
       }));
       const logW = new Float64Array(samples);
       for (let s = 0; s < samples; s++) {
-        let prior = lgAlpha, q = lgq;
-        for (let k = 0; k < K; k++) { const lt = logTheta[s * K + k]; prior += (this.alpha - 1) * lt; q += (g[k] - 1) * lt; }
-        logW[s] = prior + lik[s] - q;
+        const prior = logDir(alpha, logTheta, s * K), posterior = logDir(g, logTheta, s * K);
+        // the proposal's density: the mixture, each part weighted by its share of the samples
+        const parts = [Math.log(fromPosterior / samples) + posterior, fromPrior ? Math.log(fromPrior / samples) + prior : -Infinity];
+        const m = Math.max(parts[0], parts[1]);
+        logW[s] = prior + lik[s] - (m + Math.log(Math.exp(parts[0] - m) + Math.exp(parts[1] - m)));
       }
       let m = -Infinity;
       for (const v of logW) m = Math.max(m, v);
@@ -158,7 +174,7 @@ export function lgamma(x: number): number {
 // log θ for `samples` draws of θ ~ Dir(a): Gamma(a_k) variates by Marsaglia & Tsang (for a < 1 via
 // Gamma(a + 1)·U^(1/a), kept in log space so tiny shapes do not underflow), normalised. The
 // normal and uniform draws come from wasmgrad's seeded generator.
-function sampleLogDirichlet(a: Float32Array, samples: number): Float64Array {
+function sampleLogDirichlet(a: ArrayLike<number>, samples: number): Float64Array {
   const K = a.length, out = new Float64Array(samples * K);
   // Enough draws for the rejection loops; more are drawn if a run of rejections uses them up.
   let normals = wg.randn([samples * K * 2 + 64]).data(), uniforms = wg.rand([samples * K * 3 + 64]).data();
