@@ -21,6 +21,7 @@ import { bernoulli, tensor, zeros } from '../ops/creation.js';
 import { checkOptions, type ArgSpec } from '../options.js';
 import { RBM } from './rbm.js';
 import { ReplicatedSoftmax, rsmHidden, rsmSampleVisible, toCounts, type Documents } from './rsm.js';
+import { localMaxima } from './rsm-modes.js';
 
 export interface AISOptions {
   /** Independent annealing runs (default 100). */
@@ -104,7 +105,7 @@ export function ais(model: RBM | ReplicatedSoftmax, opts: AISOptions = {}): AISE
     for (let done = 0; done < runs; done += batchRows) {
       const part = annealLength(model, uniq, Math.min(batchRows, runs - done), steps);
       part.logWeights.forEach((w, i) => perLength[i].set(w, done));
-      modes.push(...localMaxima(model, part.last, seen));
+      modes.push(...localMaxima(model, part.last, seen).g);
     }
     const L = logSumExp(model.visibleBias.data());
     const estimates = perLength.map((w, i) => {
@@ -259,62 +260,8 @@ function annealLength(model: ReplicatedSoftmax, lengths: number[], runs: number,
 // At a long length D the model's h-marginal exp(D·g(h)) / Z_D piles onto the few states with the
 // largest g, and AIS, which must find them by sampling, can miss part of their mass: on a trained
 // 2,000 x 50 model it fell 1.4 nats below D·g of a state found by local search, at every D >= 100.
-// Z_D = Σ_h exp(D·g(h)) (g as in annealLength, with L) is at least its sum over any distinct states,
-// so a greedy ascent of g (flip the unit that raises g most, until none does) from the runs' last
-// states gives local maxima whose sum is a sure lower bound. Returns g of the maxima not yet in `seen`.
-function localMaxima(model: ReplicatedSoftmax, starts: Float32Array, seen: Set<string>): number[] {
-  const H = model.nHidden, V = model.nVisible;
-  const W = model.weight.data(), b = model.visibleBias.data(), c = model.hiddenBias.data();
-  const R = starts.length / H;
-  const h = Uint8Array.from(starts);
-  // Per state its H + 1 candidates (itself, then each single flip), g of all in one product; a few
-  // states at a time keep the [rows, V] activations small.
-  const chunk = 16;
-  for (let r0 = 0; r0 < R; r0 += chunk) {
-    const n = Math.min(chunk, R - r0);
-    const cand = new Float32Array(n * (H + 1) * H);
-    for (let iter = 0, moved = true; moved && iter < 4 * H; iter++) {
-      moved = false;
-      for (let r = 0; r < n; r++) {
-        for (let f = 0; f <= H; f++) {
-          const o = (r * (H + 1) + f) * H;
-          for (let j = 0; j < H; j++) cand[o + j] = h[(r0 + r) * H + j];
-          if (f > 0) cand[o + f - 1] = 1 - cand[o + f - 1];
-        }
-      }
-      const g = noGrad(() => tidy(() => {
-        const x = tensor(cand, { shape: [n * (H + 1), H] });
-        const act = linear(x, model.weight.t(), model.visibleBias);
-        return act.logsumexp(-1).add(matmul(x, model.hiddenBias.reshape([H, 1])).reshape([-1])).data();
-      }));
-      for (let r = 0; r < n; r++) {
-        const o = r * (H + 1);
-        let best = 0;
-        for (let f = 1; f <= H; f++) if (g[o + f] > g[o + best]) best = f;
-        // float32 g: demand a clear gain so rounding cannot flip a unit back and forth.
-        if (best > 0 && g[o + best] > g[o] + 1e-6 * Math.max(1, Math.abs(g[o]))) { h[(r0 + r) * H + best - 1] ^= 1; moved = true; }
-      }
-    }
-  }
-  // g of each new maximum in float64 (the bound must not inherit float32 rounding at D in the thousands).
-  const out: number[] = [];
-  const x = new Float64Array(V);
-  for (let r = 0; r < R; r++) {
-    const state = h.subarray(r * H, (r + 1) * H);
-    const key = state.join('');
-    if (seen.has(key)) continue;
-    seen.add(key);
-    let ch = 0;
-    for (let k = 0; k < V; k++) x[k] = b[k];
-    for (let j = 0; j < H; j++) {
-      if (!state[j]) continue;
-      ch += c[j];
-      for (let k = 0; k < V; k++) x[k] += W[j * V + k];
-    }
-    out.push(ch + logSumExp(x));
-  }
-  return out;
-}
+// Z_D is at least its sum over any distinct states, so the local maxima of g reached from the runs'
+// last states (rsm-modes.ts) give a sure lower bound.
 
 // The lengths t of the path: `steps` points evenly spaced in log(1 + t) up to the longest length
 // (fine steps within the first words, where each word changes the model most; a constant ratio for

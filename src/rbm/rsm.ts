@@ -18,6 +18,7 @@ import { Module } from '../nn/module.js';
 import { Parameter } from '../nn/parameter.js';
 import { checkOptions, type ArgSpec } from '../options.js';
 import { checkSize, checkSteps } from './rbm.js';
+import { fitLikelihood, type RSMLikelihoodOptions, type RSMLikelihoodStats } from './rsm-likelihood.js';
 
 /** Documents: a [N, vocabSize] tensor of word counts, or per document an array of word ids (a bag of words) or a Map/object id → count. */
 export type Documents = Tensor | ReadonlyArray<ReadonlyArray<number> | ReadonlyMap<number, number> | Readonly<Record<number, number>>>;
@@ -401,6 +402,16 @@ export class ReplicatedSoftmax extends Module {
       for (const t of vel) t.dispose();
     }
     return history;
+  }
+
+  /**
+   * Trains by the likelihood of the documents of `minLength` words or more (default 100), with log Z_D
+   * from the local maxima of the hidden marginal, one Adam step per pass (rsm-likelihood.ts says why).
+   * Meant after `fit`: CD learns the words, this the hidden prior of long documents, which CD misses.
+   * Returns one RSMLikelihoodStats per step.
+   */
+  fitLikelihood(docs: Documents, opts: RSMLikelihoodOptions = {}): RSMLikelihoodStats[] {
+    return fitLikelihood(this, docs, opts);
   }
 
   /**

@@ -1,0 +1,88 @@
+// The top of a Replicated Softmax's hidden marginal. Summing out the words of a document of length D,
+//   Z_D = Σ_h exp(D·g(h)),   g(h) = cᵀh + logsumexp(b + Wᵀh),
+// so at a long length the marginal exp(D·g(h)) / Z_D piles onto the states with the largest g. Both
+// the AIS lower bound (ais.ts) and the likelihood refinement of long documents (rsm-likelihood.ts)
+// need those states: local maxima of g over binary h, found by greedy ascent (flip the unit that
+// raises g most, until none does).
+import { tidy } from '../lifetime.js';
+import { noGrad } from '../autograd/grad-mode.js';
+import { matmul, linear } from '../ops/matmul.js';
+import { tensor } from '../ops/creation.js';
+import type { ReplicatedSoftmax } from './rsm.js';
+
+export interface Maxima {
+  /** The distinct local maxima found, each a 0/1 row of nHidden values. */
+  states: Uint8Array[];
+  /** g of each, in float64. */
+  g: number[];
+}
+
+/**
+ * Greedy ascent of g from each row of `starts` (0/1 values, [rows x nHidden] flattened); returns the
+ * distinct maxima reached that are not in `seen` (their keys are added to it).
+ */
+export function localMaxima(model: ReplicatedSoftmax, starts: ArrayLike<number>, seen: Set<string> = new Set()): Maxima {
+  const H = model.nHidden;
+  const R = starts.length / H;
+  const h = Float32Array.from(starts);
+  const c = model.hiddenBias.data();
+  // The gain of flipping unit j of state h, from the state's word activations a = b + Wᵀh:
+  //   off → on: c_j + log(Σ_k e^{a_k} e^{W_jk} / Σ_k e^{a_k}),   on → off: -c_j + log(Σ_k e^{a_k} e^{-W_jk} / Σ_k e^{a_k}),
+  // two products for every unit of every state at once (e^{±W} shifted by each unit's largest ±W_jk,
+  // so no weight overflows float32).
+  const chunk = 1024;
+  noGrad(() => tidy(() => {
+    const W = model.weight, up = W.amax(-1, true), down = W.neg().amax(-1, true);
+    const expW = W.sub(up).exp().t(), expNegW = W.neg().sub(down).exp().t();
+    const onShift = model.hiddenBias.add(up.reshape([H])), offShift = down.reshape([H]).sub(model.hiddenBias);
+    for (let r0 = 0; r0 < R; r0 += chunk) {
+      const n = Math.min(chunk, R - r0);
+      const rows = h.subarray(r0 * H, (r0 + n) * H);
+      for (let iter = 0; iter < 4 * H; iter++) {
+        const { gain, g } = tidy(() => {
+          const x = tensor(rows, { shape: [n, H] });
+          const act = linear(x, W.t(), model.visibleBias);
+          const top = act.amax(-1, true);
+          const e = act.sub(top).exp();
+          const s = e.sum(-1, true);
+          const on = matmul(e, expW).div(s).log().add(onShift);
+          const off = matmul(e, expNegW).div(s).log().add(offShift);
+          return { gain: off.where(x.gt(0.5), on).data(), g: s.log().add(top).reshape([n]).add(matmul(x, model.hiddenBias.reshape([H, 1])).reshape([n])).data() };
+        });
+        let moved = false;
+        for (let r = 0; r < n; r++) {
+          let best = -1, bestGain = 1e-6 * Math.max(1, Math.abs(g[r]));
+          for (let j = 0; j < H; j++) if (gain[r * H + j] > bestGain) { bestGain = gain[r * H + j]; best = j; }
+          // float32 gains: a clear gain is demanded so rounding cannot flip a unit back and forth.
+          if (best >= 0) { rows[r * H + best] = 1 - rows[r * H + best]; moved = true; }
+        }
+        if (!moved) break;
+      }
+    }
+  }));
+  // g of each new maximum in float64 (the AIS bound must not inherit float32 rounding at D in the thousands).
+  const V = model.nVisible;
+  const W = model.weight.data(), b = model.visibleBias.data();
+  const out: Maxima = { states: [], g: [] };
+  const x = new Float64Array(V);
+  for (let r = 0; r < R; r++) {
+    const state = Uint8Array.from(h.subarray(r * H, (r + 1) * H));
+    const key = state.join('');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    let ch = 0;
+    for (let k = 0; k < V; k++) x[k] = b[k];
+    for (let j = 0; j < H; j++) {
+      if (!state[j]) continue;
+      ch += c[j];
+      for (let k = 0; k < V; k++) x[k] += W[j * V + k];
+    }
+    let m = -Infinity;
+    for (let k = 0; k < V; k++) m = Math.max(m, x[k]);
+    let s = 0;
+    for (let k = 0; k < V; k++) s += Math.exp(x[k] - m);
+    out.states.push(state);
+    out.g.push(ch + m + Math.log(s));
+  }
+  return out;
+}
