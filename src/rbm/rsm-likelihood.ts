@@ -18,7 +18,8 @@ import { bernoulli, tensor, zeros } from '../ops/creation.js';
 import { Adam } from '../optim/index.js';
 import { checkOptions, type ArgSpec } from '../options.js';
 import { checkSize } from './rbm.js';
-import { localMaxima } from './rsm-modes.js';
+import { localMaxima, wordStates } from './rsm-modes.js';
+import type { Tensor } from '../tensor.js';
 import type { Documents, ReplicatedSoftmax } from './rsm.js';
 
 export interface RSMLikelihoodOptions {
@@ -30,6 +31,11 @@ export interface RSMLikelihoodOptions {
   lr?: number;
   /** Random states added to the ascent's starts at every step, from the seeded generator (default 32). */
   randomStarts?: number;
+  /**
+   * Count each maximum's one-flip neighbourhood in log Z_D, as if its flips were independent (default
+   * true): a flat top of g holds many states, which the maxima alone miss.
+   */
+  neighbourhoods?: boolean;
   /** Called after every step. */
   onStep?: (stats: RSMLikelihoodStats) => void;
 }
@@ -45,8 +51,8 @@ export interface RSMLikelihoodStats {
 }
 
 const ARGS: ArgSpec = {
-  op: 'ReplicatedSoftmax.fitLikelihood', keywords: ['minLength', 'steps', 'lr', 'randomStarts', 'onStep'],
-  types: { minLength: 'integer', steps: 'integer', lr: 'number', randomStarts: 'integer', onStep: 'function' },
+  op: 'ReplicatedSoftmax.fitLikelihood', keywords: ['minLength', 'steps', 'lr', 'randomStarts', 'neighbourhoods', 'onStep'],
+  types: { minLength: 'integer', steps: 'integer', lr: 'number', randomStarts: 'integer', neighbourhoods: 'boolean', onStep: 'function' },
 };
 
 // Adam's moments stay with the model between calls, as a training run split into chunks expects.
@@ -77,18 +83,26 @@ export function fitLikelihood(model: ReplicatedSoftmax, docs: Documents, opts: R
   if (!opt) { opt = new Adam([model.weight, model.visibleBias, model.hiddenBias], { lr }); optimizers.set(model, opt); }
   for (const g of opt.paramGroups) g.lr = lr;
   const words = noGrad(() => frame(() => lengths.sum().item()));
+  // log Z_D is computed once per distinct length and gathered per document.
+  const lengthList = Array.from(noGrad(() => frame(() => lengths.data())));
+  const distinctList = [...new Set(lengthList)].sort((a, b) => a - b);
+  const distinct = tensor(Float32Array.from(distinctList), { shape: [distinctList.length, 1, 1] }).keep();
+  const lengthIndex = tensor(Int32Array.from(lengthList, (D) => distinctList.indexOf(D))).keep();
+  const neighbourhoods = opts.neighbourhoods ?? true;
   let previous: Uint8Array[] = [];
   const history: RSMLikelihoodStats[] = [];
   try {
     for (let step = 1; step <= steps; step++) {
       const t0 = performance.now();
-      // Starts: each document's most probable state [P(h | v) > 0.5], the last maxima, random states.
+      // Starts: each document's most probable state [P(h | v) > 0.5], each word's own state (where the
+      // maxima that hold Z_D at long lengths usually are), the last maxima, random states.
       const starts = noGrad(() => frame(() => {
-        const mode = model.hiddenProbs(v).gt(0.5).data();
-        const random = randomStarts ? bernoulli(zeros([randomStarts, H]).add(0.5)).data() : new Float32Array(0);
-        const out = new Float32Array(mode.length + random.length + previous.length * H);
-        out.set(mode); out.set(random, mode.length);
-        previous.forEach((s, i) => out.set(s, mode.length + random.length + i * H));
+        const parts = [model.hiddenProbs(v).gt(0.5).data(), wordStates(model),
+          randomStarts ? bernoulli(zeros([randomStarts, H]).add(0.5)).data() : new Float32Array(0)];
+        const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0) + previous.length * H);
+        let at = 0;
+        for (const p of parts) { out.set(p, at); at += p.length; }
+        for (const s of previous) { out.set(s, at); at += H; }
         return out;
       }));
       const found = localMaxima(model, starts);
@@ -96,8 +110,7 @@ export function fitLikelihood(model: ReplicatedSoftmax, docs: Documents, opts: R
       const perplexity = frame(() => {
         opt!.zeroGrad();
         const S = tensor(Float32Array.from(found.states.flatMap((s) => Array.from(s))), { shape: [found.states.length, H] });
-        const g = linear(S, model.weight.t(), model.visibleBias).logsumexp(-1).add(matmul(S, model.hiddenBias.reshape([H, 1])).reshape([-1]));
-        const logZ = lengths.mul(g.reshape([1, -1])).logsumexp(-1);
+        const logZ = topLogZ(model, S, distinct, neighbourhoods).indexSelect(0, lengthIndex);
         const loss = model.freeEnergy(v).add(logZ).sum().div(words);
         loss.backward();
         opt!.step();
@@ -108,7 +121,28 @@ export function fitLikelihood(model: ReplicatedSoftmax, docs: Documents, opts: R
       opts.onStep?.(stats);
     }
   } finally {
-    v.dispose(); lengths.dispose();
+    v.dispose(); lengths.dispose(); distinct.dispose(); lengthIndex.dispose();
   }
   return history;
+}
+
+// log Z_D for the lengths D [L, 1, 1] from the maxima S [m, nHidden], differentiable in the parameters:
+// logsumexp_m D·g(m), and with `neighbourhoods` each maximum's one-flip neighbours too,
+//   log Z_D ≈ logsumexp_m (D·g(m) + Σ_j log(1 + exp(D·Δ_mj))),   Δ_mj = g(m with unit j flipped) - g(m) <= 0,
+// the flips' gains as in rsm-modes.ts: ±c_j + log Σ_k P(k | m) e^{±W_jk}.
+function topLogZ(model: ReplicatedSoftmax, S: Tensor, lengths: Tensor, neighbourhoods: boolean): Tensor {
+  const H = model.nHidden, W = model.weight;
+  const act = linear(S, W.t(), model.visibleBias);
+  const g = act.logsumexp(-1).add(matmul(S, model.hiddenBias.reshape([H, 1])).reshape([-1]));
+  let perState = lengths.reshape([-1, 1]).mul(g.reshape([1, -1])); // [L, m]
+  if (neighbourhoods) {
+    // e^{±W} shifted by each unit's largest ±W_jk (a constant: it cancels in the gain).
+    const up = noGrad(() => W.amax(-1, true)), down = noGrad(() => W.neg().amax(-1, true));
+    const p = act.softmax(-1);
+    const on = matmul(p, W.sub(up).exp().t()).log().add(up.reshape([H])).add(model.hiddenBias);
+    const off = matmul(p, W.neg().sub(down).exp().t()).log().add(down.reshape([H])).sub(model.hiddenBias);
+    const delta = off.where(S.gt(0.5), on); // [m, H]
+    perState = perState.add(lengths.mul(delta.unsqueeze(0)).softplus().sum(-1));
+  }
+  return perState.logsumexp(-1);
 }

@@ -23,8 +23,17 @@ export interface Maxima {
  */
 export function localMaxima(model: ReplicatedSoftmax, starts: ArrayLike<number>, seen: Set<string> = new Set()): Maxima {
   const H = model.nHidden;
-  const R = starts.length / H;
-  const h = Float32Array.from(starts);
+  // Identical starts climb to the same maximum: each is climbed once.
+  const unique = new Map<string, number>();
+  for (let r = 0; r < starts.length / H; r++) {
+    let key = '';
+    for (let j = 0; j < H; j++) key += starts[r * H + j] > 0.5 ? '1' : '0';
+    if (!unique.has(key)) unique.set(key, r);
+  }
+  const R = unique.size;
+  const h = new Float32Array(R * H);
+  let at = 0;
+  for (const r of unique.values()) { for (let j = 0; j < H; j++) h[at * H + j] = starts[r * H + j] > 0.5 ? 1 : 0; at++; }
   const c = model.hiddenBias.data();
   // The gain of flipping unit j of state h, from the state's word activations a = b + Wᵀh:
   //   off → on: c_j + log(Σ_k e^{a_k} e^{W_jk} / Σ_k e^{a_k}),   on → off: -c_j + log(Σ_k e^{a_k} e^{-W_jk} / Σ_k e^{a_k}),
@@ -85,4 +94,14 @@ export function localMaxima(model: ReplicatedSoftmax, starts: ArrayLike<number>,
     out.g.push(ch + m + Math.log(s));
   }
   return out;
+}
+
+/**
+ * One starting state per word k: h_j = [W_jk + c_j > 0], the state that maximises b_k + (W_k + c)ᵀh,
+ * the word's own term of g. Since logsumexp(b + Wᵀh) >= max_k (b_k + W_kᵀh), the largest g is within
+ * log(vocabSize) of the best of these, and at long lengths Z_D is often held by such a state: a
+ * document repeating one word. Random starts rarely land in its basin.
+ */
+export function wordStates(model: ReplicatedSoftmax): Float32Array {
+  return noGrad(() => tidy(() => model.weight.add(model.hiddenBias.reshape([model.nHidden, 1])).gt(0).float().t().contiguous().data() as Float32Array));
 }

@@ -3,7 +3,8 @@
 // enumerating the hidden states of a small model).
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as wg from '../../src/index.js';
-import { init, manualSeed, rbm } from '../../src/index.js';
+import { init, manualSeed, noGrad, rbm, tensor } from '../../src/index.js';
+import { localMaxima, wordStates } from '../../src/rbm/rsm-modes.js';
 
 beforeAll(async () => { await init(); });
 
@@ -98,5 +99,70 @@ describe('ReplicatedSoftmax.fitLikelihood', () => {
     expect(() => m.fitLikelihood(train, { minLength: 0 })).toThrow(/fitLikelihood.*minLength/);
     expect(() => m.fitLikelihood(train, { stepz: 3 } as never)).toThrow(/fitLikelihood.*stepz/);
     expect(() => m.fitLikelihood([[0, 31]])).toThrow(/31/);
+  });
+});
+
+describe('the top of the hidden marginal (rsm-modes.ts)', () => {
+  // A 60 x 14 model with a planted state: units 0-11 together make word 0 (rare on its own, b_0 = -6)
+  // dominate, each adding 1.5 to its logit at a cost of 0.5; with fewer than about 8 of them on, each
+  // only costs. At long lengths Z_D is that state's (a document repeating word 0), and AIS's chains,
+  // which start broad and follow the more common words, never reach it.
+  function planted(): rbm.ReplicatedSoftmax {
+    manualSeed(1);
+    const V = 60, H = 14;
+    const m = new rbm.ReplicatedSoftmax(V, H, { initStd: 0.3 });
+    noGrad(() => { m.visibleBias.normal_(0, 1); m.hiddenBias.normal_(0, 0.3); });
+    const W = Float32Array.from(m.weight.data()), b = Float32Array.from(m.visibleBias.data()), c = Float32Array.from(m.hiddenBias.data());
+    for (let j = 0; j < 12; j++) { W[j * V] = 1.5; c[j] = -0.5; }
+    b[0] = -6;
+    noGrad(() => { m.weight.copy_(tensor(W, { shape: [H, V] })); m.visibleBias.copy_(tensor(b)); m.hiddenBias.copy_(tensor(c)); });
+    return m;
+  }
+
+  // max over all 2^H states of g(h) = cᵀh + logsumexp(b + Wᵀh), in float64.
+  function exactMaxG(m: rbm.ReplicatedSoftmax): number {
+    const V = m.nVisible, H = m.nHidden, W = m.weight.data(), b = m.visibleBias.data(), c = m.hiddenBias.data();
+    let best = -Infinity;
+    const x = new Float64Array(V);
+    for (let s = 0; s < 1 << H; s++) {
+      let ch = 0;
+      for (let k = 0; k < V; k++) x[k] = b[k];
+      for (let j = 0; j < H; j++) if ((s >> j) & 1) { ch += c[j]; for (let k = 0; k < V; k++) x[k] += W[j * V + k]; }
+      let top = -Infinity;
+      for (const y of x) top = Math.max(top, y);
+      let sum = 0;
+      for (const y of x) sum += Math.exp(y - top);
+      best = Math.max(best, ch + top + Math.log(sum));
+    }
+    return best;
+  }
+
+  it("the ascent from each word's own state reaches the largest g", () => {
+    const m = planted();
+    const starts = wordStates(m);
+    expect(starts.length).toBe(60 * 14);
+    // Word 0's state switches on exactly the planted units.
+    expect(Array.from(starts.subarray(0, 12))).toEqual(new Array(12).fill(1));
+    const found = localMaxima(m, starts);
+    expect(Math.max(...found.g)).toBeCloseTo(exactMaxG(m), 9);
+    // Distinct maxima, each a local maximum: no single flip raises g.
+    expect(new Set(found.states.map((s) => s.join(''))).size).toBe(found.states.length);
+    const again = localMaxima(m, Float32Array.from(found.states.flatMap((s) => Array.from(s))));
+    expect(again.g).toEqual(found.g);
+  });
+
+  it('rbm.ais: the bound from the maxima holds log Z_D where the raw AIS misses the planted state by hundreds of nats', () => {
+    const m = planted();
+    const lengths = [200, 1000];
+    const exact = rbm.exactLogZ(m, { lengths });
+    manualSeed(10);
+    const est = rbm.ais(m, { lengths, runs: 4, steps: 10 });
+    est.estimates.forEach((e, i) => {
+      const top = Math.max(...e.logWeights);
+      const raw = e.logZBase + top + Math.log(e.logWeights.reduce((a, w) => a + Math.exp(w - top), 0) / e.logWeights.length);
+      expect(raw, `D=${lengths[i]}: raw AIS ${raw} vs exact ${exact[i]}`).toBeLessThan(exact[i] - 100);
+      expect(Math.abs(e.logZ - exact[i]), `D=${lengths[i]}: ${e.logZ} vs exact ${exact[i]}`).toBeLessThan(0.5);
+      expect(e.lowerBound!).toBeLessThanOrEqual(exact[i] + 1e-6 * Math.abs(exact[i]));
+    });
   });
 });
