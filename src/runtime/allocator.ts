@@ -69,8 +69,15 @@ export class Allocator {
     const ptr = this.top;
     const end = ptr + size;
     if (end > this.limitBytes) {
-      // Before failing, give back the cached free blocks that sit at the top of the heap.
+      // Before failing, give back the cached free blocks that sit at the top of the heap; then merge
+      // neighbouring free blocks and cut the block from the smallest that holds it. Without this, work
+      // whose shapes change every step leaves its free memory cached in many size classes, none of them
+      // the one asked for, and runs out of address space with most of it free.
       if (this.trimTop() && this.top + size <= this.limitBytes) return this.bump(size);
+      this.coalesce();
+      if (this.trimTop() && this.top + size <= this.limitBytes) return this.bump(size);
+      const cut = this.cutFromFree(size);
+      if (cut !== null) return cut;
       throw new OutOfMemoryError(size, this.inUse, this.limitBytes);
     }
     const have = this.memory.buffer.byteLength;
@@ -104,6 +111,41 @@ export class Allocator {
     if (!removed.size) return false;
     for (const [size, list] of this.free) this.free.set(size, list.filter((p) => !removed.has(p)));
     return true;
+  }
+
+  // Merges runs of adjacent cached free blocks into single free blocks (kept under their own size,
+  // which need not be a size class: cutFromFree takes any block at least as large).
+  private coalesce(): void {
+    const blocks: [number, number][] = [];
+    for (const [size, list] of this.free) for (const p of list) blocks.push([p, size]);
+    if (blocks.length < 2) return;
+    blocks.sort((a, b) => a[0] - b[0]);
+    this.free.clear();
+    let [start, size] = blocks[0];
+    const keep = (p: number, n: number) => { let l = this.free.get(n); if (!l) this.free.set(n, (l = [])); l.push(p); };
+    for (let i = 1; i < blocks.length; i++) {
+      const [p, n] = blocks[i];
+      if (start + size === p) size += n;
+      else { keep(start, size); start = p; size = n; }
+    }
+    keep(start, size);
+  }
+
+  // A block of `size` bytes from the front of the smallest cached free block that holds it; the rest
+  // stays free. null if none does. The bytes stay counted as cached-free until handed out (alloc adds them to inUse).
+  private cutFromFree(size: number): number | null {
+    let best = Infinity;
+    for (const [n, list] of this.free) if (list.length && n >= size && n < best) best = n;
+    if (best === Infinity) return null;
+    const p = this.free.get(best)!.pop()!;
+    this.freeBytes -= best;
+    if (best > size) {
+      let l = this.free.get(best - size);
+      if (!l) this.free.set(best - size, (l = []));
+      l.push(p + size);
+      this.freeBytes += best - size;
+    }
+    return p;
   }
 
   movedOut(bytes: number): void { this.movedOutBytes += bytes; }
