@@ -4,7 +4,7 @@ export function bar(fraction: number, width = 24): string {
   return '[' + '#'.repeat(filled) + '.'.repeat(width - filled) + ']';
 }
 
-export function epochLine(epoch: number, epochs: number, fields: Record<string, string | number>): string {
+export function epochLine(epoch: number, epochs: number, fields: Record<string, string | number>, unit = 'epoch'): string {
   const parts = Object.entries(fields).map(([k, v]) => `${k} ${typeof v === 'number' ? (Number.isInteger(v) ? v : v.toFixed(4)) : v}`);
-  return `epoch ${String(epoch).padStart(String(epochs).length)}/${epochs} ${bar(epoch / epochs)} ${parts.join('  ')}`;
+  return `${unit} ${String(epoch).padStart(String(epochs).length)}/${epochs} ${bar(epoch / epochs)} ${parts.join('  ')}`;
 }

@@ -44,10 +44,14 @@ export function localMaxima(model: ReplicatedSoftmax, starts: ArrayLike<number>,
     const W = model.weight, up = W.amax(-1, true), down = W.neg().amax(-1, true);
     const expW = W.sub(up).exp().t(), expNegW = W.neg().sub(down).exp().t();
     const onShift = model.hiddenBias.add(up.reshape([H])), offShift = down.reshape([H]).sub(model.hiddenBias);
-    for (let r0 = 0; r0 < R; r0 += chunk) {
-      const n = Math.min(chunk, R - r0);
-      const rows = h.subarray(r0 * H, (r0 + n) * H);
-      for (let iter = 0; iter < 4 * H; iter++) {
+    // Only the rows still climbing are recomputed: most stop after a step or two, a few climb for long.
+    let active = Array.from({ length: R }, (_, r) => r);
+    for (let iter = 0; iter < 4 * H && active.length; iter++) {
+      const still: number[] = [];
+      for (let c0 = 0; c0 < active.length; c0 += chunk) {
+        const part = active.slice(c0, c0 + chunk), n = part.length;
+        const rows = new Float32Array(n * H);
+        part.forEach((r, i) => rows.set(h.subarray(r * H, (r + 1) * H), i * H));
         const { gain, g } = tidy(() => {
           const x = tensor(rows, { shape: [n, H] });
           const act = linear(x, W.t(), model.visibleBias);
@@ -58,15 +62,14 @@ export function localMaxima(model: ReplicatedSoftmax, starts: ArrayLike<number>,
           const off = matmul(e, expNegW).div(s).log().add(offShift);
           return { gain: off.where(x.gt(0.5), on).data(), g: s.log().add(top).reshape([n]).add(matmul(x, model.hiddenBias.reshape([H, 1])).reshape([n])).data() };
         });
-        let moved = false;
-        for (let r = 0; r < n; r++) {
-          let best = -1, bestGain = 1e-6 * Math.max(1, Math.abs(g[r]));
-          for (let j = 0; j < H; j++) if (gain[r * H + j] > bestGain) { bestGain = gain[r * H + j]; best = j; }
+        part.forEach((r, i) => {
+          let best = -1, bestGain = 1e-6 * Math.max(1, Math.abs(g[i]));
+          for (let j = 0; j < H; j++) if (gain[i * H + j] > bestGain) { bestGain = gain[i * H + j]; best = j; }
           // float32 gains: a clear gain is demanded so rounding cannot flip a unit back and forth.
-          if (best >= 0) { rows[r * H + best] = 1 - rows[r * H + best]; moved = true; }
-        }
-        if (!moved) break;
+          if (best >= 0) { h[r * H + best] = 1 - h[r * H + best]; still.push(r); }
+        });
       }
+      active = still;
     }
   }));
   // g of each new maximum in float64 (the AIS bound must not inherit float32 rounding at D in the thousands).
