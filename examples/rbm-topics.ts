@@ -13,8 +13,9 @@
 //  2. retrieval: precision at 10 of the nearest training e-mails by cosine similarity, the five
 //     groups as relevance, for RSM features P(h | v), LDA topic proportions and TF-IDF vectors;
 //  3. ham vs spam with logistic regression on RSM features vs on the bag of words (log(1 + count)).
-// Run: npx tsx examples/rbm-topics.ts            (40 epochs, perplexity on every held-out e-mail,
-//                                                  AIS 64 runs x 1000 steps, also for validation; about 6.5 min on one thread)
+// Run: npx tsx examples/rbm-topics.ts            (40 epochs of CD, 100 likelihood steps, perplexity on every held-out
+//                                                  e-mail, AIS 64 runs x 1000 steps, also for validation; about 12 min on one thread)
+//      npx tsx examples/rbm-topics.ts --likelihood-steps 0   (the CD model alone)
 //      other training settings: --lr 1 --weighting documents --lr-decay none --every 10 (the settings
 //      before issue 17's second round), --persistent particles|documents, --mean-field, --weight-decay
 //      npx tsx examples/rbm-topics.ts --ais-steps 4000 --ais-runs 256   (the same model, longer annealing)

@@ -110,9 +110,12 @@ export function ais(model: RBM | ReplicatedSoftmax, opts: AISOptions = {}): AISE
       part.logWeights.forEach((w, i) => perLength[i].set(w, done));
       modes.push(...localMaxima(model, part.last, seen).g);
     }
-    // The runs' last states can all sit in a few basins of g and miss a higher maximum elsewhere (on the
-    // Spam Assassin model by 100 nats at D = 1,000): the ascent also starts from each word's own state
-    // (rsm-modes.ts) and from random states.
+    // At a long length D the model's h-marginal exp(D·g(h)) / Z_D piles onto the few states with the
+    // largest g, and AIS, which must find them by sampling, can miss part of their mass (on a trained
+    // 2,000 x 50 model by 1.4 nats at every D >= 100). Z_D is at least its sum over any distinct states,
+    // so the local maxima of g (rsm-modes.ts) give a sure lower bound. The runs' last states can all
+    // sit in a few basins of g and miss a higher maximum elsewhere (on a Spam Assassin model by 100 nats
+    // at D = 1,000), so the ascent also starts from each word's own state and from random states.
     modes.push(...localMaxima(model, wordStates(model), seen).g);
     const random = noGrad(() => tidy(() => bernoulli(zeros([RANDOM_STARTS, model.nHidden]).add(0.5)).data()));
     modes.push(...localMaxima(model, random, seen).g);
@@ -265,12 +268,6 @@ function annealLength(model: ReplicatedSoftmax, lengths: number[], runs: number,
   }));
   return { logWeights: out, last };
 }
-
-// At a long length D the model's h-marginal exp(D·g(h)) / Z_D piles onto the few states with the
-// largest g, and AIS, which must find them by sampling, can miss part of their mass: on a trained
-// 2,000 x 50 model it fell 1.4 nats below D·g of a state found by local search, at every D >= 100.
-// Z_D is at least its sum over any distinct states, so the local maxima of g reached from the runs'
-// last states (rsm-modes.ts) give a sure lower bound.
 
 // The lengths t of the path: `steps` points evenly spaced in log(1 + t) up to the longest length
 // (fine steps within the first words, where each word changes the model most; a constant ratio for
