@@ -22,6 +22,7 @@ import { checkOptions, type ArgSpec } from '../options.js';
 import { RBM } from './rbm.js';
 import { ReplicatedSoftmax, rsmHidden, rsmSampleVisible, toCounts, type Documents } from './rsm.js';
 import { localMaxima, wordStates } from './rsm-modes.js';
+import { logMeanExp, logSumExp } from './float64.js';
 
 export interface AISOptions {
   /** Independent annealing runs (default 100). */
@@ -162,22 +163,6 @@ function baseLogZ(model: RBM): number {
   let out = model.nHidden * Math.LN2;
   for (let i = 0; i < b.length; i++) out += b[i] > 0 ? b[i] + Math.log1p(Math.exp(-b[i])) : Math.log1p(Math.exp(b[i]));
   return out;
-}
-
-function logSumExp(x: ArrayLike<number>): number {
-  let m = -Infinity;
-  for (let i = 0; i < x.length; i++) m = Math.max(m, x[i]);
-  let s = 0;
-  for (let i = 0; i < x.length; i++) s += Math.exp(x[i] - m);
-  return m + Math.log(s);
-}
-
-function logMeanExp(x: Float64Array): number {
-  let m = -Infinity;
-  for (const v of x) m = Math.max(m, v);
-  let s = 0;
-  for (const v of x) s += Math.exp(v - m);
-  return m + Math.log(s / x.length);
 }
 
 function estimate(logWeights: Float64Array, logZBase: number): AISEstimate {

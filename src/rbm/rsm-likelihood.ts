@@ -13,12 +13,11 @@
 // unfound (short documents, which is why they are left out); judge the result by AIS (rbm.ais).
 import { frame } from '../lifetime.js';
 import { noGrad } from '../autograd/grad-mode.js';
-import { matmul, linear } from '../ops/matmul.js';
 import { bernoulli, tensor, zeros } from '../ops/creation.js';
 import { Adam } from '../optim/index.js';
 import { checkOptions, type ArgSpec } from '../options.js';
 import { checkSize } from './rbm.js';
-import { localMaxima, wordStates } from './rsm-modes.js';
+import { flipGains, localMaxima, wordStates } from './rsm-modes.js';
 import type { Tensor } from '../tensor.js';
 import type { Documents, ReplicatedSoftmax } from './rsm.js';
 
@@ -128,21 +127,10 @@ export function fitLikelihood(model: ReplicatedSoftmax, docs: Documents, opts: R
 
 // log Z_D for the lengths D [L, 1, 1] from the maxima S [m, nHidden], differentiable in the parameters:
 // logsumexp_m D·g(m), and with `neighbourhoods` each maximum's one-flip neighbours too,
-//   log Z_D ≈ logsumexp_m (D·g(m) + Σ_j log(1 + exp(D·Δ_mj))),   Δ_mj = g(m with unit j flipped) - g(m) <= 0,
-// the flips' gains as in rsm-modes.ts: ±c_j + log Σ_k P(k | m) e^{±W_jk}.
+//   log Z_D ≈ logsumexp_m (D·g(m) + Σ_j log(1 + exp(D·Δ_mj))),   Δ_mj = g(m with unit j flipped) - g(m) <= 0.
 function topLogZ(model: ReplicatedSoftmax, S: Tensor, lengths: Tensor, neighbourhoods: boolean): Tensor {
-  const H = model.nHidden, W = model.weight;
-  const act = linear(S, W.t(), model.visibleBias);
-  const g = act.logsumexp(-1).add(matmul(S, model.hiddenBias.reshape([H, 1])).reshape([-1]));
+  const { g, gains } = flipGains(model, S);
   let perState = lengths.reshape([-1, 1]).mul(g.reshape([1, -1])); // [L, m]
-  if (neighbourhoods) {
-    // e^{±W} shifted by each unit's largest ±W_jk (a constant: it cancels in the gain).
-    const up = noGrad(() => W.amax(-1, true)), down = noGrad(() => W.neg().amax(-1, true));
-    const p = act.softmax(-1);
-    const on = matmul(p, W.sub(up).exp().t()).log().add(up.reshape([H])).add(model.hiddenBias);
-    const off = matmul(p, W.neg().sub(down).exp().t()).log().add(down.reshape([H])).sub(model.hiddenBias);
-    const delta = off.where(S.gt(0.5), on); // [m, H]
-    perState = perState.add(lengths.mul(delta.unsqueeze(0)).softplus().sum(-1));
-  }
+  if (neighbourhoods) perState = perState.add(lengths.mul(gains.unsqueeze(0)).softplus().sum(-1));
   return perState.logsumexp(-1);
 }

@@ -8,6 +8,8 @@ import { tidy } from '../lifetime.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { matmul, linear } from '../ops/matmul.js';
 import { tensor } from '../ops/creation.js';
+import { logSumExp } from './float64.js';
+import type { Tensor } from '../tensor.js';
 import type { ReplicatedSoftmax } from './rsm.js';
 
 export interface Maxima {
@@ -35,15 +37,8 @@ export function localMaxima(model: ReplicatedSoftmax, starts: ArrayLike<number>,
   let at = 0;
   for (const r of unique.values()) { for (let j = 0; j < H; j++) h[at * H + j] = starts[r * H + j] > 0.5 ? 1 : 0; at++; }
   const c = model.hiddenBias.data();
-  // The gain of flipping unit j of state h, from the state's word activations a = b + Wᵀh:
-  //   off → on: c_j + log(Σ_k e^{a_k} e^{W_jk} / Σ_k e^{a_k}),   on → off: -c_j + log(Σ_k e^{a_k} e^{-W_jk} / Σ_k e^{a_k}),
-  // two products for every unit of every state at once (e^{±W} shifted by each unit's largest ±W_jk,
-  // so no weight overflows float32).
   const chunk = 1024;
   noGrad(() => tidy(() => {
-    const W = model.weight, up = W.amax(-1, true), down = W.neg().amax(-1, true);
-    const expW = W.sub(up).exp().t(), expNegW = W.neg().sub(down).exp().t();
-    const onShift = model.hiddenBias.add(up.reshape([H])), offShift = down.reshape([H]).sub(model.hiddenBias);
     // Only the rows still climbing are recomputed: most stop after a step or two, a few climb for long.
     let active = Array.from({ length: R }, (_, r) => r);
     for (let iter = 0; iter < 4 * H && active.length; iter++) {
@@ -53,14 +48,8 @@ export function localMaxima(model: ReplicatedSoftmax, starts: ArrayLike<number>,
         const rows = new Float32Array(n * H);
         part.forEach((r, i) => rows.set(h.subarray(r * H, (r + 1) * H), i * H));
         const { gain, g } = tidy(() => {
-          const x = tensor(rows, { shape: [n, H] });
-          const act = linear(x, W.t(), model.visibleBias);
-          const top = act.amax(-1, true);
-          const e = act.sub(top).exp();
-          const s = e.sum(-1, true);
-          const on = matmul(e, expW).div(s).log().add(onShift);
-          const off = matmul(e, expNegW).div(s).log().add(offShift);
-          return { gain: off.where(x.gt(0.5), on).data(), g: s.log().add(top).reshape([n]).add(matmul(x, model.hiddenBias.reshape([H, 1])).reshape([n])).data() };
+          const f = flipGains(model, tensor(rows, { shape: [n, H] }));
+          return { gain: f.gains.data(), g: f.g.data() };
         });
         part.forEach((r, i) => {
           let best = -1, bestGain = 1e-6 * Math.max(1, Math.abs(g[i]));
@@ -89,12 +78,8 @@ export function localMaxima(model: ReplicatedSoftmax, starts: ArrayLike<number>,
       ch += c[j];
       for (let k = 0; k < V; k++) x[k] += W[j * V + k];
     }
-    let m = -Infinity;
-    for (let k = 0; k < V; k++) m = Math.max(m, x[k]);
-    let s = 0;
-    for (let k = 0; k < V; k++) s += Math.exp(x[k] - m);
     out.states.push(state);
-    out.g.push(ch + m + Math.log(s));
+    out.g.push(ch + logSumExp(x));
   }
   return out;
 }
@@ -107,4 +92,22 @@ export function localMaxima(model: ReplicatedSoftmax, starts: ArrayLike<number>,
  */
 export function wordStates(model: ReplicatedSoftmax): Float32Array {
   return noGrad(() => tidy(() => model.weight.add(model.hiddenBias.reshape([model.nHidden, 1])).gt(0).float().t().contiguous().data() as Float32Array));
+}
+
+/**
+ * For 0/1 states S [m, nHidden]: g(S) [m], and the change of g when each unit flips [m, nHidden],
+ * differentiable in the parameters. From the word activations a = b + Wᵀh:
+ *   off → on: c_j + log Σ_k softmax(a)_k e^{W_jk},   on → off: -c_j + log Σ_k softmax(a)_k e^{-W_jk},
+ * two products for every unit of every state at once (e^{±W} shifted by each unit's largest ±W_jk, a
+ * constant that cancels, so no weight overflows float32).
+ */
+export function flipGains(model: ReplicatedSoftmax, S: Tensor): { g: Tensor; gains: Tensor } {
+  const H = model.nHidden, W = model.weight, c = model.hiddenBias;
+  const act = linear(S, W.t(), model.visibleBias);
+  const g = act.logsumexp(-1).add(matmul(S, c.reshape([H, 1])).reshape([-1]));
+  const up = noGrad(() => W.amax(-1, true)), down = noGrad(() => W.neg().amax(-1, true));
+  const p = act.softmax(-1);
+  const on = matmul(p, W.sub(up).exp().t()).log().add(up.reshape([H])).add(c);
+  const off = matmul(p, W.neg().sub(down).exp().t()).log().add(down.reshape([H])).sub(c);
+  return { g, gains: off.where(S.gt(0.5), on) };
 }
