@@ -75,18 +75,16 @@ export function fitLikelihood(model: ReplicatedSoftmax, docs: Documents, opts: R
     let longest = 0;
     for (let i = 0; i < D.length; i++) { longest = Math.max(longest, D[i]); if (D[i] >= minLength) keep.push(i); }
     if (!keep.length) throw new Error(`${op}: no document has ${minLength} words or more (the longest has ${longest}); lower minLength`);
-    const v = all.indexSelect(0, tensor(Int32Array.from(keep))).keep();
-    return { v, lengths: tensor(Float32Array.from(keep, (i) => D[i]), { shape: [keep.length, 1] }).keep() };
+    return { v: all.indexSelect(0, tensor(Int32Array.from(keep))).keep(), lengths: keep.map((i) => D[i]) };
   });
   let opt = optimizers.get(model);
   if (!opt) { opt = new Adam([model.weight, model.visibleBias, model.hiddenBias], { lr }); optimizers.set(model, opt); }
   for (const g of opt.paramGroups) g.lr = lr;
-  const words = noGrad(() => frame(() => lengths.sum().item()));
+  const words = lengths.reduce((a, b) => a + b, 0);
   // log Z_D is computed once per distinct length and gathered per document.
-  const lengthList = Array.from(noGrad(() => frame(() => lengths.data())));
-  const distinctList = [...new Set(lengthList)].sort((a, b) => a - b);
+  const distinctList = [...new Set(lengths)].sort((a, b) => a - b);
   const distinct = tensor(Float32Array.from(distinctList), { shape: [distinctList.length, 1, 1] }).keep();
-  const lengthIndex = tensor(Int32Array.from(lengthList, (D) => distinctList.indexOf(D))).keep();
+  const lengthIndex = tensor(Int32Array.from(lengths, (D) => distinctList.indexOf(D))).keep();
   const neighbourhoods = opts.neighbourhoods ?? true;
   let previous: Uint8Array[] = [];
   const history: RSMLikelihoodStats[] = [];
@@ -120,7 +118,7 @@ export function fitLikelihood(model: ReplicatedSoftmax, docs: Documents, opts: R
       opts.onStep?.(stats);
     }
   } finally {
-    v.dispose(); lengths.dispose(); distinct.dispose(); lengthIndex.dispose();
+    v.dispose(); distinct.dispose(); lengthIndex.dispose();
   }
   return history;
 }
