@@ -6,11 +6,13 @@
 // never see where the largest g is; the likelihood does:
 //   log P(v) = -F(v) - log Z_D,   log Z_D = log Σ_h exp(D·g(h)),
 // and at a long length Z_D is held by the local maxima of g, so log Z_D ≈ logsumexp over the maxima
-// found (rsm-modes.ts) of D·g, differentiable in W, b and c. Every step finds the maxima again from
-// each document's most probable state, the previous step's maxima and a few random states, then takes
-// one Adam step on the mean negative log-likelihood per word of the long documents.
-// The sum over found maxima can only miss mass, so the objective is optimistic where maxima go
-// unfound (short documents, which is why they are left out); judge the result by AIS (rbm.ais).
+// found (rsm-modes.ts) of D·g, with each maximum's one-flip neighbourhood (topLogZ), differentiable in
+// W, b and c. Every step finds the maxima again from each document's most probable state, each word's
+// own state, the previous step's maxima and a few random states, then takes one Adam step on the mean
+// negative log-likelihood per word of the long documents.
+// A maximum never found is missing from log Z_D, which makes the objective optimistic, and the training
+// would push the others down around it (a first version without the words' states did exactly that);
+// short documents, whose Z_D the maxima do not hold, are left out. Judge the result by AIS (rbm.ais).
 import { frame } from '../lifetime.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { bernoulli, tensor, zeros } from '../ops/creation.js';
