@@ -119,16 +119,23 @@ export class LDA {
     const beta = this.topics();
     const counts = X.data();
     const out = new Float64Array(N);
-    const logDir = (a: ArrayLike<number>, lt: Float64Array, at: number) => {
+    // log Dir(θ | a) = log Γ(Σ a) - Σ log Γ(a_k) + Σ (a_k - 1) log θ_k: the normaliser once per parameter vector.
+    const logNorm = (a: ArrayLike<number>) => {
       let s = 0, lg = 0;
-      for (let k = 0; k < K; k++) { s += a[k]; lg += (a[k] - 1) * lt[at + k] - lgamma(a[k]); }
+      for (let k = 0; k < K; k++) { s += a[k]; lg -= lgamma(a[k]); }
       return lg + lgamma(s);
     };
+    const logDir = (a: ArrayLike<number>, norm: number, lt: Float64Array, at: number) => {
+      let out = norm;
+      for (let k = 0; k < K; k++) out += (a[k] - 1) * lt[at + k];
+      return out;
+    };
     const alpha = new Float64Array(K).fill(this.alpha);
+    const alphaNorm = logNorm(alpha);
     for (let d = 0; d < N; d++) {
       const ids: number[] = [], n: number[] = [];
       for (let w = 0; w < this.V; w++) { const c = counts[d * this.V + w]; if (c > 0) { ids.push(w); n.push(c); } }
-      const g = gamma.subarray(d * K, (d + 1) * K);
+      const g = gamma.subarray(d * K, (d + 1) * K), gNorm = logNorm(g);
       const logTheta = new Float64Array(samples * K);
       logTheta.set(sampleLogDirichlet(g, fromPosterior));
       logTheta.set(sampleLogDirichlet(alpha, fromPrior), fromPosterior * K);
@@ -140,7 +147,7 @@ export class LDA {
       }));
       const logW = new Float64Array(samples);
       for (let s = 0; s < samples; s++) {
-        const prior = logDir(alpha, logTheta, s * K), posterior = logDir(g, logTheta, s * K);
+        const prior = logDir(alpha, alphaNorm, logTheta, s * K), posterior = logDir(g, gNorm, logTheta, s * K);
         // the proposal's density: the mixture, each part weighted by its share of the samples
         const parts = [Math.log(fromPosterior / samples) + posterior, fromPrior ? Math.log(fromPrior / samples) + prior : -Infinity];
         const m = Math.max(parts[0], parts[1]);
